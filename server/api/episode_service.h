@@ -1,0 +1,50 @@
+// podmeta.v1.EpisodeService: episodes and chapter edits. Export, search and
+// the change feed are designed in the proto and answer UNIMPLEMENTED until
+// they are built (issues 4 and 5).
+#pragma once
+
+#include "api/blocking_executor.h"
+#include "podmeta/v1/episode_service.grpc.pb.h"
+#include "storage/episode_store.h"
+
+namespace podmeta::api {
+
+class EpisodeService final : public v1::EpisodeService::CallbackService {
+ public:
+  EpisodeService(storage::EpisodeStore& episodes, BlockingExecutor& executor)
+      : episodes_(episodes), executor_(executor) {}
+
+  grpc::ServerUnaryReactor* GetEpisode(grpc::CallbackServerContext* context, const v1::GetEpisodeRequest* request,
+                                       v1::Episode* response) override;
+  grpc::ServerUnaryReactor* BatchGetEpisodes(grpc::CallbackServerContext* context,
+                                             const v1::BatchGetEpisodesRequest* request,
+                                             v1::BatchGetEpisodesResponse* response) override;
+  grpc::ServerUnaryReactor* ListEpisodes(grpc::CallbackServerContext* context, const v1::ListEpisodesRequest* request,
+                                         v1::ListEpisodesResponse* response) override;
+  grpc::ServerUnaryReactor* CreateEpisode(grpc::CallbackServerContext* context,
+                                          const v1::CreateEpisodeRequest* request, v1::Episode* response) override;
+  grpc::ServerUnaryReactor* UpdateEpisode(grpc::CallbackServerContext* context,
+                                          const v1::UpdateEpisodeRequest* request, v1::Episode* response) override;
+  grpc::ServerUnaryReactor* DeleteEpisode(grpc::CallbackServerContext* context,
+                                          const v1::DeleteEpisodeRequest* request, v1::Episode* response) override;
+  grpc::ServerUnaryReactor* UndeleteEpisode(grpc::CallbackServerContext* context,
+                                            const v1::UndeleteEpisodeRequest* request, v1::Episode* response) override;
+  grpc::ServerUnaryReactor* ReplaceChapters(grpc::CallbackServerContext* context,
+                                            const v1::ReplaceChaptersRequest* request, v1::Episode* response) override;
+  grpc::ServerUnaryReactor* InsertChapter(grpc::CallbackServerContext* context,
+                                          const v1::InsertChapterRequest* request, v1::Episode* response) override;
+  grpc::ServerUnaryReactor* UpdateChapter(grpc::CallbackServerContext* context,
+                                          const v1::UpdateChapterRequest* request, v1::Episode* response) override;
+  grpc::ServerUnaryReactor* DeleteChapter(grpc::CallbackServerContext* context,
+                                          const v1::DeleteChapterRequest* request, v1::Episode* response) override;
+
+ private:
+  // Runs `mutate` on the named episode inside one locked transaction.
+  grpc::ServerUnaryReactor* ModifyEpisode(grpc::CallbackServerContext* context, v1::Episode* response, const std::string& name, const char* name_field,
+                                          storage::EpisodeStore::Mutation mutate);
+
+  storage::EpisodeStore& episodes_;
+  BlockingExecutor& executor_;
+};
+
+}  // namespace podmeta::api

@@ -1,0 +1,109 @@
+#include "api/podcast_service.h"
+
+#include "api/unary_call.h"
+#include "domain/limits.h"
+#include "domain/page_token.h"
+#include "domain/resources.h"
+
+namespace podmeta::api {
+namespace {
+
+using PodcastResult = absl::StatusOr<v1::Podcast>;
+
+uint64_t ListFingerprint(const v1::ListPodcastsRequest& request) {
+  return domain::QueryFingerprint({"podcasts", request.show_deleted() ? "deleted" : ""});
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* PodcastService::GetPodcast(grpc::CallbackServerContext* context,
+                                                     const v1::GetPodcastRequest* request, v1::Podcast* response) {
+  return RunUnary(context, executor_, response, [this, context, request]() -> PodcastResult {
+    absl::StatusOr<std::string> id = domain::ParsePodcastName(request->name(), "name");
+    if (!id.ok()) return id.status();
+    return podcasts_.Get(*id, DeadlineOf(context));
+  });
+}
+
+grpc::ServerUnaryReactor* PodcastService::ListPodcasts(grpc::CallbackServerContext* context,
+                                                       const v1::ListPodcastsRequest* request,
+                                                       v1::ListPodcastsResponse* response) {
+  return RunUnary(context, executor_, response,
+                  [this, context, request]() -> absl::StatusOr<v1::ListPodcastsResponse> {
+                    absl::StatusOr<int32_t> page_size = domain::EffectivePageSize(request->page_size());
+                    if (!page_size.ok()) return page_size.status();
+                    const uint64_t fingerprint = ListFingerprint(*request);
+                    std::string after;
+                    if (!request->page_token().empty()) {
+                      auto keys = domain::DecodePageToken(request->page_token(), fingerprint);
+                      if (!keys.ok()) return keys.status();
+                      if (keys->size() != 1) return domain::InvalidField("page_token", "is not a podcast page token");
+                      after = keys->front();
+                    }
+                    auto page = podcasts_.List(after, *page_size, request->show_deleted(), DeadlineOf(context));
+                    if (!page.ok()) return page.status();
+                    v1::ListPodcastsResponse reply;
+                    for (v1::Podcast& podcast : page->podcasts) *reply.add_podcasts() = std::move(podcast);
+                    if (page->next_after) {
+                      reply.set_next_page_token(domain::EncodePageToken(fingerprint, {*page->next_after}));
+                    }
+                    reply.set_total_size(page->total_size);
+                    return reply;
+                  });
+}
+
+grpc::ServerUnaryReactor* PodcastService::CreatePodcast(grpc::CallbackServerContext* context,
+                                                        const v1::CreatePodcastRequest* request,
+                                                        v1::Podcast* response) {
+  return RunUnary(context, executor_, response, [this, context, request]() -> PodcastResult {
+    if (request->request_id().size() > domain::kMaxRequestIdBytes) {
+      return domain::InvalidField("request_id", "must be at most 128 bytes");
+    }
+    absl::StatusOr<std::string> id = domain::ChoosePodcastId(request->podcast_id(), request->podcast());
+    if (!id.ok()) return id.status();
+    v1::Podcast podcast = request->podcast();
+    if (absl::Status prepared = domain::PrepareNewPodcast(*id, podcast); !prepared.ok()) return prepared;
+    return podcasts_.Create(*id, podcast, request->request_id(), DeadlineOf(context));
+  });
+}
+
+grpc::ServerUnaryReactor* PodcastService::UpdatePodcast(grpc::CallbackServerContext* context,
+                                                        const v1::UpdatePodcastRequest* request,
+                                                        v1::Podcast* response) {
+  return RunUnary(context, executor_, response, [this, context, request]() -> PodcastResult {
+    absl::StatusOr<std::string> id = domain::ParsePodcastName(request->podcast().name(), "podcast.name");
+    if (!id.ok()) return id.status();
+    return podcasts_.Modify(
+        *id,
+        [request](v1::Podcast& podcast) {
+          return domain::ApplyPodcastUpdate(request->podcast(), request->update_mask(), podcast);
+        },
+        DeadlineOf(context));
+  });
+}
+
+grpc::ServerUnaryReactor* PodcastService::DeletePodcast(grpc::CallbackServerContext* context,
+                                                        const v1::DeletePodcastRequest* request,
+                                                        v1::Podcast* response) {
+  return RunUnary(context, executor_, response, [this, context, request]() -> PodcastResult {
+    absl::StatusOr<std::string> id = domain::ParsePodcastName(request->name(), "name");
+    if (!id.ok()) return id.status();
+    return podcasts_.Modify(
+        *id, [request](v1::Podcast& podcast) { return domain::MarkDeleted(request->etag(), podcast); },
+        DeadlineOf(context));
+  });
+}
+
+grpc::ServerUnaryReactor* PodcastService::UndeletePodcast(grpc::CallbackServerContext* context,
+                                                          const v1::UndeletePodcastRequest* request,
+                                                          v1::Podcast* response) {
+  return RunUnary(context, executor_, response, [this, context, request]() -> PodcastResult {
+    absl::StatusOr<std::string> id = domain::ParsePodcastName(request->name(), "name");
+    if (!id.ok()) return id.status();
+    return podcasts_.Modify(
+        *id, [request](v1::Podcast& podcast) { return domain::MarkUndeleted(request->etag(), podcast); },
+        DeadlineOf(context));
+  });
+}
+
+}  // namespace podmeta::api

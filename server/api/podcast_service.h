@@ -1,0 +1,35 @@
+// podmeta.v1.PodcastService: thin handlers that validate the request, run the
+// domain rules inside a storage call on the blocking executor, and map the
+// result to a gRPC status.
+#pragma once
+
+#include "api/blocking_executor.h"
+#include "podmeta/v1/podcast_service.grpc.pb.h"
+#include "storage/podcast_store.h"
+
+namespace podmeta::api {
+
+class PodcastService final : public v1::PodcastService::CallbackService {
+ public:
+  PodcastService(storage::PodcastStore& podcasts, BlockingExecutor& executor)
+      : podcasts_(podcasts), executor_(executor) {}
+
+  grpc::ServerUnaryReactor* GetPodcast(grpc::CallbackServerContext* context, const v1::GetPodcastRequest* request,
+                                       v1::Podcast* response) override;
+  grpc::ServerUnaryReactor* ListPodcasts(grpc::CallbackServerContext* context, const v1::ListPodcastsRequest* request,
+                                         v1::ListPodcastsResponse* response) override;
+  grpc::ServerUnaryReactor* CreatePodcast(grpc::CallbackServerContext* context,
+                                          const v1::CreatePodcastRequest* request, v1::Podcast* response) override;
+  grpc::ServerUnaryReactor* UpdatePodcast(grpc::CallbackServerContext* context,
+                                          const v1::UpdatePodcastRequest* request, v1::Podcast* response) override;
+  grpc::ServerUnaryReactor* DeletePodcast(grpc::CallbackServerContext* context,
+                                          const v1::DeletePodcastRequest* request, v1::Podcast* response) override;
+  grpc::ServerUnaryReactor* UndeletePodcast(grpc::CallbackServerContext* context,
+                                            const v1::UndeletePodcastRequest* request, v1::Podcast* response) override;
+
+ private:
+  storage::PodcastStore& podcasts_;
+  BlockingExecutor& executor_;
+};
+
+}  // namespace podmeta::api

@@ -1,0 +1,30 @@
+#include "api/status_mapping.h"
+
+#include "domain/errors.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace podmeta::api {
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  // absl::StatusCode and grpc::StatusCode share google.rpc.Code's numbering.
+  const auto code = static_cast<grpc::StatusCode>(status.code());
+  const std::string message(status.message());
+  google::rpc::Status details;
+  details.set_code(static_cast<int>(status.code()));
+  details.set_message(message);
+  const std::vector<domain::FieldViolation> violations = domain::FieldViolationsOf(status);
+  if (!violations.empty()) {
+    google::rpc::BadRequest bad_request;
+    for (const domain::FieldViolation& violation : violations) {
+      auto* added = bad_request.add_field_violations();
+      added->set_field(violation.field);
+      added->set_description(violation.description);
+    }
+    details.add_details()->PackFrom(bad_request);
+  }
+  return grpc::Status(code, message, details.SerializeAsString());
+}
+
+}  // namespace podmeta::api

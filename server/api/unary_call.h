@@ -1,0 +1,41 @@
+// Runs a unary RPC's work on the blocking executor and finishes the call with
+// its result: the work returns absl::StatusOr<Response>; an OK result is the
+// response, an error becomes the gRPC status (with field violations).
+//
+//   grpc::ServerUnaryReactor* Service::GetThing(grpc::CallbackServerContext* context,
+//                                               const GetThingRequest* request, Thing* response) {
+//     return RunUnary(context, executor_, response, [=] { return store_.Get(...); });
+//   }
+#pragma once
+
+#include <chrono>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "api/blocking_executor.h"
+#include "api/status_mapping.h"
+
+namespace podmeta::api {
+
+template <typename Response, typename Work>
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, BlockingExecutor& executor,
+                                   Response* response, Work work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  executor.Submit([reactor, response, work = std::move(work)]() mutable {
+    absl::StatusOr<Response> result = work();
+    if (result.ok()) *response = *std::move(result);
+    reactor->Finish(ToGrpcStatus(result.status()));
+  });
+  return reactor;
+}
+
+// The call's deadline as a time point; "none" (gRPC's infinite future) stays
+// the largest time point.
+inline std::chrono::system_clock::time_point DeadlineOf(const grpc::CallbackServerContext* context) {
+  const auto deadline = context->deadline();
+  const auto far_future = std::chrono::system_clock::now() + std::chrono::hours(24 * 365);
+  return deadline > far_future ? std::chrono::system_clock::time_point::max() : deadline;
+}
+
+}  // namespace podmeta::api

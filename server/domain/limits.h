@@ -1,0 +1,26 @@
+// Every limit podmeta enforces, in one place.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace podmeta::domain {
+
+inline constexpr size_t kMaxTitleBytes = 512;
+inline constexpr size_t kMaxDescriptionBytes = 64 * 1024;
+inline constexpr size_t kMaxUriBytes = 2048;
+inline constexpr size_t kMaxPeople = 100;
+inline constexpr size_t kMaxChapters = 1000;
+inline constexpr size_t kMaxRequestIdBytes = 128;
+inline constexpr size_t kMaxGuidBytes = 256;
+
+inline constexpr int32_t kDefaultPageSize = 50;
+inline constexpr int32_t kMaxPageSize = 1000;
+inline constexpr size_t kMaxBatchGet = 1000;
+
+// Show pages list durations rounded to the minute, so a chapter may start up
+// to this long after the listed end.
+inline constexpr std::chrono::milliseconds kDurationRounding{60'000};
+
+}  // namespace podmeta::domain

@@ -1,0 +1,69 @@
+#include "domain/resource_names.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "domain/errors.h"
+
+namespace podmeta::domain {
+namespace {
+
+constexpr size_t kMaxIdLength = 63;
+
+bool IsIdCharacter(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
+
+}  // namespace
+
+bool IsValidId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength || id.front() == '-') return false;
+  for (char c : id) {
+    if (!IsIdCharacter(c)) return false;
+  }
+  return true;
+}
+
+std::string PodcastName(absl::string_view podcast_id) { return absl::StrCat("podcasts/", podcast_id); }
+
+std::string EpisodeName(const EpisodeKey& key) {
+  return absl::StrCat("podcasts/", key.podcast_id, "/episodes/", key.episode_id);
+}
+
+absl::StatusOr<std::string> ParsePodcastName(absl::string_view name, std::string field) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 2 || parts[0] != "podcasts" || !IsValidId(parts[1])) {
+    return InvalidField(std::move(field),
+                        absl::StrCat("\"", name, "\" is not a podcast name (podcasts/{podcast})"));
+  }
+  return std::string(parts[1]);
+}
+
+absl::StatusOr<EpisodeKey> ParseEpisodeName(absl::string_view name, std::string field) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "podcasts" || parts[2] != "episodes" || !IsValidId(parts[1]) ||
+      !IsValidId(parts[3])) {
+    return InvalidField(
+        std::move(field),
+        absl::StrCat("\"", name, "\" is not an episode name (podcasts/{podcast}/episodes/{episode})"));
+  }
+  return EpisodeKey{std::string(parts[1]), std::string(parts[3])};
+}
+
+std::string SlugOf(absl::string_view title) {
+  std::string slug;
+  bool pending_hyphen = false;
+  for (char c : title) {
+    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if ((lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9')) {
+      if (pending_hyphen && !slug.empty()) slug += '-';
+      pending_hyphen = false;
+      slug += lower;
+    } else {
+      pending_hyphen = true;
+    }
+    if (slug.size() >= kMaxIdLength) break;
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug;
+}
+
+}  // namespace podmeta::domain

@@ -1,0 +1,166 @@
+#include "domain/resources.h"
+
+#include <random>
+
+#include "absl/strings/str_format.h"
+#include "domain/field_masks.h"
+#include "domain/limits.h"
+
+namespace podmeta::domain {
+namespace {
+
+template <typename Resource>
+void ClearOutputOnly(Resource& resource) {
+  resource.clear_name();
+  resource.clear_create_time();
+  resource.clear_update_time();
+  resource.clear_delete_time();
+  resource.clear_etag();
+}
+
+absl::StatusOr<std::string> ChooseId(const std::string& requested, const std::string& derived,
+                                     const std::string& id_field, const std::string& title_field) {
+  if (!requested.empty()) {
+    if (!IsValidId(requested)) {
+      return InvalidField(id_field,
+                          "must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter or digit");
+    }
+    return requested;
+  }
+  if (derived.empty()) return InvalidField(title_field, "has no letters or digits to derive an id from; set " + id_field);
+  return derived;
+}
+
+}  // namespace
+
+const std::set<std::string>& PodcastMutablePaths() {
+  static const std::set<std::string> paths = {"title", "description", "people", "language", "image_uri", "feed_uri"};
+  return paths;
+}
+
+const std::set<std::string>& EpisodeMutablePaths() {
+  static const std::set<std::string> paths = {"number",   "season", "type",       "title",   "description",
+                                              "publish_time", "duration", "people", "snip_count", "chapters"};
+  return paths;
+}
+
+std::string NewGuid() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  uint64_t high = generator();
+  uint64_t low = generator();
+  high = (high & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  low = (low & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;   // RFC 4122 variant
+  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", high >> 32, (high >> 16) & 0xFFFF, high & 0xFFFF, low >> 48,
+                         low & 0xFFFFFFFFFFFFULL);
+}
+
+absl::StatusOr<std::string> ChoosePodcastId(const std::string& requested, const v1::Podcast& podcast) {
+  return ChooseId(requested, SlugOf(podcast.title()), "podcast_id", "podcast.title");
+}
+
+absl::StatusOr<std::string> ChooseEpisodeId(const std::string& requested, const v1::Episode& episode) {
+  const std::string derived = episode.has_number() && episode.number() >= 0 ? std::to_string(episode.number())
+                                                                             : SlugOf(episode.title());
+  return ChooseId(requested, derived, "episode_id", "episode.title");
+}
+
+absl::Status PrepareNewPodcast(const std::string& podcast_id, v1::Podcast& podcast) {
+  ClearOutputOnly(podcast);
+  podcast.clear_episode_count();
+  podcast.set_name(PodcastName(podcast_id));
+  if (podcast.guid().empty()) podcast.set_guid(NewGuid());
+  Violations violations;
+  ValidatePodcast(podcast, "podcast", violations);
+  return violations.ToStatus();
+}
+
+absl::Status PrepareNewEpisode(const EpisodeKey& key, v1::Episode& episode) {
+  ClearOutputOnly(episode);
+  episode.set_name(EpisodeName(key));
+  if (episode.guid().empty()) episode.set_guid(NewGuid());
+  NormalizeChapters(*episode.mutable_chapters());
+  Violations violations;
+  ValidateEpisode(episode, "episode", violations);
+  return violations.ToStatus();
+}
+
+absl::Status ApplyPodcastUpdate(const v1::Podcast& patch, const google::protobuf::FieldMask& mask,
+                                v1::Podcast& current) {
+  if (absl::Status matches = CheckEtag(current.etag(), patch.etag()); !matches.ok()) return matches;
+  if (absl::Status applied = ApplyFieldMask(patch, mask, PodcastMutablePaths(), current); !applied.ok()) {
+    return applied;
+  }
+  Violations violations;
+  ValidatePodcast(current, "podcast", violations);
+  return violations.ToStatus();
+}
+
+absl::Status ApplyEpisodeUpdate(const v1::Episode& patch, const google::protobuf::FieldMask& mask,
+                                v1::Episode& current) {
+  if (absl::Status matches = CheckEtag(current.etag(), patch.etag()); !matches.ok()) return matches;
+  if (absl::Status applied = ApplyFieldMask(patch, mask, EpisodeMutablePaths(), current); !applied.ok()) {
+    return applied;
+  }
+  NormalizeChapters(*current.mutable_chapters());
+  Violations violations;
+  ValidateEpisode(current, "episode", violations);
+  return violations.ToStatus();
+}
+
+namespace {
+
+absl::Status CheckChapterIndex(int32_t index, const v1::Episode& episode) {
+  if (index < 0 || index >= episode.chapters_size()) {
+    return InvalidField("index", absl::StrCat("must be between 0 and ", episode.chapters_size() - 1, ", is ", index));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateChapterList(const v1::Episode& episode) {
+  Violations violations;
+  ValidateChapters(episode.chapters(), episode.duration(), "chapters", violations);
+  return violations.ToStatus();
+}
+
+}  // namespace
+
+absl::Status ReplaceChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters, v1::Episode& episode) {
+  *episode.mutable_chapters() = chapters;
+  NormalizeChapters(*episode.mutable_chapters());
+  return ValidateChapterList(episode);
+}
+
+absl::Status InsertChapter(const v1::Chapter& chapter, v1::Episode& episode) {
+  auto& chapters = *episode.mutable_chapters();
+  const int64_t start = google::protobuf::util::TimeUtil::DurationToMilliseconds(chapter.start_offset());
+  int position = 0;
+  while (position < chapters.size() &&
+         google::protobuf::util::TimeUtil::DurationToMilliseconds(chapters[position].start_offset()) < start) {
+    ++position;
+  }
+  *chapters.Add() = chapter;
+  for (int i = chapters.size() - 1; i > position; --i) chapters.SwapElements(i, i - 1);
+  NormalizeChapters(chapters);
+  return ValidateChapterList(episode);
+}
+
+absl::Status UpdateChapter(int32_t index, const v1::Chapter& patch, const google::protobuf::FieldMask& mask,
+                           v1::Episode& episode) {
+  if (absl::Status valid = CheckChapterIndex(index, episode); !valid.ok()) return valid;
+  static const std::set<std::string> kChapterPaths = {"start_offset", "end_offset", "title", "image_uri",
+                                                      "link_uri",     "toc",        "part"};
+  if (absl::Status applied = ApplyFieldMask(patch, mask, kChapterPaths, *episode.mutable_chapters(index));
+      !applied.ok()) {
+    return applied;
+  }
+  NormalizeChapters(*episode.mutable_chapters());
+  return ValidateChapterList(episode);
+}
+
+absl::Status DeleteChapter(int32_t index, v1::Episode& episode) {
+  if (absl::Status valid = CheckChapterIndex(index, episode); !valid.ok()) return valid;
+  episode.mutable_chapters()->DeleteSubrange(index, 1);
+  return absl::OkStatus();
+}
+
+}  // namespace podmeta::domain

@@ -1,0 +1,79 @@
+// The rules for creating and changing podcasts and episodes, with no I/O: the
+// handlers call these inside a storage transaction (as the mutation of
+// Store::Modify) or before Store::Create.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "domain/resource_names.h"
+#include "domain/validation.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/util/time_util.h"
+#include "podmeta/v1/resources.pb.h"
+
+namespace podmeta::domain {
+
+// Fields UpdatePodcast / UpdateEpisode may change.
+const std::set<std::string>& PodcastMutablePaths();
+const std::set<std::string>& EpisodeMutablePaths();
+
+// A random RFC 4122 version 4 UUID.
+std::string NewGuid();
+
+// The id a new resource gets: the requested one (checked), else derived
+// (podcast: slug of the title; episode: its number, else its title's slug).
+absl::StatusOr<std::string> ChoosePodcastId(const std::string& requested, const v1::Podcast& podcast);
+absl::StatusOr<std::string> ChooseEpisodeId(const std::string& requested, const v1::Episode& episode);
+
+// Clears output-only fields, sets name and (when absent) guid, assigns
+// chapter parts, and validates; violations name fields from "podcast." or
+// "episode.", as in the create request.
+absl::Status PrepareNewPodcast(const std::string& podcast_id, v1::Podcast& podcast);
+absl::Status PrepareNewEpisode(const EpisodeKey& key, v1::Episode& episode);
+
+// Applies an update (AIP-134) to the current state, then validates the result.
+absl::Status ApplyPodcastUpdate(const v1::Podcast& patch, const google::protobuf::FieldMask& mask,
+                                v1::Podcast& current);
+absl::Status ApplyEpisodeUpdate(const v1::Episode& patch, const google::protobuf::FieldMask& mask,
+                                v1::Episode& current);
+
+// Replaces the chapter list, validated against the episode's duration.
+absl::Status ReplaceChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters, v1::Episode& episode);
+
+// Soft delete and undelete (AIP-164) for podcasts and episodes alike:
+// deleting what is deleted, or undeleting what is not, is FAILED_PRECONDITION.
+template <typename Resource>
+absl::Status MarkDeleted(const std::string& etag, Resource& resource) {
+  if (absl::Status matches = CheckEtag(resource.etag(), etag); !matches.ok()) return matches;
+  if (resource.has_delete_time()) {
+    return absl::FailedPreconditionError(absl::StrCat(resource.name(), " is already deleted"));
+  }
+  // Only the presence matters: storage stamps the database's clock.
+  *resource.mutable_delete_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  return absl::OkStatus();
+}
+
+template <typename Resource>
+absl::Status MarkUndeleted(const std::string& etag, Resource& resource) {
+  if (absl::Status matches = CheckEtag(resource.etag(), etag); !matches.ok()) return matches;
+  if (!resource.has_delete_time()) {
+    return absl::FailedPreconditionError(absl::StrCat(resource.name(), " is not deleted"));
+  }
+  resource.clear_delete_time();
+  return absl::OkStatus();
+}
+
+
+// Single-chapter edits; each validates the whole resulting list.
+// The new chapter goes where its start_offset puts it.
+absl::Status InsertChapter(const v1::Chapter& chapter, v1::Episode& episode);
+// `index` is the chapter's 0-based position; the mask names Chapter fields
+// (empty: the populated ones).
+absl::Status UpdateChapter(int32_t index, const v1::Chapter& patch, const google::protobuf::FieldMask& mask,
+                           v1::Episode& episode);
+absl::Status DeleteChapter(int32_t index, v1::Episode& episode);
+
+}  // namespace podmeta::domain

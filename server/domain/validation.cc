@@ -1,0 +1,243 @@
+#include "domain/validation.h"
+
+#include <cstdint>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "domain/limits.h"
+#include "domain/resource_names.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace podmeta::domain {
+namespace {
+
+using google::protobuf::Duration;
+using google::protobuf::util::TimeUtil;
+
+std::string Path(absl::string_view prefix, absl::string_view field) {
+  return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);
+}
+
+// The ranges google/protobuf/duration.proto and timestamp.proto define.
+bool IsValidDuration(const Duration& duration) {
+  constexpr int64_t kMaxSeconds = 315'576'000'000;
+  return duration.seconds() >= -kMaxSeconds && duration.seconds() <= kMaxSeconds && duration.nanos() > -1'000'000'000 &&
+         duration.nanos() < 1'000'000'000 && !(duration.seconds() > 0 && duration.nanos() < 0) &&
+         !(duration.seconds() < 0 && duration.nanos() > 0);
+}
+
+bool IsValidTimestamp(const google::protobuf::Timestamp& time) {
+  constexpr int64_t kFirstSecond = -62'135'596'800;  // 0001-01-01T00:00:00Z
+  constexpr int64_t kLastSecond = 253'402'300'799;   // 9999-12-31T23:59:59Z
+  return time.seconds() >= kFirstSecond && time.seconds() <= kLastSecond && time.nanos() >= 0 &&
+         time.nanos() < 1'000'000'000;
+}
+
+int64_t Millis(const Duration& duration) { return TimeUtil::DurationToMilliseconds(duration); }
+
+std::string Clock(const Duration& duration) {
+  const int64_t total_ms = Millis(duration);
+  const int64_t seconds = total_ms / 1000;
+  std::string text = absl::StrCat(seconds / 3600, ":", absl::Dec(seconds / 60 % 60, absl::kZeroPad2), ":",
+                                  absl::Dec(seconds % 60, absl::kZeroPad2));
+  if (total_ms % 1000 != 0) absl::StrAppend(&text, ".", absl::Dec(total_ms % 1000, absl::kZeroPad3));
+  return text;
+}
+
+void CheckText(absl::string_view text, absl::string_view field, size_t max_bytes, bool required,
+               Violations& violations) {
+  if (required && text.empty()) {
+    violations.Add(std::string(field), "must not be empty");
+  } else if (text.size() > max_bytes) {
+    violations.Add(std::string(field), absl::StrCat("must be at most ", max_bytes, " bytes, is ", text.size()));
+  } else if (!IsValidUtf8(text)) {
+    violations.Add(std::string(field), "must be valid UTF-8");
+  }
+}
+
+void CheckUri(absl::string_view uri, absl::string_view field, Violations& violations) {
+  if (uri.empty()) return;
+  if (uri.size() > kMaxUriBytes) {
+    violations.Add(std::string(field), absl::StrCat("must be at most ", kMaxUriBytes, " bytes"));
+  } else if (!(absl::StartsWith(uri, "https://") || absl::StartsWith(uri, "http://")) ||
+             uri.find_first_of(" \t\r\n\"<>") != absl::string_view::npos) {
+    violations.Add(std::string(field), "must be an absolute http or https URI");
+  }
+}
+
+void CheckDuration(const Duration& duration, absl::string_view field, Violations& violations) {
+  if (!IsValidDuration(duration) || duration.seconds() < 0 || duration.nanos() < 0) {
+    violations.Add(std::string(field), "must not be negative");
+  } else if (duration.nanos() % 1'000'000 != 0) {
+    violations.Add(std::string(field), "must be a whole number of milliseconds");
+  }
+}
+
+void CheckPeople(const google::protobuf::RepeatedPtrField<v1::Person>& people, absl::string_view prefix,
+                 Violations& violations) {
+  if (static_cast<size_t>(people.size()) > kMaxPeople) {
+    violations.Add(Path(prefix, "people"), absl::StrCat("must list at most ", kMaxPeople, " people"));
+    return;
+  }
+  for (int i = 0; i < people.size(); ++i) {
+    const std::string person = Path(prefix, absl::StrCat("people[", i, "]"));
+    CheckText(people[i].display_name(), Path(person, "display_name"), kMaxTitleBytes, true, violations);
+    CheckUri(people[i].uri(), Path(person, "uri"), violations);
+    if (!v1::Person::Role_IsValid(people[i].role())) violations.Add(Path(person, "role"), "unknown role");
+  }
+}
+
+bool StartsPart(absl::string_view title) {
+  if (!absl::StartsWith(title, "PART ")) return false;
+  size_t position = 5;
+  const size_t digits_start = position;
+  while (position < title.size() && title[position] >= '0' && title[position] <= '9') ++position;
+  return position > digits_start && position < title.size() && title[position] == ':';
+}
+
+}  // namespace
+
+bool IsValidUtf8(absl::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    size_t length = 0;
+    uint32_t code_point = 0;
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    } else if ((byte & 0xE0) == 0xC0) {
+      length = 2;
+      code_point = byte & 0x1F;
+    } else if ((byte & 0xF0) == 0xE0) {
+      length = 3;
+      code_point = byte & 0x0F;
+    } else if ((byte & 0xF8) == 0xF0) {
+      length = 4;
+      code_point = byte & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      const auto continuation = static_cast<unsigned char>(text[i + k]);
+      if ((continuation & 0xC0) != 0x80) return false;
+      code_point = (code_point << 6) | (continuation & 0x3F);
+    }
+    static constexpr uint32_t kSmallestOfLength[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code_point < kSmallestOfLength[length] || code_point > 0x10FFFF ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+void ValidatePodcast(const v1::Podcast& podcast, absl::string_view prefix, Violations& violations) {
+  CheckText(podcast.title(), Path(prefix, "title"), kMaxTitleBytes, true, violations);
+  CheckText(podcast.description(), Path(prefix, "description"), kMaxDescriptionBytes, false, violations);
+  CheckText(podcast.guid(), Path(prefix, "guid"), kMaxGuidBytes, false, violations);
+  CheckText(podcast.language(), Path(prefix, "language"), 35, false, violations);
+  CheckUri(podcast.image_uri(), Path(prefix, "image_uri"), violations);
+  CheckUri(podcast.feed_uri(), Path(prefix, "feed_uri"), violations);
+  CheckPeople(podcast.people(), prefix, violations);
+}
+
+void ValidateEpisode(const v1::Episode& episode, absl::string_view prefix, Violations& violations) {
+  CheckText(episode.title(), Path(prefix, "title"), kMaxTitleBytes, true, violations);
+  CheckText(episode.description(), Path(prefix, "description"), kMaxDescriptionBytes, false, violations);
+  CheckText(episode.guid(), Path(prefix, "guid"), kMaxGuidBytes, false, violations);
+  if (episode.has_number() && episode.number() < 0) violations.Add(Path(prefix, "number"), "must not be negative");
+  if (episode.has_season() && episode.season() < 0) violations.Add(Path(prefix, "season"), "must not be negative");
+  if (!v1::Episode::Type_IsValid(episode.type())) violations.Add(Path(prefix, "type"), "unknown episode type");
+  if (!episode.has_publish_time()) {
+    violations.Add(Path(prefix, "publish_time"), "is required");
+  } else if (!IsValidTimestamp(episode.publish_time())) {
+    violations.Add(Path(prefix, "publish_time"), "is not a valid timestamp");
+  }
+  CheckDuration(episode.duration(), Path(prefix, "duration"), violations);
+  if (episode.snip_count() < 0) violations.Add(Path(prefix, "snip_count"), "must not be negative");
+  CheckPeople(episode.people(), prefix, violations);
+  ValidateChapters(episode.chapters(), episode.duration(), Path(prefix, "chapters"), violations);
+}
+
+void ValidateChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters,
+                      const Duration& episode_duration, absl::string_view prefix, Violations& violations) {
+  if (static_cast<size_t>(chapters.size()) > kMaxChapters) {
+    violations.Add(std::string(prefix), absl::StrCat("must have at most ", kMaxChapters, " chapters"));
+    return;
+  }
+  const int64_t duration_ms = Millis(episode_duration);
+  for (int i = 0; i < chapters.size(); ++i) {
+    const v1::Chapter& chapter = chapters[i];
+    const std::string path = absl::StrCat(prefix, "[", i, "]");
+    const std::string start_field = absl::StrCat(path, ".start_offset");
+    const size_t before = violations.list().size();
+    CheckDuration(chapter.start_offset(), start_field, violations);
+    const bool start_is_valid = violations.list().size() == before;
+    const int64_t start_ms = Millis(chapter.start_offset());
+    if (start_is_valid && i > 0 && start_ms <= Millis(chapters[i - 1].start_offset())) {
+      violations.Add(start_field, absl::StrCat("must be after ", prefix, "[", i - 1, "] (",
+                                               Clock(chapter.start_offset()), " is not after ",
+                                               Clock(chapters[i - 1].start_offset()), ")"));
+    }
+    if (start_is_valid && duration_ms > 0 && start_ms > duration_ms + kDurationRounding.count()) {
+      violations.Add(start_field, absl::StrCat("starts at ", Clock(chapter.start_offset()),
+                                               ", after the episode's end (", Clock(episode_duration), ")"));
+    }
+    if (chapter.has_end_offset()) {
+      const std::string end_field = absl::StrCat(path, ".end_offset");
+      const size_t before_end = violations.list().size();
+      CheckDuration(chapter.end_offset(), end_field, violations);
+      const int64_t end_ms = Millis(chapter.end_offset());
+      if (violations.list().size() == before_end) {
+        if (end_ms <= start_ms) {
+          violations.Add(end_field, "must be after start_offset");
+        } else if (i + 1 < chapters.size() && end_ms > Millis(chapters[i + 1].start_offset())) {
+          violations.Add(end_field, absl::StrCat("must not be after ", prefix, "[", i + 1, "].start_offset"));
+        } else if (duration_ms > 0 && end_ms > duration_ms + kDurationRounding.count()) {
+          violations.Add(end_field, "must not be after the episode's end");
+        }
+      }
+    }
+    CheckText(chapter.title(), absl::StrCat(path, ".title"), kMaxTitleBytes, true, violations);
+    CheckText(chapter.part(), absl::StrCat(path, ".part"), kMaxTitleBytes, false, violations);
+    CheckUri(chapter.image_uri(), absl::StrCat(path, ".image_uri"), violations);
+    CheckUri(chapter.link_uri(), absl::StrCat(path, ".link_uri"), violations);
+  }
+}
+
+void NormalizeChapters(google::protobuf::RepeatedPtrField<v1::Chapter>& chapters) {
+  std::string current_part;
+  for (v1::Chapter& chapter : chapters) {
+    if (!chapter.has_toc()) chapter.set_toc(true);
+    if (StartsPart(chapter.title())) current_part = chapter.title();
+    if (chapter.part().empty()) {
+      chapter.set_part(current_part);
+    } else {
+      current_part = chapter.part();
+    }
+  }
+}
+
+void DeriveChapterEnds(v1::Episode& episode) {
+  auto& chapters = *episode.mutable_chapters();
+  for (int i = 0; i < chapters.size(); ++i) {
+    v1::Chapter& chapter = chapters[i];
+    if (chapter.has_end_offset()) continue;
+    if (i + 1 < chapters.size()) {
+      *chapter.mutable_end_offset() = chapters[i + 1].start_offset();
+    } else if (Millis(episode.duration()) > Millis(chapter.start_offset())) {
+      *chapter.mutable_end_offset() = episode.duration();
+    }
+  }
+}
+
+absl::Status CheckEtag(absl::string_view current, absl::string_view requested) {
+  if (requested.empty() || requested == current) return absl::OkStatus();
+  return absl::AbortedError(
+      absl::StrCat("etag mismatch: the resource changed (current etag ", current, "); read it again and retry"));
+}
+
+}  // namespace podmeta::domain

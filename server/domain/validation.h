@@ -1,0 +1,45 @@
+// Validation of podcasts, episodes and chapters as API.md's rules state them.
+// Each function adds every violation it finds to `violations`, naming fields by
+// their path from `prefix` (e.g. "episode.chapters[3].start_offset"), so one
+// round trip reports all problems.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "domain/errors.h"
+#include "podmeta/v1/resources.pb.h"
+
+namespace podmeta::domain {
+
+void ValidatePodcast(const v1::Podcast& podcast, absl::string_view prefix, Violations& violations);
+
+// Also validates the episode's chapters against its duration.
+void ValidateEpisode(const v1::Episode& episode, absl::string_view prefix, Violations& violations);
+
+// Chapter rules: start offsets strictly increase, none starts after the
+// episode's end (plus the rounding minute) when the duration is known, an end
+// is after its start and not after the next start, titles are non-empty valid
+// UTF-8 of at most 512 bytes.
+void ValidateChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters,
+                      const google::protobuf::Duration& episode_duration, absl::string_view prefix,
+                      Violations& violations);
+
+// Fills in what a chapter list implies: a chapter without a part takes the
+// part of the chapter before it, a chapter titled "PART n: ..." starts that
+// part, and an absent toc flag is true. Idempotent.
+void NormalizeChapters(google::protobuf::RepeatedPtrField<v1::Chapter>& chapters);
+
+// Sets the end_offset of chapters that have none: the next chapter's start,
+// or for the last one the episode's duration when that is after its start.
+// Applied to what is returned, never stored, so a later change of duration
+// or of the next chapter moves a derived end along.
+void DeriveChapterEnds(v1::Episode& episode);
+
+// ABORTED when `requested` is set and differs from `current`.
+absl::Status CheckEtag(absl::string_view current, absl::string_view requested);
+
+// Valid UTF-8 (no overlong forms, no surrogates).
+bool IsValidUtf8(absl::string_view text);
+
+}  // namespace podmeta::domain

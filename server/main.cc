@@ -1,0 +1,111 @@
+// podmeta-server: flags and environment, logging, signals; everything else is
+// in Server.
+#include <csignal>
+#include <cstdlib>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+#include "server.h"
+#include "storage/migrations.h"
+
+namespace {
+
+struct Flags {
+  podmeta::ServerConfig server;
+  std::string log_format = "text";
+  std::string log_level = "info";
+  int64_t shutdown_grace_ms = 10'000;
+};
+
+void ConfigureLogging(const Flags& flags) {
+  if (flags.log_format == "json") {
+    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","thread":%t,"message":"%v"})");
+  } else {
+    spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  }
+  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+}
+
+// Blocks SIGINT and SIGTERM in every thread (call before any thread starts),
+// so that only WaitForStopSignal sees them.
+sigset_t BlockStopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+int Serve(const Flags& flags, const sigset_t& stop_signals) {
+  auto server = podmeta::Server::Start(flags.server);
+  if (!server.ok()) {
+    spdlog::error("cannot start: {}", server.status().ToString());
+    return 1;
+  }
+  std::thread stopper([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    spdlog::info("received {}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    (*server)->Shutdown(std::chrono::milliseconds(flags.shutdown_grace_ms));
+  });
+  (*server)->Wait();
+  stopper.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int Migrate(const Flags& flags) {
+  try {
+    pqxx::connection connection(flags.server.database_url);
+    auto applied = podmeta::storage::ApplyMigrations(connection);
+    if (!applied.ok()) {
+      spdlog::error("migration failed: {}", applied.status().ToString());
+      return 1;
+    }
+    spdlog::info("applied {} migration(s); schema is current", *applied);
+    return 0;
+  } catch (const std::exception& error) {
+    spdlog::error("cannot connect to the database: {}", error.what());
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const sigset_t stop_signals = BlockStopSignals();
+  Flags flags;
+  CLI::App app{"podmeta-server: the podmeta gRPC metadata service for podcast episodes and chapters."};
+  app.option_defaults()->always_capture_default();
+  app.add_option("--listen", flags.server.listen, "Address to serve gRPC on: HOST:PORT or unix:PATH")
+      ->envname("PODMETA_LISTEN");
+  app.add_option("--database-url", flags.server.database_url,
+                 "PostgreSQL connection string or URI (libpq syntax)")
+      ->envname("PODMETA_DATABASE_URL")
+      ->required();
+  app.add_option("--pool-size", flags.server.pool_size, "Database connections at most")
+      ->envname("PODMETA_POOL_SIZE")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--worker-threads", flags.server.worker_threads, "Threads that run database work")
+      ->envname("PODMETA_WORKER_THREADS")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--shutdown-grace-ms", flags.shutdown_grace_ms,
+                 "On SIGTERM/SIGINT, how long calls in flight may take to finish")
+      ->envname("PODMETA_SHUTDOWN_GRACE_MS")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--log-format", flags.log_format, "Log format")
+      ->envname("PODMETA_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--log-level", flags.log_level, "Least severe level logged")
+      ->envname("PODMETA_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  CLI::App* migrate = app.add_subcommand("migrate", "Apply database migrations and exit");
+  CLI11_PARSE(app, argc, argv);
+  ConfigureLogging(flags);
+  if (migrate->parsed()) return Migrate(flags);
+  return Serve(flags, stop_signals);
+}

@@ -1,0 +1,93 @@
+#include "server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <spdlog/spdlog.h>
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "api/blocking_executor.h"
+#include "api/episode_service.h"
+#include "api/podcast_service.h"
+#include "grpc/health/v1/health.pb.h"
+#include "storage/database.h"
+#include "storage/episode_store.h"
+#include "storage/migrations.h"
+#include "storage/podcast_store.h"
+
+namespace podmeta {
+
+struct Server::Parts {
+  explicit Parts(const ServerConfig& config)
+      : database(config.database_url, config.pool_size),
+        podcasts(database),
+        episodes(database),
+        executor(config.worker_threads),
+        podcast_service(podcasts, executor),
+        episode_service(episodes, executor) {}
+
+  storage::Database database;
+  storage::PodcastStore podcasts;
+  storage::EpisodeStore episodes;
+  api::BlockingExecutor executor;
+  api::PodcastService podcast_service;
+  api::EpisodeService episode_service;
+  std::unique_ptr<grpc::Server> grpc_server;
+  int port = 0;
+};
+
+namespace {
+
+absl::Status Migrate(const std::string& database_url) {
+  try {
+    pqxx::connection connection(database_url);
+    absl::StatusOr<int> applied = storage::ApplyMigrations(connection);
+    if (!applied.ok()) return applied.status();
+    spdlog::info("database schema is current ({} migration(s) applied now)", *applied);
+    return absl::OkStatus();
+  } catch (const std::exception& error) {
+    return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", error.what()));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
+  if (absl::Status migrated = Migrate(config.database_url); !migrated.ok()) return migrated;
+
+  // Links the health proto's descriptor in, so reflection can describe the
+  // built-in health service.
+  grpc::health::v1::HealthCheckRequest::descriptor();
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  auto parts = std::make_unique<Parts>(config);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &parts->port);
+  builder.RegisterService(&parts->podcast_service);
+  builder.RegisterService(&parts->episode_service);
+  parts->grpc_server = builder.BuildAndStart();
+  if (!parts->grpc_server) return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
+  parts->grpc_server->GetHealthCheckService()->SetServingStatus(true);
+  spdlog::info("podmeta-server listening on {}", config.listen);
+  return std::unique_ptr<Server>(new Server(std::move(parts)));
+}
+
+Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+Server::~Server() = default;
+
+int Server::port() const { return parts_->port; }
+
+void Server::Shutdown(std::chrono::milliseconds grace) {
+  spdlog::info("shutting down: NOT_SERVING, finishing calls in flight (grace {} ms)", grace.count());
+  parts_->grpc_server->GetHealthCheckService()->SetServingStatus(false);
+  parts_->grpc_server->Shutdown(std::chrono::system_clock::now() + grace);
+  parts_->database.pool().CloseIdle();
+}
+
+void Server::Wait() { parts_->grpc_server->Wait(); }
+
+}  // namespace podmeta

@@ -1,0 +1,53 @@
+// Wires a podmeta server together: the database pool, migrations, the stores,
+// the gRPC services, health checking and reflection. Used by main.cc and by
+// the integration tests, which run the same server in-process.
+//
+//   auto server = Server::Start(config);      // migrates, then listens
+//   ... server->port() ...
+//   server->Shutdown(std::chrono::seconds(10));
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace podmeta {
+
+struct ServerConfig {
+  // host:port, or unix:PATH. Port 0 picks a free port (see Server::port).
+  std::string listen = "127.0.0.1:50051";
+  std::string database_url;
+  size_t pool_size = 8;
+  // Threads that run database work; calls beyond these wait in a queue.
+  size_t worker_threads = 8;
+  std::chrono::milliseconds shutdown_grace{10'000};
+};
+
+class Server {
+ public:
+  // Applies migrations, opens the pool, starts serving. Fails if the
+  // database cannot be reached or the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerConfig& config);
+
+  ~Server();
+
+  // The bound TCP port (0 for unix sockets).
+  int port() const;
+
+  // Reports NOT_SERVING, stops accepting calls, lets calls in flight finish
+  // within `grace` (then cancels them), and closes the pool.
+  void Shutdown(std::chrono::milliseconds grace);
+
+  // Blocks until Shutdown completes.
+  void Wait();
+
+  struct Parts;
+
+ private:
+  explicit Server(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace podmeta

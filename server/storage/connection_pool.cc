@@ -1,0 +1,80 @@
+#include "storage/connection_pool.h"
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+
+namespace podmeta::storage {
+
+ConnectionPool::ConnectionPool(std::string dsn, size_t capacity, Prepare prepare)
+    : dsn_(std::move(dsn)), capacity_(capacity), prepare_(std::move(prepare)) {}
+
+ConnectionPool::~ConnectionPool() = default;
+
+ConnectionPool::Lease::Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> connection)
+    : pool_(pool), connection_(std::move(connection)) {}
+
+ConnectionPool::Lease::Lease(Lease&& other) noexcept
+    : pool_(other.pool_), connection_(std::move(other.connection_)), discard_(other.discard_) {}
+
+ConnectionPool::Lease::~Lease() {
+  if (connection_) pool_->Release(std::move(connection_), discard_);
+}
+
+absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Deadline deadline) {
+  std::unique_lock lock(mutex_);
+  ++waiting_;
+  const bool ready = available_.wait_until(lock, deadline, [&] { return !idle_.empty() || open_ < capacity_; });
+  --waiting_;
+  if (!ready) {
+    return absl::UnavailableError(
+        absl::StrCat("no database connection became free in time (all ", capacity_, " in use)"));
+  }
+  if (!idle_.empty()) {
+    std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
+    idle_.pop_back();
+    return Lease(this, std::move(connection));
+  }
+  ++open_;
+  lock.unlock();
+  try {
+    auto connection = std::make_unique<pqxx::connection>(dsn_);
+    if (prepare_) prepare_(*connection);
+    return Lease(this, std::move(connection));
+  } catch (const std::exception& error) {
+    lock.lock();
+    --open_;
+    available_.notify_one();
+    return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", error.what()));
+  }
+}
+
+void ConnectionPool::Release(std::unique_ptr<pqxx::connection> connection, bool discard) {
+  {
+    std::lock_guard lock(mutex_);
+    if (discard || !connection->is_open()) {
+      --open_;
+    } else {
+      idle_.push_back(std::move(connection));
+    }
+  }
+  available_.notify_one();
+  // A discarded connection is destroyed here, outside the lock.
+}
+
+ConnectionPool::Stats ConnectionPool::stats() const {
+  std::lock_guard lock(mutex_);
+  return Stats{open_, open_ - idle_.size(), waiting_};
+}
+
+void ConnectionPool::CloseIdle() {
+  std::vector<std::unique_ptr<pqxx::connection>> closing;
+  {
+    std::lock_guard lock(mutex_);
+    open_ -= idle_.size();
+    closing.swap(idle_);
+  }
+  available_.notify_all();
+}
+
+}  // namespace podmeta::storage

@@ -1,0 +1,33 @@
+#include "storage/database.h"
+
+#include "storage/queries.h"
+
+namespace podmeta::storage {
+namespace {
+
+// How long a call without a deadline waits for a free connection.
+constexpr std::chrono::seconds kDefaultAcquireTimeout{10};
+
+}  // namespace
+
+Database::Database(std::string dsn, size_t pool_size)
+    : pool_(std::move(dsn), pool_size, [](pqxx::connection& connection) {
+        for (const NamedQuery& query : kAllQueries) {
+          connection.prepare(std::string(query.name), std::string(query.sql));
+        }
+      }) {}
+
+Deadline Database::AcquireDeadline(Deadline deadline) {
+  return std::min(deadline, std::chrono::system_clock::now() + kDefaultAcquireTimeout);
+}
+
+absl::Status Database::ApplyDeadline(pqxx::work& transaction, Deadline deadline) {
+  if (deadline == kNoDeadline) return absl::OkStatus();
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::system_clock::now()).count();
+  if (left <= 0) return absl::DeadlineExceededError("the call's deadline passed before its query started");
+  transaction.exec_prepared(std::string(kSetStatementTimeout.name), std::to_string(left));
+  return absl::OkStatus();
+}
+
+}  // namespace podmeta::storage

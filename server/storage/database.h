@@ -1,0 +1,66 @@
+// The one way storage code talks to PostgreSQL: a pooled connection, one
+// transaction per call, the caller's deadline applied as statement_timeout,
+// and every exception turned into a domain status.
+//
+//   absl::StatusOr<v1::Episode> episode = database.Transact(deadline,
+//       [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> { ... });
+//
+// The work function returns a status (or StatusOr); the transaction commits
+// only when it is OK, so an error part-way through writes nothing.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <type_traits>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/statusor.h"
+#include "storage/connection_pool.h"
+#include "storage/sql_errors.h"
+
+namespace podmeta::storage {
+
+inline constexpr Deadline kNoDeadline = Deadline::max();
+
+class Database {
+ public:
+  // `pool_size` connections at most; each is prepared with every named query.
+  Database(std::string dsn, size_t pool_size);
+
+  template <typename Work>
+  auto Transact(Deadline deadline, Work&& work) -> std::invoke_result_t<Work, pqxx::work&>;
+
+  ConnectionPool& pool() { return pool_; }
+
+ private:
+  // SET LOCAL statement_timeout to what is left until the deadline, so a
+  // query never outlives the call that asked for it.
+  static absl::Status ApplyDeadline(pqxx::work& transaction, Deadline deadline);
+  static Deadline AcquireDeadline(Deadline deadline);
+
+  ConnectionPool pool_;
+};
+
+template <typename Work>
+auto Database::Transact(Deadline deadline, Work&& work) -> std::invoke_result_t<Work, pqxx::work&> {
+  auto lease = pool_.Acquire(AcquireDeadline(deadline));
+  if (!lease.ok()) return lease.status();
+  try {
+    pqxx::work transaction(**lease);
+    if (absl::Status applied = ApplyDeadline(transaction, deadline); !applied.ok()) return applied;
+    auto result = work(transaction);
+    if (result.ok()) transaction.commit();
+    return result;
+  } catch (const pqxx::broken_connection& error) {
+    lease->Discard();
+    return StatusFromSqlError(error, "database call");
+  } catch (const pqxx::in_doubt_error& error) {
+    lease->Discard();
+    return StatusFromSqlError(error, "commit");
+  } catch (const std::exception& error) {
+    return StatusFromSqlError(error, "database call");
+  }
+}
+
+}  // namespace podmeta::storage

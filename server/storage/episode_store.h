@@ -1,0 +1,63 @@
+// Episodes and their chapters in PostgreSQL. Every write is one transaction:
+// an episode is never stored without its chapters, or with half of them.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "domain/resource_names.h"
+#include "podmeta/v1/resources.pb.h"
+#include "storage/database.h"
+
+namespace podmeta::storage {
+
+// Where a page of the default listing (newest first) ends.
+struct EpisodeCursor {
+  int64_t publish_time_micros = 0;
+  std::string episode_id;
+};
+
+struct EpisodePage {
+  std::vector<v1::Episode> episodes;
+  // Set when more episodes follow the page.
+  std::optional<EpisodeCursor> next;
+  int32_t total_size = 0;
+};
+
+class EpisodeStore {
+ public:
+  explicit EpisodeStore(Database& database) : database_(database) {}
+
+  absl::StatusOr<v1::Episode> Get(const domain::EpisodeKey& key, Deadline deadline);
+
+  // In the order of `episode_ids`; NOT_FOUND naming the first missing one.
+  absl::StatusOr<std::vector<v1::Episode>> BatchGet(const std::string& podcast_id,
+                                                    const std::vector<std::string>& episode_ids, Deadline deadline);
+
+  // NOT_FOUND when the podcast does not exist.
+  absl::StatusOr<EpisodePage> List(const std::string& podcast_id, const std::optional<EpisodeCursor>& after,
+                                   int32_t page_size, bool show_deleted, Deadline deadline);
+
+  // Stores a validated episode (name and guid set). With a request_id, a
+  // repeated call returns the first call's result and writes nothing.
+  absl::StatusOr<v1::Episode> Create(const domain::EpisodeKey& key, const v1::Episode& episode,
+                                     const std::string& request_id, Deadline deadline);
+
+  // Reads the episode locked for update, lets `mutate` change it (and refuse
+  // with a status), and writes the result back if it differs. A set
+  // delete_time marks the episode deleted (the database's clock is used).
+  using Mutation = std::function<absl::Status(v1::Episode&)>;
+  absl::StatusOr<v1::Episode> Modify(const domain::EpisodeKey& key, const Mutation& mutate, Deadline deadline);
+
+ private:
+  Database& database_;
+};
+
+// Shared by the stores: a podcast that must exist and not be deleted for an
+// episode to be written under it.
+absl::Status CheckPodcastWritable(pqxx::work& transaction, const std::string& podcast_id);
+
+}  // namespace podmeta::storage

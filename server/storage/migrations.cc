@@ -1,0 +1,57 @@
+#include "storage/migrations.h"
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/str_cat.h"
+#include "storage/sql_errors.h"
+
+namespace podmeta::storage {
+namespace {
+
+// Arbitrary but fixed: the advisory lock key that serializes migrators.
+constexpr int64_t kMigrationLockKey = 0x706f646d657461;  // "podmeta"
+
+}  // namespace
+
+absl::StatusOr<int> ApplyMigrations(pqxx::connection& connection) {
+  try {
+    pqxx::nontransaction session(connection);
+    session.exec_params("SELECT pg_advisory_lock($1)", kMigrationLockKey);
+    session.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version integer PRIMARY KEY, name text NOT NULL,"
+        " applied_at timestamptz NOT NULL DEFAULT now())");
+    session.commit();
+  } catch (const std::exception& error) {
+    return StatusFromSqlError(error, "taking the migration lock");
+  }
+  int applied = 0;
+  absl::Status status;
+  for (const Migration& migration : Migrations()) {
+    try {
+      pqxx::work transaction(connection);
+      const pqxx::result done =
+          transaction.exec_params("SELECT 1 FROM schema_migrations WHERE version = $1", migration.version);
+      if (!done.empty()) continue;
+      transaction.exec(migration.sql);
+      transaction.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", migration.version,
+                              migration.name);
+      transaction.commit();
+      ++applied;
+    } catch (const std::exception& error) {
+      status = StatusFromSqlError(error, absl::StrCat("applying migration ", migration.version, " (",
+                                                      migration.name, ")"));
+      break;
+    }
+  }
+  try {
+    pqxx::nontransaction session(connection);
+    session.exec_params("SELECT pg_advisory_unlock($1)", kMigrationLockKey);
+  } catch (const std::exception& error) {
+    if (status.ok()) status = StatusFromSqlError(error, "releasing the migration lock");
+  }
+  if (!status.ok()) return status;
+  return applied;
+}
+
+}  // namespace podmeta::storage

@@ -1,0 +1,31 @@
+// Versioned schema migrations, compiled into the binary from
+// server/storage/migrations/NNNN_name.sql and applied in order.
+//
+// ApplyMigrations is safe when several replicas start at once: it holds a
+// PostgreSQL advisory lock while it reads which versions are applied and
+// applies the rest, each in its own transaction with its row in
+// schema_migrations.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+#include <pqxx/connection>
+
+namespace podmeta::storage {
+
+struct Migration {
+  int version;
+  std::string name;
+  std::string sql;
+};
+
+// All migrations, by version (generated at build time).
+const std::vector<Migration>& Migrations();
+
+// Applies what is missing; returns how many migrations were applied.
+absl::StatusOr<int> ApplyMigrations(pqxx::connection& connection);
+
+}  // namespace podmeta::storage

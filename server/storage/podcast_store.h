@@ -1,0 +1,45 @@
+// Podcasts in PostgreSQL.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "podmeta/v1/resources.pb.h"
+#include "storage/database.h"
+
+namespace podmeta::storage {
+
+struct PodcastPage {
+  std::vector<v1::Podcast> podcasts;
+  // The id of the last podcast, when more follow.
+  std::optional<std::string> next_after;
+  int32_t total_size = 0;
+};
+
+class PodcastStore {
+ public:
+  explicit PodcastStore(Database& database) : database_(database) {}
+
+  absl::StatusOr<v1::Podcast> Get(const std::string& podcast_id, Deadline deadline);
+
+  // Podcasts with ids after `after` (all when empty), by id.
+  absl::StatusOr<PodcastPage> List(const std::string& after, int32_t page_size, bool show_deleted,
+                                   Deadline deadline);
+
+  // Stores a validated podcast (guid set); see EpisodeStore::Create for
+  // request_id.
+  absl::StatusOr<v1::Podcast> Create(const std::string& podcast_id, const v1::Podcast& podcast,
+                                     const std::string& request_id, Deadline deadline);
+
+  // See EpisodeStore::Modify.
+  using Mutation = std::function<absl::Status(v1::Podcast&)>;
+  absl::StatusOr<v1::Podcast> Modify(const std::string& podcast_id, const Mutation& mutate, Deadline deadline);
+
+ private:
+  Database& database_;
+};
+
+}  // namespace podmeta::storage

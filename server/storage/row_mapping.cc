@@ -1,0 +1,150 @@
+#include "storage/row_mapping.h"
+
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
+#include "domain/resource_names.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace podmeta::storage {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+std::string Etag(const pqxx::field& revision) { return absl::StrCat("\"", revision.c_str(), "\""); }
+
+void SetTime(const pqxx::field& micros, google::protobuf::Timestamp* time) {
+  *time = TimeUtil::MicrosecondsToTimestamp(micros.as<int64_t>());
+}
+
+void PeopleFromJson(const pqxx::field& field, google::protobuf::RepeatedPtrField<v1::Person>* people) {
+  for (const auto& entry : nlohmann::json::parse(field.c_str())) {
+    v1::Person* person = people->Add();
+    person->set_display_name(entry.value("display_name", ""));
+    person->set_role(static_cast<v1::Person::Role>(entry.value("role", 0)));
+    person->set_uri(entry.value("uri", ""));
+  }
+}
+
+std::string QuotedElement(absl::string_view value) {
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  quoted += '"';
+  return quoted;
+}
+
+template <typename Element>
+std::string ArrayLiteral(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters, Element element) {
+  std::string literal = "{";
+  for (int i = 0; i < chapters.size(); ++i) {
+    if (i > 0) literal += ',';
+    literal += element(chapters[i]);
+  }
+  literal += '}';
+  return literal;
+}
+
+}  // namespace
+
+int64_t MicrosOf(const google::protobuf::Timestamp& time) { return TimeUtil::TimestampToMicroseconds(time); }
+int64_t MillisOf(const google::protobuf::Duration& duration) { return TimeUtil::DurationToMilliseconds(duration); }
+
+v1::Podcast PodcastFromRow(const pqxx::row& row) {
+  v1::Podcast podcast;
+  podcast.set_name(domain::PodcastName(row[0].c_str()));
+  podcast.set_guid(row[1].c_str());
+  podcast.set_title(row[2].c_str());
+  podcast.set_description(row[3].c_str());
+  PeopleFromJson(row[4], podcast.mutable_people());
+  podcast.set_language(row[5].c_str());
+  podcast.set_image_uri(row[6].c_str());
+  podcast.set_feed_uri(row[7].c_str());
+  podcast.set_episode_count(row[8].as<int32_t>());
+  SetTime(row[9], podcast.mutable_create_time());
+  SetTime(row[10], podcast.mutable_update_time());
+  if (!row[11].is_null()) SetTime(row[11], podcast.mutable_delete_time());
+  podcast.set_etag(Etag(row[12]));
+  return podcast;
+}
+
+v1::Episode EpisodeFromRow(absl::string_view podcast_id, const pqxx::row& row) {
+  v1::Episode episode;
+  episode.set_name(domain::EpisodeName({std::string(podcast_id), row[0].c_str()}));
+  episode.set_guid(row[1].c_str());
+  if (!row[2].is_null()) episode.set_number(row[2].as<int32_t>());
+  if (!row[3].is_null()) episode.set_season(row[3].as<int32_t>());
+  episode.set_type(static_cast<v1::Episode::Type>(row[4].as<int>()));
+  episode.set_title(row[5].c_str());
+  episode.set_description(row[6].c_str());
+  SetTime(row[7], episode.mutable_publish_time());
+  *episode.mutable_duration() = TimeUtil::MillisecondsToDuration(row[8].as<int64_t>());
+  PeopleFromJson(row[9], episode.mutable_people());
+  episode.set_snip_count(row[10].as<int32_t>());
+  SetTime(row[11], episode.mutable_create_time());
+  SetTime(row[12], episode.mutable_update_time());
+  if (!row[13].is_null()) SetTime(row[13], episode.mutable_delete_time());
+  episode.set_etag(Etag(row[14]));
+  return episode;
+}
+
+void AttachChapters(const pqxx::result& chapter_rows, std::vector<v1::Episode*>& episodes) {
+  std::unordered_map<std::string, v1::Episode*> by_id;
+  for (v1::Episode* episode : episodes) by_id[EpisodeIdOf(*episode)] = episode;
+  for (const pqxx::row& row : chapter_rows) {
+    auto found = by_id.find(row[0].c_str());
+    if (found == by_id.end()) continue;
+    v1::Chapter* chapter = found->second->add_chapters();
+    *chapter->mutable_start_offset() = TimeUtil::MillisecondsToDuration(row[1].as<int64_t>());
+    if (!row[2].is_null()) *chapter->mutable_end_offset() = TimeUtil::MillisecondsToDuration(row[2].as<int64_t>());
+    chapter->set_title(row[3].c_str());
+    chapter->set_image_uri(row[4].c_str());
+    chapter->set_link_uri(row[5].c_str());
+    chapter->set_toc(row[6].as<bool>());
+    chapter->set_part(row[7].c_str());
+  }
+}
+
+std::string PeopleToJson(const google::protobuf::RepeatedPtrField<v1::Person>& people) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const v1::Person& person : people) {
+    list.push_back({{"display_name", person.display_name()}, {"role", static_cast<int>(person.role())},
+                    {"uri", person.uri()}});
+  }
+  return list.dump();
+}
+
+ChapterArrays ChapterArraysOf(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters) {
+  return ChapterArrays{
+      ArrayLiteral(chapters, [](const v1::Chapter& c) { return std::to_string(MillisOf(c.start_offset())); }),
+      ArrayLiteral(chapters,
+                   [](const v1::Chapter& c) {
+                     return c.has_end_offset() ? std::to_string(MillisOf(c.end_offset())) : std::string("NULL");
+                   }),
+      ArrayLiteral(chapters, [](const v1::Chapter& c) { return QuotedElement(c.title()); }),
+      ArrayLiteral(chapters, [](const v1::Chapter& c) { return QuotedElement(c.image_uri()); }),
+      ArrayLiteral(chapters, [](const v1::Chapter& c) { return QuotedElement(c.link_uri()); }),
+      ArrayLiteral(chapters, [](const v1::Chapter& c) { return std::string(c.toc() ? "t" : "f"); }),
+      ArrayLiteral(chapters, [](const v1::Chapter& c) { return QuotedElement(c.part()); }),
+  };
+}
+
+std::string TextArray(const std::vector<std::string>& values) {
+  std::string literal = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) literal += ',';
+    literal += QuotedElement(values[i]);
+  }
+  literal += '}';
+  return literal;
+}
+
+std::string EpisodeIdOf(const v1::Episode& episode) {
+  const size_t slash = episode.name().rfind('/');
+  return slash == std::string::npos ? episode.name() : episode.name().substr(slash + 1);
+}
+
+}  // namespace podmeta::storage

@@ -1,0 +1,40 @@
+// Between PostgreSQL rows and podmeta.v1 messages: the column order of
+// queries.h's column lists, people as JSON, chapter lists as array literals.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/string_view.h"
+
+#include "podmeta/v1/resources.pb.h"
+
+namespace podmeta::storage {
+
+v1::Podcast PodcastFromRow(const pqxx::row& row);
+// Without chapters; ChaptersFromRows adds them.
+v1::Episode EpisodeFromRow(absl::string_view podcast_id, const pqxx::row& row);
+// Adds the rows of kSelectChapters (ordered by episode, position) to the
+// matching episodes.
+void AttachChapters(const pqxx::result& chapter_rows, std::vector<v1::Episode*>& episodes);
+
+std::string PeopleToJson(const google::protobuf::RepeatedPtrField<v1::Person>& people);
+
+int64_t MicrosOf(const google::protobuf::Timestamp& time);
+int64_t MillisOf(const google::protobuf::Duration& duration);
+
+// The parallel arrays kInsertChapters unnests, as PostgreSQL array literals.
+struct ChapterArrays {
+  std::string start_ms, end_ms, titles, image_uris, link_uris, tocs, parts;
+};
+ChapterArrays ChapterArraysOf(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters);
+
+// A text[] literal: {"a","b"} with quotes and backslashes escaped.
+std::string TextArray(const std::vector<std::string>& values);
+
+// The id part of a resource name ("podcasts/a/episodes/b" → "b").
+std::string EpisodeIdOf(const v1::Episode& episode);
+
+}  // namespace podmeta::storage
