@@ -52,6 +52,16 @@ absl::Status Migrate(const std::string& database_url) {
   }
 }
 
+// The server as a whole ("") and each podmeta service by name, so that
+// clients probing a specific service see the same state.
+void SetServing(grpc::Server& server, bool serving) {
+  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+  health->SetServingStatus(serving);
+  for (const char* service : {v1::PodcastService::service_full_name(), v1::EpisodeService::service_full_name()}) {
+    health->SetServingStatus(service, serving);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
@@ -70,7 +80,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   builder.RegisterService(&parts->episode_service);
   parts->grpc_server = builder.BuildAndStart();
   if (!parts->grpc_server) return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
-  parts->grpc_server->GetHealthCheckService()->SetServingStatus(true);
+  SetServing(*parts->grpc_server, true);
   spdlog::info("podmeta-server listening on {}", config.listen);
   return std::unique_ptr<Server>(new Server(std::move(parts)));
 }
@@ -83,7 +93,7 @@ int Server::port() const { return parts_->port; }
 
 void Server::Shutdown(std::chrono::milliseconds grace) {
   spdlog::info("shutting down: NOT_SERVING, finishing calls in flight (grace {} ms)", grace.count());
-  parts_->grpc_server->GetHealthCheckService()->SetServingStatus(false);
+  SetServing(*parts_->grpc_server, false);
   parts_->grpc_server->Shutdown(std::chrono::system_clock::now() + grace);
   parts_->database.pool().CloseIdle();
 }

@@ -1,0 +1,33 @@
+// The real podmeta server, in-process, on a real TCP port on loopback, over a
+// fresh real PostgreSQL database; plus client stubs connected to it.
+#pragma once
+
+#include <memory>
+
+#include "podmeta/v1/episode_service.grpc.pb.h"
+#include "podmeta/v1/podcast_service.grpc.pb.h"
+#include "server.h"
+#include "support/test_database.h"
+
+namespace podmeta::testing {
+
+class TestServer {
+ public:
+  TestServer();
+  ~TestServer();
+
+  v1::PodcastService::Stub& podcasts() { return *podcasts_; }
+  v1::EpisodeService::Stub& episodes() { return *episodes_; }
+  const std::string& address() const { return address_; }
+  const std::string& database_url() const { return database_.url(); }
+
+ private:
+  TestDatabase database_;
+  std::unique_ptr<Server> server_;
+  std::string address_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::PodcastService::Stub> podcasts_;
+  std::unique_ptr<v1::EpisodeService::Stub> episodes_;
+};
+
+}  // namespace podmeta::testing

@@ -1,0 +1,156 @@
+#include "domain/validation.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/grpc_test_helpers.h"
+
+namespace podmeta::domain {
+namespace {
+
+using ::podmeta::testing::MakeChapter;
+using ::podmeta::testing::MakeEpisode;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+std::vector<std::string> FieldsOf(const Violations& violations) {
+  std::vector<std::string> fields;
+  for (const FieldViolation& violation : violations.list()) fields.push_back(violation.field);
+  return fields;
+}
+
+Violations ValidateEpisodeOf(const v1::Episode& episode) {
+  Violations violations;
+  ValidateEpisode(episode, "episode", violations);
+  return violations;
+}
+
+TEST(ChapterValidation, AcceptsStrictlyIncreasingStartsWithinTheEpisode) {
+  auto episode = MakeEpisode("Ok", 1, 0, {MakeChapter(0, "INTRO"), MakeChapter(90, "Part"), MakeChapter(123, "More")});
+  EXPECT_THAT(FieldsOf(ValidateEpisodeOf(episode)), IsEmpty());
+}
+
+TEST(ChapterValidation, FirstChapterMayStartAfterZero) {
+  auto episode = MakeEpisode("Ok", 1, 0, {MakeChapter(30, "Cold open")});
+  EXPECT_THAT(FieldsOf(ValidateEpisodeOf(episode)), IsEmpty());
+}
+
+TEST(ChapterValidation, ReportsEveryOutOfOrderStartAtOnce) {
+  auto episode =
+      MakeEpisode("Bad", 1, 0, {MakeChapter(10, "a"), MakeChapter(5, "b"), MakeChapter(20, "c"), MakeChapter(20, "d")});
+  Violations violations = ValidateEpisodeOf(episode);
+  EXPECT_THAT(FieldsOf(violations),
+              ElementsAre("episode.chapters[1].start_offset", "episode.chapters[3].start_offset"));
+  EXPECT_THAT(violations.list()[0].description, HasSubstr("must be after episode.chapters[0]"));
+}
+
+TEST(ChapterValidation, AllowsTheRoundingMinuteAfterTheListedDurationButNotMore) {
+  // 90-minute episode: 90:59 is inside the rounding minute, 91:01 is not.
+  auto inside = MakeEpisode("Ok", 1, 0, {MakeChapter(90 * 60 + 59, "OUTRO")});
+  EXPECT_THAT(FieldsOf(ValidateEpisodeOf(inside)), IsEmpty());
+  auto outside = MakeEpisode("Bad", 1, 0, {MakeChapter(91 * 60 + 1, "OUTRO")});
+  Violations violations = ValidateEpisodeOf(outside);
+  EXPECT_THAT(FieldsOf(violations), ElementsAre("episode.chapters[0].start_offset"));
+  EXPECT_THAT(violations.list()[0].description, HasSubstr("after the episode's end"));
+}
+
+TEST(ChapterValidation, UnknownDurationDoesNotLimitChapters) {
+  auto episode = MakeEpisode("Ok", 1, 0, {MakeChapter(10 * 3600, "Late")});
+  episode.clear_duration();
+  EXPECT_THAT(FieldsOf(ValidateEpisodeOf(episode)), IsEmpty());
+}
+
+TEST(ChapterValidation, EndMustBeAfterStartAndNotAfterNextStart) {
+  auto episode = MakeEpisode("Bad", 1, 0, {MakeChapter(0, "a"), MakeChapter(60, "b"), MakeChapter(120, "c")});
+  episode.mutable_chapters(0)->mutable_end_offset()->set_seconds(61);
+  episode.mutable_chapters(1)->mutable_end_offset()->set_seconds(60);
+  episode.mutable_chapters(2)->mutable_end_offset()->set_seconds(130);
+  EXPECT_THAT(FieldsOf(ValidateEpisodeOf(episode)),
+              ElementsAre("episode.chapters[0].end_offset", "episode.chapters[1].end_offset"));
+}
+
+TEST(ChapterValidation, TitlesMustBeNonEmptyValidUtf8OfAtMost512Bytes) {
+  auto episode = MakeEpisode("Ok", 1, 0,
+                             {MakeChapter(0, ""), MakeChapter(1, std::string(513, 'x')), MakeChapter(2, "\xC3\x28"),
+                              MakeChapter(3, std::string(512, 'y')), MakeChapter(4, "Chrząszcz 🐍")});
+  EXPECT_THAT(FieldsOf(ValidateEpisodeOf(episode)),
+              ElementsAre("episode.chapters[0].title", "episode.chapters[1].title", "episode.chapters[2].title"));
+}
+
+TEST(ChapterValidation, NegativeAndSubMillisecondOffsetsAreRejected) {
+  auto episode = MakeEpisode("Bad", 1, 0, {MakeChapter(-1, "a"), MakeChapter(5, "b")});
+  episode.mutable_chapters(1)->mutable_start_offset()->set_nanos(500);
+  EXPECT_THAT(FieldsOf(ValidateEpisodeOf(episode)),
+              ElementsAre("episode.chapters[0].start_offset", "episode.chapters[1].start_offset"));
+}
+
+TEST(ChapterValidation, UrisMustBeAbsoluteHttp) {
+  auto episode = MakeEpisode("Bad", 1, 0, {MakeChapter(0, "a")});
+  episode.mutable_chapters(0)->set_link_uri("javascript:alert(1)");
+  episode.mutable_chapters(0)->set_image_uri("https://example.com/a.png");
+  EXPECT_THAT(FieldsOf(ValidateEpisodeOf(episode)), ElementsAre("episode.chapters[0].link_uri"));
+}
+
+TEST(EpisodeValidation, RequiresTitleAndPublishTime) {
+  v1::Episode episode;
+  EXPECT_THAT(FieldsOf(ValidateEpisodeOf(episode)), ElementsAre("episode.title", "episode.publish_time"));
+}
+
+TEST(EpisodeValidation, RejectsNegativeNumbersAndUnknownTypes) {
+  auto episode = MakeEpisode("Bad", -1, 0);
+  episode.set_snip_count(-2);
+  episode.set_type(static_cast<v1::Episode::Type>(42));
+  EXPECT_THAT(FieldsOf(ValidateEpisodeOf(episode)),
+              ElementsAre("episode.number", "episode.type", "episode.snip_count"));
+}
+
+TEST(NormalizeChapters, PartHeadingsGroupTheChaptersAfterThem) {
+  auto episode = MakeEpisode("Ok", 1, 0,
+                             {MakeChapter(0, "INTRO"), MakeChapter(90, "PART 1: EuroPython highlights"),
+                              MakeChapter(123, "Maintaining pyrepl"), MakeChapter(2400, "PART 2: PyCon PL"),
+                              MakeChapter(2500, "An integration event")});
+  NormalizeChapters(*episode.mutable_chapters());
+  EXPECT_EQ(episode.chapters(0).part(), "");
+  EXPECT_EQ(episode.chapters(1).part(), "PART 1: EuroPython highlights");
+  EXPECT_EQ(episode.chapters(2).part(), "PART 1: EuroPython highlights");
+  EXPECT_EQ(episode.chapters(4).part(), "PART 2: PyCon PL");
+  EXPECT_TRUE(episode.chapters(0).toc());
+}
+
+TEST(NormalizeChapters, TitlesThatOnlyLookLikePartsDoNotStartOne) {
+  auto episode = MakeEpisode("Ok", 1, 0, {MakeChapter(0, "PARTS UNKNOWN"), MakeChapter(1, "PART X: no number")});
+  NormalizeChapters(*episode.mutable_chapters());
+  EXPECT_EQ(episode.chapters(0).part(), "");
+  EXPECT_EQ(episode.chapters(1).part(), "");
+}
+
+TEST(DeriveChapterEnds, UsesNextStartAndEpisodeDurationForTheLast) {
+  auto episode = MakeEpisode("Ok", 1, 0, {MakeChapter(0, "a"), MakeChapter(60, "b")});
+  DeriveChapterEnds(episode);
+  EXPECT_EQ(episode.chapters(0).end_offset().seconds(), 60);
+  EXPECT_EQ(episode.chapters(1).end_offset().seconds(), 90 * 60);
+}
+
+TEST(DeriveChapterEnds, LeavesTheLastOpenWhenItStartsInTheRoundingMinute) {
+  auto episode = MakeEpisode("Ok", 1, 0, {MakeChapter(90 * 60 + 30, "OUTRO")});
+  DeriveChapterEnds(episode);
+  EXPECT_FALSE(episode.chapters(0).has_end_offset());
+}
+
+TEST(CheckEtag, EmptyRequestMatchesAnythingAndAMismatchAborts) {
+  EXPECT_TRUE(CheckEtag("\"7\"", "").ok());
+  EXPECT_TRUE(CheckEtag("\"7\"", "\"7\"").ok());
+  EXPECT_EQ(CheckEtag("\"7\"", "\"6\"").code(), absl::StatusCode::kAborted);
+}
+
+TEST(Utf8, RejectsOverlongFormsSurrogatesAndTruncation) {
+  EXPECT_TRUE(IsValidUtf8("Łukasz Poznań Giménez"));
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xF0\x9F\x90"));      // truncated
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+}
+
+}  // namespace
+}  // namespace podmeta::domain
