@@ -14,6 +14,7 @@
 #include "grpc/health/v1/health.pb.h"
 #include "storage/database.h"
 #include "storage/episode_store.h"
+#include "storage/import_store.h"
 #include "storage/migrations.h"
 #include "storage/podcast_store.h"
 
@@ -24,13 +25,15 @@ struct Server::Parts {
       : database(config.database_url, config.pool_size),
         podcasts(database),
         episodes(database),
+        imports(database),
         executor(config.worker_threads),
-        podcast_service(podcasts, executor),
+        podcast_service(podcasts, imports, executor),
         episode_service(episodes, executor) {}
 
   storage::Database database;
   storage::PodcastStore podcasts;
   storage::EpisodeStore episodes;
+  storage::ImportStore imports;
   api::BlockingExecutor executor;
   api::PodcastService podcast_service;
   api::EpisodeService episode_service;

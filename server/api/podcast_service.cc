@@ -4,6 +4,8 @@
 #include "domain/limits.h"
 #include "domain/page_token.h"
 #include "domain/resources.h"
+#include "domain/show_page.h"
+#include "domain/validation.h"
 
 namespace podmeta::api {
 namespace {
@@ -104,6 +106,31 @@ grpc::ServerUnaryReactor* PodcastService::UndeletePodcast(grpc::CallbackServerCo
         *id, [request](v1::Podcast& podcast) { return domain::MarkUndeleted(request->etag(), podcast); },
         DeadlineOf(context));
   });
+}
+
+grpc::ServerUnaryReactor* PodcastService::ImportShowPage(grpc::CallbackServerContext* context,
+                                                         const v1::ImportShowPageRequest* request,
+                                                         v1::ImportShowPageResponse* response) {
+  return RunUnary(context, executor_, response,
+                  [this, context, request]() -> absl::StatusOr<v1::ImportShowPageResponse> {
+                    const std::string& content = request->content();
+                    if (content.size() > domain::kMaxShowPageBytes) {
+                      return domain::InvalidField("content", "must be at most 3 MiB");
+                    }
+                    if (!domain::IsValidUtf8(content)) return domain::InvalidField("content", "must be UTF-8");
+                    const domain::ShowPage page = domain::ParseShowPage(content);
+                    if (!page.problems.empty() && (!request->allow_partial() || page.podcast_id.empty())) {
+                      return domain::PageProblemsStatus(page.problems);
+                    }
+                    auto imported = imports_.Import(page, request->dry_run(), DeadlineOf(context));
+                    if (!imported.ok()) return imported.status();
+                    for (const domain::PageProblem& problem : page.problems) {
+                      v1::ImportProblem* reported = imported->add_problems();
+                      reported->set_line(problem.line);
+                      reported->set_description(problem.description);
+                    }
+                    return imported;
+                  });
 }
 
 }  // namespace podmeta::api

@@ -5,14 +5,15 @@
 
 #include "api/blocking_executor.h"
 #include "podmeta/v1/podcast_service.grpc.pb.h"
+#include "storage/import_store.h"
 #include "storage/podcast_store.h"
 
 namespace podmeta::api {
 
 class PodcastService final : public v1::PodcastService::CallbackService {
  public:
-  PodcastService(storage::PodcastStore& podcasts, BlockingExecutor& executor)
-      : podcasts_(podcasts), executor_(executor) {}
+  PodcastService(storage::PodcastStore& podcasts, storage::ImportStore& imports, BlockingExecutor& executor)
+      : podcasts_(podcasts), imports_(imports), executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetPodcast(grpc::CallbackServerContext* context, const v1::GetPodcastRequest* request,
                                        v1::Podcast* response) override;
@@ -26,9 +27,13 @@ class PodcastService final : public v1::PodcastService::CallbackService {
                                           const v1::DeletePodcastRequest* request, v1::Podcast* response) override;
   grpc::ServerUnaryReactor* UndeletePodcast(grpc::CallbackServerContext* context,
                                             const v1::UndeletePodcastRequest* request, v1::Podcast* response) override;
+  grpc::ServerUnaryReactor* ImportShowPage(grpc::CallbackServerContext* context,
+                                           const v1::ImportShowPageRequest* request,
+                                           v1::ImportShowPageResponse* response) override;
 
  private:
   storage::PodcastStore& podcasts_;
+  storage::ImportStore& imports_;
   BlockingExecutor& executor_;
 };
 

@@ -23,13 +23,18 @@ namespace podmeta::storage {
 
 inline constexpr Deadline kNoDeadline = Deadline::max();
 
+// kNever runs the work and rolls it back: a dry run sees exactly what a real
+// run would do, including constraint checks, and writes nothing.
+enum class Commit { kIfOk, kNever };
+
 class Database {
  public:
   // `pool_size` connections at most; each is prepared with every named query.
   Database(std::string dsn, size_t pool_size);
 
   template <typename Work>
-  auto Transact(Deadline deadline, Work&& work) -> std::invoke_result_t<Work, pqxx::work&>;
+  auto Transact(Deadline deadline, Work&& work, Commit commit = Commit::kIfOk)
+      -> std::invoke_result_t<Work, pqxx::work&>;
 
   ConnectionPool& pool() { return pool_; }
 
@@ -43,14 +48,14 @@ class Database {
 };
 
 template <typename Work>
-auto Database::Transact(Deadline deadline, Work&& work) -> std::invoke_result_t<Work, pqxx::work&> {
+auto Database::Transact(Deadline deadline, Work&& work, Commit commit) -> std::invoke_result_t<Work, pqxx::work&> {
   auto lease = pool_.Acquire(AcquireDeadline(deadline));
   if (!lease.ok()) return lease.status();
   try {
     pqxx::work transaction(**lease);
     if (absl::Status applied = ApplyDeadline(transaction, deadline); !applied.ok()) return applied;
     auto result = work(transaction);
-    if (result.ok()) transaction.commit();
+    if (result.ok() && commit == Commit::kIfOk) transaction.commit();
     return result;
   } catch (const pqxx::broken_connection& error) {
     lease->Discard();

@@ -1,0 +1,26 @@
+#include "domain/import.h"
+
+namespace podmeta::domain {
+
+void ApplyImportedPodcast(const v1::Podcast& imported, v1::Podcast& stored) {
+  stored.set_title(imported.title());
+  stored.set_description(imported.description());
+  *stored.mutable_people() = imported.people();
+}
+
+void ApplyImportedEpisode(const v1::Episode& imported, v1::Episode& stored) {
+  if (imported.has_number()) {
+    stored.set_number(imported.number());
+  } else {
+    stored.clear_number();
+  }
+  stored.set_type(imported.type());
+  stored.set_title(imported.title());
+  stored.set_description(imported.description());
+  *stored.mutable_publish_time() = imported.publish_time();
+  *stored.mutable_duration() = imported.duration();
+  stored.set_snip_count(imported.snip_count());
+  *stored.mutable_chapters() = imported.chapters();
+}
+
+}  // namespace podmeta::domain

@@ -1,0 +1,101 @@
+#include "storage/rows.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "storage/row_mapping.h"
+
+namespace podmeta::storage::rows {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+bool SameChapters(const v1::Episode& a, const v1::Episode& b) {
+  if (a.chapters_size() != b.chapters_size()) return false;
+  for (int i = 0; i < a.chapters_size(); ++i) {
+    if (!MessageDifferencer::Equals(a.chapters(i), b.chapters(i))) return false;
+  }
+  return true;
+}
+
+std::optional<int32_t> OptionalNumber(bool present, int32_t value) {
+  return present ? std::optional<int32_t>(value) : std::nullopt;
+}
+
+void WriteChapters(pqxx::work& transaction, const domain::EpisodeKey& key, const v1::Episode& episode) {
+  transaction.exec_prepared(StatementName(kDeleteChapters), key.podcast_id, key.episode_id);
+  if (episode.chapters().empty()) return;
+  const ChapterArrays arrays = ChapterArraysOf(episode.chapters());
+  transaction.exec_prepared(StatementName(kInsertChapters), key.podcast_id, key.episode_id, arrays.start_ms,
+                            arrays.end_ms, arrays.titles, arrays.image_uris, arrays.link_uris, arrays.tocs,
+                            arrays.parts);
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Podcast> ReadPodcast(pqxx::work& transaction, const std::string& podcast_id,
+                                        const NamedQuery& query) {
+  const pqxx::result rows = transaction.exec_prepared(StatementName(query), podcast_id);
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat("podcast ", domain::PodcastName(podcast_id), " does not exist"));
+  }
+  return PodcastFromRow(rows[0]);
+}
+
+void InsertPodcast(pqxx::work& transaction, const std::string& podcast_id, const v1::Podcast& podcast) {
+  transaction.exec_prepared(StatementName(kInsertPodcast), podcast_id, podcast.guid(), podcast.title(),
+                            podcast.description(), PeopleToJson(podcast.people()), podcast.language(),
+                            podcast.image_uri(), podcast.feed_uri());
+}
+
+void UpdatePodcast(pqxx::work& transaction, const std::string& podcast_id, const v1::Podcast& podcast) {
+  transaction.exec_prepared(StatementName(kUpdatePodcast), podcast_id, podcast.title(), podcast.description(),
+                            PeopleToJson(podcast.people()), podcast.language(), podcast.image_uri(),
+                            podcast.feed_uri(), podcast.has_delete_time());
+}
+
+std::vector<v1::Episode> ReadEpisodes(pqxx::work& transaction, const std::string& podcast_id,
+                                      const pqxx::result& rows) {
+  std::vector<v1::Episode> episodes;
+  episodes.reserve(rows.size());
+  std::vector<std::string> ids;
+  for (const pqxx::row& row : rows) {
+    episodes.push_back(EpisodeFromRow(podcast_id, row));
+    ids.emplace_back(row[0].c_str());
+  }
+  if (episodes.empty()) return episodes;
+  std::vector<v1::Episode*> targets;
+  for (v1::Episode& episode : episodes) targets.push_back(&episode);
+  AttachChapters(transaction.exec_prepared(StatementName(kSelectChapters), podcast_id, TextArray(ids)), targets);
+  return episodes;
+}
+
+absl::StatusOr<v1::Episode> ReadEpisode(pqxx::work& transaction, const domain::EpisodeKey& key,
+                                        const NamedQuery& query) {
+  const pqxx::result rows = transaction.exec_prepared(StatementName(query), key.podcast_id, key.episode_id);
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat("episode ", domain::EpisodeName(key), " does not exist"));
+  }
+  return std::move(ReadEpisodes(transaction, key.podcast_id, rows).front());
+}
+
+void InsertEpisode(pqxx::work& transaction, const domain::EpisodeKey& key, const v1::Episode& episode) {
+  transaction.exec_prepared(StatementName(kInsertEpisode), key.podcast_id, key.episode_id, episode.guid(),
+                            OptionalNumber(episode.has_number(), episode.number()),
+                            OptionalNumber(episode.has_season(), episode.season()), static_cast<int>(episode.type()),
+                            episode.title(), episode.description(), MicrosOf(episode.publish_time()),
+                            MillisOf(episode.duration()), PeopleToJson(episode.people()), episode.snip_count());
+  WriteChapters(transaction, key, episode);
+}
+
+void UpdateEpisode(pqxx::work& transaction, const domain::EpisodeKey& key, const v1::Episode& current,
+                   const v1::Episode& changed) {
+  transaction.exec_prepared(StatementName(kUpdateEpisode), key.podcast_id, key.episode_id,
+                            OptionalNumber(changed.has_number(), changed.number()),
+                            OptionalNumber(changed.has_season(), changed.season()), static_cast<int>(changed.type()),
+                            changed.title(), changed.description(), MicrosOf(changed.publish_time()),
+                            MillisOf(changed.duration()), PeopleToJson(changed.people()), changed.snip_count(),
+                            changed.has_delete_time());
+  if (!SameChapters(changed, current)) WriteChapters(transaction, key, changed);
+}
+
+}  // namespace podmeta::storage::rows
