@@ -192,6 +192,7 @@ class Parser {
         parsed.valid = false;
       }
       parsed.episode.set_number(number);
+      parsed.episode.set_type(v1::Episode::FULL);
       parsed.episode.set_title(match[2]);
     } else {
       parsed.episode.set_title(title->text);

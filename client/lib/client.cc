@@ -1,0 +1,178 @@
+#include "podmeta/client.h"
+
+#include <random>
+#include <thread>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_format.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace podmeta {
+namespace {
+
+constexpr char kBadRequestTypeUrl[] = "type.googleapis.com/google.rpc.BadRequest";
+
+std::string RandomRequestId() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return absl::StrFormat("%016x%016x", generator(), generator());
+}
+
+}  // namespace
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  absl::Status converted(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  google::rpc::Status details;
+  if (details.ParseFromString(status.error_details())) {
+    for (const auto& any : details.details()) {
+      google::rpc::BadRequest bad_request;
+      if (any.UnpackTo(&bad_request)) {
+        converted.SetPayload(kBadRequestTypeUrl, absl::Cord(bad_request.SerializeAsString()));
+      }
+    }
+  }
+  return converted;
+}
+
+std::vector<std::pair<std::string, std::string>> FieldViolations(const absl::Status& status) {
+  std::vector<std::pair<std::string, std::string>> result;
+  auto payload = status.GetPayload(kBadRequestTypeUrl);
+  google::rpc::BadRequest bad_request;
+  if (!payload || !bad_request.ParseFromString(std::string(*payload))) return result;
+  for (const auto& violation : bad_request.field_violations()) {
+    result.emplace_back(violation.field(), violation.description());
+  }
+  return result;
+}
+
+Client::Client(ClientOptions options)
+    : Client(grpc::CreateChannel(options.address, grpc::InsecureChannelCredentials()), options) {}
+
+Client::Client(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
+    : options_(std::move(options)),
+      channel_(std::move(channel)),
+      podcasts_(v1::PodcastService::NewStub(channel_)),
+      episodes_(v1::EpisodeService::NewStub(channel_)) {}
+
+template <typename Response, typename Invoke>
+absl::StatusOr<Response> Client::Call(Invoke invoke) {
+  auto backoff = options_.initial_backoff;
+  for (int attempt = 1;; ++attempt) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + options_.timeout);
+    if (!options_.token.empty()) context.AddMetadata("authorization", "Bearer " + options_.token);
+    Response response;
+    const grpc::Status status = invoke(&context, &response);
+    if (status.ok()) return response;
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE || attempt >= options_.max_attempts) {
+      return FromGrpcStatus(status);
+    }
+    std::this_thread::sleep_for(backoff);
+    backoff *= 2;
+  }
+}
+
+absl::StatusOr<v1::Podcast> Client::GetPodcast(const std::string& name) {
+  v1::GetPodcastRequest request;
+  request.set_name(name);
+  return Call<v1::Podcast>([&](auto* context, auto* response) { return podcasts_->GetPodcast(context, request, response); });
+}
+
+absl::StatusOr<v1::ListPodcastsResponse> Client::ListPodcasts(const v1::ListPodcastsRequest& request) {
+  return Call<v1::ListPodcastsResponse>(
+      [&](auto* context, auto* response) { return podcasts_->ListPodcasts(context, request, response); });
+}
+
+absl::StatusOr<v1::Podcast> Client::CreatePodcast(v1::CreatePodcastRequest request) {
+  if (request.request_id().empty()) request.set_request_id(RandomRequestId());
+  return Call<v1::Podcast>(
+      [&](auto* context, auto* response) { return podcasts_->CreatePodcast(context, request, response); });
+}
+
+absl::StatusOr<v1::Podcast> Client::UpdatePodcast(const v1::UpdatePodcastRequest& request) {
+  return Call<v1::Podcast>(
+      [&](auto* context, auto* response) { return podcasts_->UpdatePodcast(context, request, response); });
+}
+
+absl::StatusOr<v1::Podcast> Client::DeletePodcast(const std::string& name, const std::string& etag) {
+  v1::DeletePodcastRequest request;
+  request.set_name(name);
+  request.set_etag(etag);
+  return Call<v1::Podcast>(
+      [&](auto* context, auto* response) { return podcasts_->DeletePodcast(context, request, response); });
+}
+
+absl::StatusOr<v1::Podcast> Client::UndeletePodcast(const std::string& name, const std::string& etag) {
+  v1::UndeletePodcastRequest request;
+  request.set_name(name);
+  request.set_etag(etag);
+  return Call<v1::Podcast>(
+      [&](auto* context, auto* response) { return podcasts_->UndeletePodcast(context, request, response); });
+}
+
+absl::StatusOr<v1::ImportShowPageResponse> Client::ImportShowPage(const v1::ImportShowPageRequest& request) {
+  return Call<v1::ImportShowPageResponse>(
+      [&](auto* context, auto* response) { return podcasts_->ImportShowPage(context, request, response); });
+}
+
+absl::StatusOr<v1::Episode> Client::GetEpisode(const std::string& name) {
+  v1::GetEpisodeRequest request;
+  request.set_name(name);
+  return Call<v1::Episode>([&](auto* context, auto* response) { return episodes_->GetEpisode(context, request, response); });
+}
+
+absl::StatusOr<v1::BatchGetEpisodesResponse> Client::BatchGetEpisodes(const v1::BatchGetEpisodesRequest& request) {
+  return Call<v1::BatchGetEpisodesResponse>(
+      [&](auto* context, auto* response) { return episodes_->BatchGetEpisodes(context, request, response); });
+}
+
+absl::StatusOr<v1::ListEpisodesResponse> Client::ListEpisodes(const v1::ListEpisodesRequest& request) {
+  return Call<v1::ListEpisodesResponse>(
+      [&](auto* context, auto* response) { return episodes_->ListEpisodes(context, request, response); });
+}
+
+absl::Status Client::ForEachEpisode(v1::ListEpisodesRequest request,
+                                    const std::function<void(const v1::Episode&)>& visit) {
+  do {
+    absl::StatusOr<v1::ListEpisodesResponse> page = ListEpisodes(request);
+    if (!page.ok()) return page.status();
+    for (const v1::Episode& episode : page->episodes()) visit(episode);
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Episode> Client::CreateEpisode(v1::CreateEpisodeRequest request) {
+  if (request.request_id().empty()) request.set_request_id(RandomRequestId());
+  return Call<v1::Episode>(
+      [&](auto* context, auto* response) { return episodes_->CreateEpisode(context, request, response); });
+}
+
+absl::StatusOr<v1::Episode> Client::UpdateEpisode(const v1::UpdateEpisodeRequest& request) {
+  return Call<v1::Episode>(
+      [&](auto* context, auto* response) { return episodes_->UpdateEpisode(context, request, response); });
+}
+
+absl::StatusOr<v1::Episode> Client::DeleteEpisode(const std::string& name, const std::string& etag) {
+  v1::DeleteEpisodeRequest request;
+  request.set_name(name);
+  request.set_etag(etag);
+  return Call<v1::Episode>(
+      [&](auto* context, auto* response) { return episodes_->DeleteEpisode(context, request, response); });
+}
+
+absl::StatusOr<v1::Episode> Client::UndeleteEpisode(const std::string& name, const std::string& etag) {
+  v1::UndeleteEpisodeRequest request;
+  request.set_name(name);
+  request.set_etag(etag);
+  return Call<v1::Episode>(
+      [&](auto* context, auto* response) { return episodes_->UndeleteEpisode(context, request, response); });
+}
+
+absl::StatusOr<v1::Episode> Client::ReplaceChapters(const v1::ReplaceChaptersRequest& request) {
+  return Call<v1::Episode>(
+      [&](auto* context, auto* response) { return episodes_->ReplaceChapters(context, request, response); });
+}
+
+}  // namespace podmeta

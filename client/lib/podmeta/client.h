@@ -1,0 +1,95 @@
+// The podmeta C++ client library: every podmeta.v1 call with a deadline,
+// retries of UNAVAILABLE with exponential backoff, idempotency keys on
+// creates, and iteration over every page of a listing.
+//
+//   podmeta::Client client({.address = "127.0.0.1:50051"});
+//   absl::StatusOr<podmeta::v1::Episode> episode = client.GetEpisode("podcasts/core-py/episodes/14");
+//   if (!episode.ok()) { /* episode.status(), podmeta::FieldViolations(episode.status()) */ }
+//
+//   podmeta::v1::ListEpisodesRequest request;
+//   request.set_parent("podcasts/core-py");
+//   absl::Status done = client.ForEachEpisode(request, [](const podmeta::v1::Episode& e) { ... });
+//
+// Errors are absl::Status values with the gRPC code; an INVALID_ARGUMENT
+// carries the server's field violations (see FieldViolations).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "podmeta/v1/episode_service.grpc.pb.h"
+#include "podmeta/v1/podcast_service.grpc.pb.h"
+
+namespace podmeta {
+
+struct ClientOptions {
+  // host:port or unix:PATH.
+  std::string address = "127.0.0.1:50051";
+  // Deadline of each attempt.
+  std::chrono::milliseconds timeout{10'000};
+  // Sent as "authorization: Bearer <token>" when set.
+  std::string token;
+  // Attempts per call when the server answers UNAVAILABLE (1 = no retry).
+  int max_attempts = 4;
+  // Wait before the first retry; doubles each time.
+  std::chrono::milliseconds initial_backoff{100};
+};
+
+class Client {
+ public:
+  explicit Client(ClientOptions options);
+  // Over an existing channel (e.g. with TLS credentials).
+  Client(std::shared_ptr<grpc::Channel> channel, ClientOptions options);
+
+  absl::StatusOr<v1::Podcast> GetPodcast(const std::string& name);
+  absl::StatusOr<v1::ListPodcastsResponse> ListPodcasts(const v1::ListPodcastsRequest& request);
+  // Sets a random request_id when the request has none, so retries are safe.
+  absl::StatusOr<v1::Podcast> CreatePodcast(v1::CreatePodcastRequest request);
+  absl::StatusOr<v1::Podcast> UpdatePodcast(const v1::UpdatePodcastRequest& request);
+  absl::StatusOr<v1::Podcast> DeletePodcast(const std::string& name, const std::string& etag = "");
+  absl::StatusOr<v1::Podcast> UndeletePodcast(const std::string& name, const std::string& etag = "");
+  absl::StatusOr<v1::ImportShowPageResponse> ImportShowPage(const v1::ImportShowPageRequest& request);
+
+  absl::StatusOr<v1::Episode> GetEpisode(const std::string& name);
+  absl::StatusOr<v1::BatchGetEpisodesResponse> BatchGetEpisodes(const v1::BatchGetEpisodesRequest& request);
+  absl::StatusOr<v1::ListEpisodesResponse> ListEpisodes(const v1::ListEpisodesRequest& request);
+  // Calls `visit` for every episode the listing matches, page after page.
+  absl::Status ForEachEpisode(v1::ListEpisodesRequest request,
+                              const std::function<void(const v1::Episode&)>& visit);
+  // Sets a random request_id when the request has none.
+  absl::StatusOr<v1::Episode> CreateEpisode(v1::CreateEpisodeRequest request);
+  absl::StatusOr<v1::Episode> UpdateEpisode(const v1::UpdateEpisodeRequest& request);
+  absl::StatusOr<v1::Episode> DeleteEpisode(const std::string& name, const std::string& etag = "");
+  absl::StatusOr<v1::Episode> UndeleteEpisode(const std::string& name, const std::string& etag = "");
+  absl::StatusOr<v1::Episode> ReplaceChapters(const v1::ReplaceChaptersRequest& request);
+
+  // The generated stubs, for calls this class does not wrap.
+  v1::PodcastService::Stub& podcasts() { return *podcasts_; }
+  v1::EpisodeService::Stub& episodes() { return *episodes_; }
+
+ private:
+  // Runs `invoke(context, response)` with deadline, token and retries.
+  template <typename Response, typename Invoke>
+  absl::StatusOr<Response> Call(Invoke invoke);
+
+  ClientOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::PodcastService::Stub> podcasts_;
+  std::unique_ptr<v1::EpisodeService::Stub> episodes_;
+};
+
+// (field, description) for each google.rpc.BadRequest violation a status
+// from this library carries.
+std::vector<std::pair<std::string, std::string>> FieldViolations(const absl::Status& status);
+
+// grpc::Status → absl::Status, keeping the field violations.
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+}  // namespace podmeta
