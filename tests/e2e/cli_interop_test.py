@@ -1,0 +1,225 @@
+"""End to end: the real podmeta-server binary on a unix socket over a fresh
+PostgreSQL database, driven by the real `podmeta` CLI, by Python (grpcio),
+by Node (@grpc/grpc-js, an independent HTTP/2 stack) and by the example
+project built against the installed client library.
+
+Run by ctest (tests/CMakeLists.txt sets the environment); tests run in
+order, since the first one imports the page the others read.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import uuid
+
+ENV = os.environ
+sys.path.insert(0, ENV["PODMETA_PYTHON_STUBS"])
+
+import grpc  # noqa: E402
+from google.rpc import error_details_pb2, status_pb2  # noqa: E402
+from podmeta.v1 import episode_service_pb2, episode_service_pb2_grpc  # noqa: E402
+
+BROKEN_PAGE = """Broken Show
+Some Host
+About it
+
+Jan 2, 2024 • 10min
+Episode 2: Backwards
+Desc
+## Outline
+(00:00:00) INTRO
+(00:05:00) Later
+(00:04:00) Earlier
+(00:61:00) Minute 61
+"""
+
+
+def run_sql(url, statement):
+    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", statement], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+class PodmetaEndToEnd(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        admin_url = ENV["PODMETA_TEST_DATABASE_URL"]
+        cls.database = "e2e_" + uuid.uuid4().hex[:12]
+        run_sql(admin_url, f'CREATE DATABASE "{cls.database}"')
+        cls.admin_url = admin_url
+        cls.tmp = tempfile.mkdtemp(prefix="podmeta-e2e-")
+        cls.address = "unix:" + os.path.join(cls.tmp, "server.sock")
+        database_url = admin_url.replace("/postgres?", f"/{cls.database}?")
+        cls.log = open(os.path.join(cls.tmp, "server.log"), "w")
+        cls.server = subprocess.Popen([ENV["PODMETA_SERVER_BINARY"], "--listen", cls.address,
+                                       "--database-url", database_url], stdout=cls.log, stderr=cls.log)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if cls.cli("podcasts", "list").returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("podmeta-server did not come up")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.terminate()
+        cls.server.wait(timeout=30)
+        cls.log.close()
+        run_sql(cls.admin_url, f'DROP DATABASE IF EXISTS "{cls.database}" WITH (FORCE)')
+
+    @classmethod
+    def cli(cls, *args, stdin=None):
+        return subprocess.run([ENV["PODMETA_CLI_BINARY"], "--server", cls.address, *args], input=stdin,
+                              capture_output=True, text=True, timeout=60)
+
+    def cli_json(self, *args):
+        result = self.cli(*args, "--output", "json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return json.loads(result.stdout)
+
+    def all_episodes(self, podcast="core-py"):
+        return self.cli_json("episodes", "list", podcast, "--all", "--page-size", "3")["episodes"]
+
+    def test_1_dry_run_writes_nothing(self):
+        result = self.cli("import", ENV["PODMETA_CORE_PY"], "--dry-run")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("10 would be created", result.stdout)
+        self.assertIn("nothing was written", result.stdout)
+        self.assertEqual(self.cli("podcasts", "get", "core-py").returncode, 3)
+
+    def test_2_import_creates_then_reimport_changes_nothing(self):
+        first = self.cli("import", ENV["PODMETA_CORE_PY"])
+        self.assertEqual(first.returncode, 0, first.stderr)
+        self.assertIn("podcasts/core-py: created", first.stdout)
+        self.assertIn("10 created", first.stdout)
+        before = self.all_episodes()
+
+        again = self.cli_json("import", ENV["PODMETA_CORE_PY"])
+        self.assertEqual(len(again["unchangedEpisodes"]), 10)
+        self.assertNotIn("createdEpisodes", again)
+        self.assertNotIn("updatedEpisodes", again)
+        after = self.all_episodes()
+        self.assertEqual([e["etag"] for e in before], [e["etag"] for e in after])
+        self.assertEqual([e["updateTime"] for e in before], [e["updateTime"] for e in after])
+
+    def test_3_core_py_contents(self):
+        episodes = self.all_episodes()
+        self.assertEqual(sorted(e["number"] for e in episodes), list(range(5, 15)))
+        self.assertEqual(sum(len(e.get("chapters", [])) for e in episodes), 181)
+        by_number = {e["number"]: e for e in episodes}
+        fourteen = by_number[14]
+        self.assertEqual(len(fourteen["chapters"]), 35)
+        self.assertEqual([c["startOffset"] for c in fourteen["chapters"][:3]], ["0s", "90s", "123s"])
+        self.assertEqual(fourteen["chapters"][2]["part"], "PART 1: EuroPython highlights")
+        for number in (13, 12, 7, 6):
+            self.assertNotIn("chapters", by_number[number], number)
+        self.assertEqual(by_number[10]["snipCount"], 12)
+        text = json.dumps(episodes, ensure_ascii=False)
+        for word in ("Łukasz", "Poznań", "Giménez", "Chrząszcz"):
+            self.assertIn(word, text)
+        podcast = self.cli_json("podcasts", "get", "core-py")
+        self.assertEqual(podcast["episodeCount"], 10)
+        self.assertEqual([p["displayName"] for p in podcast["people"]], ["Pablo Galindo", "Łukasz Langa"])
+
+    def test_4_broken_page_reports_lines_and_writes_nothing(self):
+        result = self.cli("import", "-", stdin=BROKEN_PAGE)
+        self.assertEqual(result.returncode, 4, result.stderr)
+        self.assertIn("line 11:", result.stderr)
+        self.assertIn("line 12: minute 61", result.stderr)
+        self.assertEqual(self.cli("podcasts", "get", "broken-show").returncode, 3)
+
+    def test_5_changed_page_updates_only_what_changed(self):
+        with open(ENV["PODMETA_CORE_PY"], encoding="utf-8") as page:
+            content = page.read().replace("Episode 12: WTF Python", "Episode 12: WTF Python, revisited")
+        result = self.cli("import", "-", "--output", "json", stdin=content)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        response = json.loads(result.stdout)
+        self.assertEqual(response["updatedEpisodes"], ["podcasts/core-py/episodes/12"])
+        self.assertEqual(len(response["unchangedEpisodes"]), 9)
+        self.assertEqual(self.cli_json("episodes", "get", "core-py/12")["title"], "WTF Python, revisited")
+        restored = self.cli("import", ENV["PODMETA_CORE_PY"])
+        self.assertEqual(restored.returncode, 0, restored.stderr)
+
+    def test_6_cli_exit_codes(self):
+        self.assertEqual(self.cli("episodes", "get", "core-py/999").returncode, 3)
+        self.assertEqual(self.cli("episodes", "get", "Not A Name").returncode, 4)
+        self.assertEqual(self.cli("episodes", "frobnicate").returncode, 2)
+        unreachable = subprocess.run([ENV["PODMETA_CLI_BINARY"], "--server", "unix:/nonexistent/sock",
+                                      "--timeout", "2", "podcasts", "list"], capture_output=True, text=True)
+        self.assertEqual(unreachable.returncode, 5, unreachable.stderr)
+        help_text = self.cli("episodes", "list", "--help")
+        self.assertEqual(help_text.returncode, 0)
+        self.assertIn("--page-size", help_text.stdout)
+
+    def test_7_python_node_and_cli_agree(self):
+        channel = grpc.insecure_channel(self.address)
+        stub = episode_service_pb2_grpc.EpisodeServiceStub(channel)
+        python_episodes = []
+        token = ""
+        while True:
+            page = stub.ListEpisodes(episode_service_pb2.ListEpisodesRequest(
+                parent="podcasts/core-py", page_size=3, page_token=token))
+            python_episodes.extend(page.episodes)
+            token = page.next_page_token
+            if not token:
+                break
+
+        def seconds(duration):
+            return duration.seconds + duration.nanos / 1e9
+
+        python_summary = [{
+            "name": e.name,
+            "number": e.number if e.HasField("number") else None,
+            "title": e.title,
+            "snip_count": e.snip_count,
+            "duration": seconds(e.duration),
+            "chapters": [[seconds(c.start_offset), c.title, c.part] for c in e.chapters],
+        } for e in python_episodes]
+        with self.assertRaises(grpc.RpcError) as missing:
+            stub.GetEpisode(episode_service_pb2.GetEpisodeRequest(name="podcasts/core-py/episodes/none"))
+        self.assertEqual(missing.exception.code(), grpc.StatusCode.NOT_FOUND)
+
+        node = subprocess.run(["node", os.path.join(ENV["PODMETA_NODE_DIR"], "summarize.js"), self.address,
+                               ENV["PODMETA_PROTO_ROOT"], "podcasts/core-py"],
+                              capture_output=True, text=True, timeout=60)
+        self.assertEqual(node.returncode, 0, node.stderr)
+        node_result = json.loads(node.stdout)
+        self.assertEqual(node_result["missing_code"], grpc.StatusCode.NOT_FOUND.value[0])
+        self.assertEqual(node_result["episodes"], python_summary)
+
+        cli_summary = [{"name": e["name"], "title": e["title"]} for e in self.all_episodes()]
+        self.assertEqual(cli_summary, [{"name": s["name"], "title": s["title"]} for s in python_summary])
+        self.assertEqual(len(python_summary), 10)
+
+    def test_8_python_sees_field_violations(self):
+        channel = grpc.insecure_channel(self.address)
+        stub = episode_service_pb2_grpc.EpisodeServiceStub(channel)
+        request = episode_service_pb2.ReplaceChaptersRequest(name="podcasts/core-py/episodes/11")
+        for start, title in ((0, "a"), (0, "b"), (99999, "")):
+            chapter = request.chapters.add()
+            chapter.start_offset.seconds = start
+            chapter.title = title
+        with self.assertRaises(grpc.RpcError) as error:
+            stub.ReplaceChapters(request)
+        self.assertEqual(error.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        details = dict(error.exception.trailing_metadata())["grpc-status-details-bin"]
+        status = status_pb2.Status.FromString(details)
+        bad_request = error_details_pb2.BadRequest()
+        self.assertTrue(status.details[0].Unpack(bad_request))
+        self.assertEqual([v.field for v in bad_request.field_violations],
+                         ["chapters[1].start_offset", "chapters[2].start_offset", "chapters[2].title"])
+        self.assertEqual(len(self.cli_json("chapters", "list", "core-py/11")["chapters"]), 16)
+
+    def test_9_example_project_built_with_find_package(self):
+        result = subprocess.run([ENV["PODMETA_EXAMPLE_CLIENT"], self.address], capture_output=True, text=True,
+                                timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("podcasts/core-py episodes=10 chapters=181", result.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
