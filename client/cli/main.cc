@@ -411,6 +411,46 @@ class Cli {
                       [&](const v1::Episode& episode) { PrintChapters(episode, format_); });
       };
     });
+
+    const std::map<std::string, v1::ChapterFormat> formats = {{"podcasting2", v1::PODCASTING2_JSON},
+                                                              {"psc", v1::PODLOVE_SIMPLE_CHAPTERS},
+                                                              {"webvtt", v1::WEBVTT},
+                                                              {"text", v1::PLAIN_TEXT}};
+    auto* exported = chapters->add_subcommand("export", "Print an episode's chapters as a chapter file");
+    exported->add_option("EPISODE", strings_["name"], "The episode")->required();
+    exported->add_option("--format", chapter_format_, "podcasting2 (JSON), psc (Podlove XML), webvtt, text")
+        ->required()
+        ->transform(CLI::CheckedTransformer(formats));
+    exported->callback([this] {
+      run_ = [this] {
+        v1::ExportChaptersRequest request;
+        request.set_name(EpisodeName(strings_["name"]));
+        request.set_format(chapter_format_);
+        return Finish(client_->ExportChapters(request),
+                      [](const v1::ExportChaptersResponse& response) { std::cout << response.content(); });
+      };
+    });
+
+    auto* set = chapters->add_subcommand("set", "Replace an episode's chapters with those of a chapter file");
+    set->add_option("EPISODE", strings_["name"], "The episode")->required();
+    set->add_option("FILE", strings_["file"], "A chapter file in any export format (detected), or - for stdin")
+        ->required();
+    set->add_option("--format", chapter_format_, "The file's format, when detection is not wanted")
+        ->transform(CLI::CheckedTransformer(formats));
+    set->add_option("--etag", strings_["etag"], "Fail with ABORTED unless the episode still has this etag");
+    set->callback([this] {
+      run_ = [this] {
+        absl::StatusOr<std::string> content = ReadInput(strings_["file"]);
+        if (!content.ok()) return ReportError(content.status());
+        v1::ImportChaptersRequest request;
+        request.set_name(EpisodeName(strings_["name"]));
+        request.set_content(*content);
+        request.set_format(chapter_format_);
+        request.set_etag(strings_["etag"]);
+        return Finish(client_->ImportChapters(request),
+                      [&](const v1::Episode& episode) { PrintChapters(episode, format_); });
+      };
+    });
   }
 
   CLI::App app_;
@@ -419,6 +459,7 @@ class Cli {
   std::map<std::string, int> integers_;
   std::map<std::string, bool> flags_;
   std::map<CLI::App*, std::vector<CLI::Option*>> field_options_;
+  v1::ChapterFormat chapter_format_ = v1::CHAPTER_FORMAT_UNSPECIFIED;
   std::function<int()> run_;
   std::unique_ptr<Client> client_;
   Format format_ = Format::kTable;

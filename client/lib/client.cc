@@ -175,4 +175,14 @@ absl::StatusOr<v1::Episode> Client::ReplaceChapters(const v1::ReplaceChaptersReq
       [&](auto* context, auto* response) { return episodes_->ReplaceChapters(context, request, response); });
 }
 
+absl::StatusOr<v1::ExportChaptersResponse> Client::ExportChapters(const v1::ExportChaptersRequest& request) {
+  return Call<v1::ExportChaptersResponse>(
+      [&](auto* context, auto* response) { return episodes_->ExportChapters(context, request, response); });
+}
+
+absl::StatusOr<v1::Episode> Client::ImportChapters(const v1::ImportChaptersRequest& request) {
+  return Call<v1::Episode>(
+      [&](auto* context, auto* response) { return episodes_->ImportChapters(context, request, response); });
+}
+
 }  // namespace podmeta

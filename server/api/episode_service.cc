@@ -1,6 +1,7 @@
 #include "api/episode_service.h"
 
 #include "api/unary_call.h"
+#include "domain/chapter_formats.h"
 #include "domain/limits.h"
 #include "domain/page_token.h"
 #include "domain/resources.h"
@@ -200,6 +201,44 @@ grpc::ServerUnaryReactor* EpisodeService::DeleteChapter(grpc::CallbackServerCont
     if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) return matches;
     return domain::DeleteChapter(request->index(), episode);
   });
+}
+
+grpc::ServerUnaryReactor* EpisodeService::ExportChapters(grpc::CallbackServerContext* context,
+                                                         const v1::ExportChaptersRequest* request,
+                                                         v1::ExportChaptersResponse* response) {
+  return RunUnary(context, executor_, response,
+                  [this, context, request]() -> absl::StatusOr<v1::ExportChaptersResponse> {
+                    absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request->name(), "name");
+                    if (!key.ok()) return key.status();
+                    EpisodeResult episode = Presented(episodes_.Get(*key, DeadlineOf(context)));
+                    if (!episode.ok()) return episode.status();
+                    absl::StatusOr<std::string> content = domain::ExportChapters(*episode, request->format());
+                    if (!content.ok()) return content.status();
+                    v1::ExportChaptersResponse reply;
+                    reply.set_content(*std::move(content));
+                    reply.set_content_type(domain::ChapterContentType(request->format()));
+                    return reply;
+                  });
+}
+
+grpc::ServerUnaryReactor* EpisodeService::ImportChapters(grpc::CallbackServerContext* context,
+                                                         const v1::ImportChaptersRequest* request,
+                                                         v1::Episode* response) {
+  if (request->content().size() > domain::kMaxChapterFileBytes) {
+    return RunUnary(context, executor_, response, []() -> EpisodeResult {
+      return domain::InvalidField("content", "must be at most 1 MiB");
+    });
+  }
+  absl::StatusOr<domain::ChapterList> chapters = domain::ReadChapters(request->content(), request->format());
+  return ModifyEpisode(context, response, request->name(), "name",
+                       [request, chapters = std::move(chapters)](v1::Episode& episode) {
+                         if (!chapters.ok()) return chapters.status();
+                         if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag());
+                             !matches.ok()) {
+                           return matches;
+                         }
+                         return domain::ReplaceChapters(*chapters, episode);
+                       });
 }
 
 }  // namespace podmeta::api

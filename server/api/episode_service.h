@@ -1,6 +1,6 @@
-// podmeta.v1.EpisodeService: episodes and chapter edits. Export, search and
-// the change feed are designed in the proto and answer UNIMPLEMENTED until
-// they are built (issues 4 and 5).
+// podmeta.v1.EpisodeService: episodes, chapter edits, chapter files. Search
+// and the change feed are designed in the proto and answer UNIMPLEMENTED
+// until they are built.
 #pragma once
 
 #include "api/blocking_executor.h"
@@ -37,6 +37,11 @@ class EpisodeService final : public v1::EpisodeService::CallbackService {
                                           const v1::UpdateChapterRequest* request, v1::Episode* response) override;
   grpc::ServerUnaryReactor* DeleteChapter(grpc::CallbackServerContext* context,
                                           const v1::DeleteChapterRequest* request, v1::Episode* response) override;
+  grpc::ServerUnaryReactor* ExportChapters(grpc::CallbackServerContext* context,
+                                           const v1::ExportChaptersRequest* request,
+                                           v1::ExportChaptersResponse* response) override;
+  grpc::ServerUnaryReactor* ImportChapters(grpc::CallbackServerContext* context,
+                                           const v1::ImportChaptersRequest* request, v1::Episode* response) override;
 
  private:
   // Runs `mutate` on the named episode inside one locked transaction.

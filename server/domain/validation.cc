@@ -55,6 +55,17 @@ void CheckText(absl::string_view text, absl::string_view field, size_t max_bytes
   }
 }
 
+// Titles are one line: chapter files (WebVTT cues, text lines) have no way
+// to carry a line break inside one.
+void CheckSingleLine(absl::string_view text, absl::string_view field, Violations& violations) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      violations.Add(std::string(field), "must be one line, without control characters");
+      return;
+    }
+  }
+}
+
 void CheckUri(absl::string_view uri, absl::string_view field, Violations& violations) {
   if (uri.empty()) return;
   if (uri.size() > kMaxUriBytes) {
@@ -201,7 +212,9 @@ void ValidateChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& cha
         }
       }
     }
-    CheckText(chapter.title(), absl::StrCat(path, ".title"), kMaxTitleBytes, true, violations);
+    const std::string title_field = absl::StrCat(path, ".title");
+    CheckText(chapter.title(), title_field, kMaxTitleBytes, true, violations);
+    CheckSingleLine(chapter.title(), title_field, violations);
     CheckText(chapter.part(), absl::StrCat(path, ".part"), kMaxTitleBytes, false, violations);
     CheckUri(chapter.image_uri(), absl::StrCat(path, ".image_uri"), violations);
     CheckUri(chapter.link_uri(), absl::StrCat(path, ".link_uri"), violations);

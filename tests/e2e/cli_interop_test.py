@@ -214,6 +214,28 @@ class PodmetaEndToEnd(unittest.TestCase):
                          ["chapters[1].start_offset", "chapters[2].start_offset", "chapters[2].title"])
         self.assertEqual(len(self.cli_json("chapters", "list", "core-py/11")["chapters"]), 16)
 
+    def test_85_chapter_files_round_trip_through_the_cli(self):
+        source = self.cli_json("chapters", "list", "core-py/14")["chapters"]
+        for fmt, marker in (("podcasting2", '"version": "1.2.0"'), ("psc", "podlove.org/simple-chapters"),
+                            ("webvtt", "WEBVTT"), ("text", "(00:01:30) PART 1: EuroPython highlights")):
+            exported = self.cli("chapters", "export", "core-py/14", "--format", fmt)
+            self.assertEqual(exported.returncode, 0, exported.stderr)
+            self.assertIn(marker, exported.stdout)
+            path = os.path.join(self.tmp, "chapters." + fmt)
+            with open(path, "w", encoding="utf-8") as out:
+                out.write(exported.stdout)
+            written = self.cli("chapters", "set", "core-py/13", path)
+            self.assertEqual(written.returncode, 0, written.stderr)
+            copied = self.cli_json("chapters", "list", "core-py/13")["chapters"]
+            self.assertEqual([(c["startOffset"], c["title"], c.get("part", "")) for c in copied],
+                             [(c["startOffset"], c["title"], c.get("part", "")) for c in source], fmt)
+        bad = self.cli("chapters", "set", "core-py/13", "-", stdin="(00:00:10) B\n(00:00:05) A\n")
+        self.assertEqual(bad.returncode, 4)
+        self.assertIn("chapters[1].start_offset", bad.stderr)
+        self.assertEqual(self.cli("chapters", "export", "core-py/14", "--format", "docx").returncode, 2)
+        restored = self.cli("import", ENV["PODMETA_CORE_PY"])
+        self.assertEqual(restored.returncode, 0, restored.stderr)
+
     def test_9_example_project_built_with_find_package(self):
         result = subprocess.run([ENV["PODMETA_EXAMPLE_CLIENT"], self.address], capture_output=True, text=True,
                                 timeout=60)

@@ -1,0 +1,409 @@
+#include "domain/chapter_formats.h"
+
+#include <expat.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "domain/errors.h"
+#include "domain/validation.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace podmeta::domain {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+int64_t Millis(const google::protobuf::Duration& duration) { return TimeUtil::DurationToMilliseconds(duration); }
+google::protobuf::Duration FromMillis(int64_t millis) { return TimeUtil::MillisecondsToDuration(millis); }
+
+// Collects reader problems as "line N: ..." violations of field "content".
+class Problems {
+ public:
+  void Add(int line, absl::string_view description) {
+    violations_.Add("content", line > 0 ? absl::StrCat("line ", line, ": ", description) : std::string(description));
+  }
+  bool empty() const { return violations_.empty(); }
+  absl::Status ToStatus() const { return violations_.ToStatus(); }
+
+ private:
+  Violations violations_;
+};
+
+// "HH:MM:SS.mmm" (WebVTT and normal play time alike, hours always written).
+std::string Timestamp(int64_t millis, bool with_millis) {
+  const int64_t seconds = millis / 1000;
+  std::string text = absl::StrFormat("%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+  if (with_millis) absl::StrAppendFormat(&text, ".%03d", millis % 1000);
+  return text;
+}
+
+// "[[HH:]MM:]SS[.mmm]" → milliseconds.
+std::optional<int64_t> ParseClock(absl::string_view text) {
+  static const std::regex pattern(R"(^(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2})(?:\.(\d{1,3}))?$)");
+  std::cmatch match;
+  if (!std::regex_match(text.begin(), text.end(), match, pattern)) return std::nullopt;
+  const int64_t hours = match[1].matched ? std::stoll(match[1]) : 0;
+  const int64_t minutes = match[2].matched ? std::stoll(match[2]) : 0;
+  const int64_t seconds = std::stoll(match[3]);
+  if ((match[2].matched && seconds > 59) || (match[1].matched && minutes > 59)) return std::nullopt;
+  int64_t millis = 0;
+  if (match[4].matched) {
+    std::string fraction = match[4].str();
+    fraction.resize(3, '0');
+    millis = std::stoll(fraction);
+  }
+  return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
+}
+
+std::vector<absl::string_view> Lines(absl::string_view content) {
+  std::vector<absl::string_view> lines = absl::StrSplit(content, '\n');
+  for (absl::string_view& line : lines) line = absl::StripSuffix(line, "\r");
+  return lines;
+}
+
+// --- Podcasting 2.0 JSON ---
+
+nlohmann::json Seconds(int64_t millis) {
+  if (millis % 1000 == 0) return millis / 1000;
+  return static_cast<double>(millis) / 1000.0;
+}
+
+std::string WritePodcasting2(const v1::Episode& episode) {
+  nlohmann::json chapters = nlohmann::json::array();
+  for (const v1::Chapter& chapter : episode.chapters()) {
+    nlohmann::json entry = {{"startTime", Seconds(Millis(chapter.start_offset()))}, {"title", chapter.title()}};
+    if (chapter.has_end_offset()) entry["endTime"] = Seconds(Millis(chapter.end_offset()));
+    if (!chapter.image_uri().empty()) entry["img"] = chapter.image_uri();
+    if (!chapter.link_uri().empty()) entry["url"] = chapter.link_uri();
+    if (chapter.has_toc() && !chapter.toc()) entry["toc"] = false;
+    chapters.push_back(std::move(entry));
+  }
+  return nlohmann::json{{"version", "1.2.0"}, {"chapters", chapters}}.dump(2) + "\n";
+}
+
+std::optional<int64_t> MillisOfSeconds(const nlohmann::json& value) {
+  if (!value.is_number() || !std::isfinite(value.get<double>())) return std::nullopt;
+  const double seconds = value.get<double>();
+  if (seconds < 0 || seconds > 1e9) return std::nullopt;
+  return static_cast<int64_t>(std::llround(seconds * 1000));
+}
+
+absl::StatusOr<ChapterList> ReadPodcasting2(absl::string_view content) {
+  Problems problems;
+  nlohmann::json document = nlohmann::json::parse(content.begin(), content.end(), nullptr, false);
+  if (document.is_discarded() || !document.is_object()) {
+    problems.Add(0, "is not a JSON object");
+    return problems.ToStatus();
+  }
+  if (!document.contains("chapters") || !document["chapters"].is_array()) {
+    problems.Add(0, "has no \"chapters\" array");
+    return problems.ToStatus();
+  }
+  ChapterList chapters;
+  int index = 0;
+  for (const nlohmann::json& entry : document["chapters"]) {
+    const std::string where = absl::StrCat("chapters[", index++, "]");
+    if (!entry.is_object()) {
+      problems.Add(0, where + " is not an object");
+      continue;
+    }
+    v1::Chapter chapter;
+    std::optional<int64_t> start = entry.contains("startTime") ? MillisOfSeconds(entry["startTime"]) : std::nullopt;
+    if (!start) {
+      problems.Add(0, where + ".startTime must be a number of seconds, 0 or more");
+      continue;
+    }
+    *chapter.mutable_start_offset() = FromMillis(*start);
+    if (entry.contains("endTime")) {
+      std::optional<int64_t> end = MillisOfSeconds(entry["endTime"]);
+      if (!end) {
+        problems.Add(0, where + ".endTime must be a number of seconds, 0 or more");
+        continue;
+      }
+      *chapter.mutable_end_offset() = FromMillis(*end);
+    }
+    auto text = [&](const char* key, std::string* out) {
+      if (!entry.contains(key)) return;
+      if (!entry[key].is_string()) {
+        problems.Add(0, absl::StrCat(where, ".", key, " must be a string"));
+        return;
+      }
+      *out = entry[key].get<std::string>();
+    };
+    text("title", chapter.mutable_title());
+    text("img", chapter.mutable_image_uri());
+    text("url", chapter.mutable_link_uri());
+    if (entry.contains("toc")) {
+      if (entry["toc"].is_boolean()) {
+        chapter.set_toc(entry["toc"].get<bool>());
+      } else {
+        problems.Add(0, where + ".toc must be true or false");
+      }
+    }
+    *chapters.Add() = std::move(chapter);
+  }
+  if (!problems.empty()) return problems.ToStatus();
+  return chapters;
+}
+
+// --- Podlove Simple Chapters ---
+
+std::string XmlEscape(absl::string_view text) {
+  return absl::StrReplaceAll(text,
+                             {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&apos;"}});
+}
+
+std::string WritePodlove(const v1::Episode& episode) {
+  std::string xml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<psc:chapters version=\"1.2\" xmlns:psc=\"http://podlove.org/simple-chapters\">\n";
+  for (const v1::Chapter& chapter : episode.chapters()) {
+    const int64_t start = Millis(chapter.start_offset());
+    absl::StrAppend(&xml, "  <psc:chapter start=\"", Timestamp(start, start % 1000 != 0), "\" title=\"",
+                    XmlEscape(chapter.title()), "\"");
+    if (!chapter.link_uri().empty()) absl::StrAppend(&xml, " href=\"", XmlEscape(chapter.link_uri()), "\"");
+    if (!chapter.image_uri().empty()) absl::StrAppend(&xml, " image=\"", XmlEscape(chapter.image_uri()), "\"");
+    xml += "/>\n";
+  }
+  xml += "</psc:chapters>\n";
+  return xml;
+}
+
+struct PodloveParse {
+  XML_Parser parser = nullptr;
+  ChapterList chapters;
+  Problems problems;
+};
+
+void OnPodloveElement(void* data, const XML_Char* name, const XML_Char** attributes) {
+  auto* parse = static_cast<PodloveParse*>(data);
+  // Namespace processing reports "URI|local"; accept the PSC namespace or none.
+  absl::string_view element(name);
+  if (element != "http://podlove.org/simple-chapters|chapter" && element != "chapter") return;
+  const int line = static_cast<int>(XML_GetCurrentLineNumber(parse->parser));
+  v1::Chapter chapter;
+  bool has_start = false;
+  for (int i = 0; attributes[i] != nullptr; i += 2) {
+    absl::string_view key(attributes[i]);
+    const std::string value(attributes[i + 1]);
+    if (key == "start") {
+      std::optional<int64_t> start = ParseClock(value);
+      if (!start) {
+        parse->problems.Add(line, absl::StrCat("start=\"", value, "\" is not normal play time (HH:MM:SS.mmm)"));
+        return;
+      }
+      *chapter.mutable_start_offset() = FromMillis(*start);
+      has_start = true;
+    } else if (key == "title") {
+      chapter.set_title(value);
+    } else if (key == "href") {
+      chapter.set_link_uri(value);
+    } else if (key == "image") {
+      chapter.set_image_uri(value);
+    }
+  }
+  if (!has_start) {
+    parse->problems.Add(line, "chapter without a start attribute");
+    return;
+  }
+  *parse->chapters.Add() = std::move(chapter);
+}
+
+absl::StatusOr<ChapterList> ReadPodlove(absl::string_view content) {
+  PodloveParse parse;
+  parse.parser = XML_ParserCreateNS("UTF-8", '|');
+  XML_SetUserData(parse.parser, &parse);
+  XML_SetStartElementHandler(parse.parser, OnPodloveElement);
+  const bool parsed = XML_Parse(parse.parser, content.data(), static_cast<int>(content.size()), 1) == XML_STATUS_OK;
+  if (!parsed) {
+    parse.problems.Add(static_cast<int>(XML_GetCurrentLineNumber(parse.parser)),
+                       absl::StrCat("XML error: ", XML_ErrorString(XML_GetErrorCode(parse.parser))));
+  }
+  XML_ParserFree(parse.parser);
+  if (!parse.problems.empty()) return parse.problems.ToStatus();
+  return std::move(parse.chapters);
+}
+
+// --- WebVTT ---
+
+std::string VttEscape(absl::string_view text) {
+  return absl::StrReplaceAll(text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}});
+}
+
+std::string VttUnescape(absl::string_view text) {
+  return absl::StrReplaceAll(
+      text, {{"&lt;", "<"}, {"&gt;", ">"}, {"&nbsp;", "\u00A0"}, {"&lrm;", "\u200E"}, {"&rlm;", "\u200F"},
+             {"&amp;", "&"}});
+}
+
+std::string WriteWebVtt(const v1::Episode& episode) {
+  std::string vtt = "WEBVTT\n";
+  for (int i = 0; i < episode.chapters_size(); ++i) {
+    const v1::Chapter& chapter = episode.chapters(i);
+    const int64_t start = Millis(chapter.start_offset());
+    // A cue needs an end; without one the chapter lasts a second.
+    const int64_t end = chapter.has_end_offset() ? Millis(chapter.end_offset()) : start + 1000;
+    absl::StrAppend(&vtt, "\n", i + 1, "\n", Timestamp(start, true), " --> ", Timestamp(end, true), "\n",
+                    VttEscape(chapter.title()), "\n");
+  }
+  return vtt;
+}
+
+absl::StatusOr<ChapterList> ReadWebVtt(absl::string_view content) {
+  Problems problems;
+  const std::vector<absl::string_view> lines = Lines(absl::StripPrefix(content, "\xEF\xBB\xBF"));
+  if (lines.empty() || !absl::StartsWith(lines[0], "WEBVTT")) {
+    problems.Add(1, "a WebVTT file starts with \"WEBVTT\"");
+    return problems.ToStatus();
+  }
+  ChapterList chapters;
+  size_t i = 1;
+  while (i < lines.size()) {
+    if (lines[i].empty()) {
+      ++i;
+      continue;
+    }
+    // A block: optional identifier, then a timing line, then payload lines.
+    size_t block_end = i;
+    while (block_end < lines.size() && !lines[block_end].empty()) ++block_end;
+    size_t timing = i;
+    if (!absl::StrContains(lines[timing], "-->") && timing + 1 < block_end) ++timing;
+    const absl::string_view first = lines[i];
+    if (absl::StartsWith(first, "NOTE") || absl::StartsWith(first, "STYLE") || absl::StartsWith(first, "REGION")) {
+      i = block_end;
+      continue;
+    }
+    const int line_number = static_cast<int>(timing + 1);
+    std::vector<absl::string_view> parts = absl::StrSplit(lines[timing], " --> ");
+    if (parts.size() != 2) {
+      problems.Add(line_number, "expected a cue timing line \"HH:MM:SS.mmm --> HH:MM:SS.mmm\"");
+      i = block_end;
+      continue;
+    }
+    const absl::string_view after_arrow = absl::StripLeadingAsciiWhitespace(parts[1]);
+    const absl::string_view end_text = after_arrow.substr(0, after_arrow.find(' '));  // cue settings follow
+    std::optional<int64_t> start = ParseClock(absl::StripAsciiWhitespace(parts[0]));
+    std::optional<int64_t> end = ParseClock(end_text);
+    if (!start || !end) {
+      problems.Add(line_number, "cue times must be HH:MM:SS.mmm or MM:SS.mmm");
+      i = block_end;
+      continue;
+    }
+    std::vector<std::string> payload;
+    for (size_t k = timing + 1; k < block_end; ++k) payload.push_back(VttUnescape(lines[k]));
+    v1::Chapter chapter;
+    *chapter.mutable_start_offset() = FromMillis(*start);
+    *chapter.mutable_end_offset() = FromMillis(*end);
+    chapter.set_title(absl::StrJoin(payload, " "));
+    *chapters.Add() = std::move(chapter);
+    i = block_end;
+  }
+  if (!problems.empty()) return problems.ToStatus();
+  return chapters;
+}
+
+// --- Plain text ---
+
+std::string WritePlainText(const v1::Episode& episode) {
+  std::string text;
+  for (const v1::Chapter& chapter : episode.chapters()) {
+    absl::StrAppend(&text, "(", Timestamp(Millis(chapter.start_offset()), false), ") ", chapter.title(), "\n");
+  }
+  return text;
+}
+
+absl::StatusOr<ChapterList> ReadPlainText(absl::string_view content) {
+  static const std::regex chapter_line(R"(^\(([0-9:.]+)\)\s*(.*)$)");
+  Problems problems;
+  ChapterList chapters;
+  int line_number = 0;
+  for (absl::string_view line : Lines(content)) {
+    ++line_number;
+    const std::string trimmed(absl::StripAsciiWhitespace(line));
+    if (trimmed.empty()) continue;
+    std::smatch match;
+    if (!std::regex_match(trimmed, match, chapter_line)) {
+      problems.Add(line_number, "expected a chapter as \"(HH:MM:SS) Title\"");
+      continue;
+    }
+    std::optional<int64_t> start = ParseClock(match[1].str());
+    if (!start) {
+      problems.Add(line_number, absl::StrCat("\"(", match[1].str(), ")\" is not a time (HH:MM:SS, minutes and seconds 0 to 59)"));
+      continue;
+    }
+    v1::Chapter chapter;
+    *chapter.mutable_start_offset() = FromMillis(*start);
+    chapter.set_title(match[2].str());
+    *chapters.Add() = std::move(chapter);
+  }
+  if (!problems.empty()) return problems.ToStatus();
+  return chapters;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ExportChapters(const v1::Episode& episode, v1::ChapterFormat format) {
+  switch (format) {
+    case v1::PODCASTING2_JSON:
+      return WritePodcasting2(episode);
+    case v1::PODLOVE_SIMPLE_CHAPTERS:
+      return WritePodlove(episode);
+    case v1::WEBVTT:
+      return WriteWebVtt(episode);
+    case v1::PLAIN_TEXT:
+      return WritePlainText(episode);
+    default:
+      return InvalidField("format", "must be PODCASTING2_JSON, PODLOVE_SIMPLE_CHAPTERS, WEBVTT or PLAIN_TEXT");
+  }
+}
+
+std::string ChapterContentType(v1::ChapterFormat format) {
+  switch (format) {
+    case v1::PODCASTING2_JSON:
+      return "application/json+chapters";
+    case v1::PODLOVE_SIMPLE_CHAPTERS:
+      return "application/xml";
+    case v1::WEBVTT:
+      return "text/vtt";
+    default:
+      return "text/plain; charset=utf-8";
+  }
+}
+
+v1::ChapterFormat DetectChapterFormat(absl::string_view content) {
+  const absl::string_view start = absl::StripLeadingAsciiWhitespace(absl::StripPrefix(content, "\xEF\xBB\xBF"));
+  if (absl::StartsWith(start, "WEBVTT")) return v1::WEBVTT;
+  if (absl::StartsWith(start, "{")) return v1::PODCASTING2_JSON;
+  if (absl::StartsWith(start, "<")) return v1::PODLOVE_SIMPLE_CHAPTERS;
+  return v1::PLAIN_TEXT;
+}
+
+absl::StatusOr<ChapterList> ReadChapters(absl::string_view content, v1::ChapterFormat format) {
+  if (format == v1::CHAPTER_FORMAT_UNSPECIFIED) format = DetectChapterFormat(content);
+  if (!IsValidUtf8(content)) return InvalidField("content", "must be UTF-8");
+  switch (format) {
+    case v1::PODCASTING2_JSON:
+      return ReadPodcasting2(content);
+    case v1::PODLOVE_SIMPLE_CHAPTERS:
+      return ReadPodlove(content);
+    case v1::WEBVTT:
+      return ReadWebVtt(content);
+    case v1::PLAIN_TEXT:
+      return ReadPlainText(content);
+    default:
+      return InvalidField("format", "is not a chapter format podmeta reads");
+  }
+}
+
+}  // namespace podmeta::domain

@@ -1,0 +1,36 @@
+// Chapter files: writing and reading the formats podcast apps use.
+//
+//   PODCASTING2_JSON         Podcasting 2.0 JSON chapters 1.2.0 (`startTime` in seconds)
+//   PODLOVE_SIMPLE_CHAPTERS  Podlove Simple Chapters 1.2 XML (`start` as normal play time)
+//   WEBVTT                   WebVTT chapter cues
+//   PLAIN_TEXT               `(HH:MM:SS) Title` lines, as in episode descriptions
+//
+// Export takes an episode whose chapter ends are derived (DeriveChapterEnds).
+// Reading what Export wrote gives back the same chapters (plain text keeps
+// whole seconds only, and parts come back from "PART n:" titles). Readers
+// report problems with line numbers as field "content" violations.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "podmeta/v1/episode_service.pb.h"
+
+namespace podmeta::domain {
+
+using ChapterList = google::protobuf::RepeatedPtrField<v1::Chapter>;
+
+// INVALID_ARGUMENT (field "format") for CHAPTER_FORMAT_UNSPECIFIED.
+absl::StatusOr<std::string> ExportChapters(const v1::Episode& episode, v1::ChapterFormat format);
+
+// The media type of a format's files.
+std::string ChapterContentType(v1::ChapterFormat format);
+
+// The format a file's content is in, from its first non-blank characters.
+v1::ChapterFormat DetectChapterFormat(absl::string_view content);
+
+// Reads a chapter file; CHAPTER_FORMAT_UNSPECIFIED detects the format.
+absl::StatusOr<ChapterList> ReadChapters(absl::string_view content, v1::ChapterFormat format);
+
+}  // namespace podmeta::domain

@@ -1,0 +1,199 @@
+#include "domain/chapter_formats.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "domain/errors.h"
+#include "domain/show_page.h"
+#include "domain/validation.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "support/grpc_test_helpers.h"
+
+namespace podmeta::domain {
+namespace {
+
+using ::podmeta::testing::MakeChapter;
+using ::podmeta::testing::MakeEpisode;
+using ::testing::HasSubstr;
+
+constexpr v1::ChapterFormat kFormats[] = {v1::PODCASTING2_JSON, v1::PODLOVE_SIMPLE_CHAPTERS, v1::WEBVTT,
+                                          v1::PLAIN_TEXT};
+
+std::string FirstViolation(const absl::Status& status) {
+  auto violations = FieldViolationsOf(status);
+  return violations.empty() ? std::string(status.message()) : violations[0].field + ": " + violations[0].description;
+}
+
+// What a reader gives back, as an episode would store and present it.
+v1::Episode ReadBack(const v1::Episode& original, v1::ChapterFormat format) {
+  absl::StatusOr<std::string> content = ExportChapters(original, format);
+  EXPECT_TRUE(content.ok()) << content.status();
+  absl::StatusOr<ChapterList> chapters = ReadChapters(*content, v1::CHAPTER_FORMAT_UNSPECIFIED);
+  EXPECT_TRUE(chapters.ok()) << v1::ChapterFormat_Name(format) << ": " << FirstViolation(chapters.status())
+                             << "\n" << *content;
+  v1::Episode read = original;
+  if (chapters.ok()) *read.mutable_chapters() = *chapters;
+  NormalizeChapters(*read.mutable_chapters());
+  DeriveChapterEnds(read);
+  return read;
+}
+
+void ExpectSameChapters(const v1::Episode& expected, const v1::Episode& actual, v1::ChapterFormat format) {
+  ASSERT_EQ(expected.chapters_size(), actual.chapters_size()) << v1::ChapterFormat_Name(format);
+  for (int i = 0; i < expected.chapters_size(); ++i) {
+    v1::Chapter want = expected.chapters(i);
+    v1::Chapter got = actual.chapters(i);
+    if (format == v1::PLAIN_TEXT || format == v1::WEBVTT) {
+      // These formats carry no links, images or toc flags.
+      want.clear_link_uri();
+      want.clear_image_uri();
+      want.clear_toc();
+      got.clear_toc();
+    }
+    if (format == v1::PODLOVE_SIMPLE_CHAPTERS) {
+      want.clear_toc();
+      got.clear_toc();
+    }
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(want, got))
+        << v1::ChapterFormat_Name(format) << " chapter " << i << "\nwant: " << want.ShortDebugString()
+        << "\ngot:  " << got.ShortDebugString();
+  }
+}
+
+v1::Episode Tricky() {
+  v1::Episode episode =
+      MakeEpisode("Tricky", 1, 0,
+                  {MakeChapter(0, "INTRO"), MakeChapter(90, "PART 1: <Markup> & \"quotes\" 'apostrophes'"),
+                   MakeChapter(123, "Arrows --> and -> in titles"), MakeChapter(200, "Łukasz, Poznań, Chrząszcz 🐍🎙️"),
+                   MakeChapter(300, "Tabs\u00A0and   spaces"), MakeChapter(400, "&amp; already escaped &lt;")});
+  episode.mutable_chapters(1)->set_link_uri("https://example.com/a?b=1&c=2");
+  episode.mutable_chapters(2)->set_image_uri("https://example.com/i.png");
+  episode.mutable_chapters(3)->set_toc(false);
+  episode.mutable_chapters(4)->mutable_start_offset()->set_nanos(250'000'000);  // 300.25 s
+  NormalizeChapters(*episode.mutable_chapters());
+  DeriveChapterEnds(episode);
+  return episode;
+}
+
+TEST(ChapterFormats, EveryFormatRoundTripsEscapingUnicodeAndMilliseconds) {
+  const v1::Episode original = Tricky();
+  for (v1::ChapterFormat format : kFormats) {
+    v1::Episode expected = original;
+    if (format == v1::PLAIN_TEXT) {
+      // Text keeps whole seconds, and its ends come back derived from the next start.
+      expected.mutable_chapters(4)->mutable_start_offset()->set_nanos(0);
+      expected.mutable_chapters(3)->clear_end_offset();
+      for (auto& chapter : *expected.mutable_chapters()) chapter.clear_end_offset();
+      DeriveChapterEnds(expected);
+    }
+    ExpectSameChapters(expected, ReadBack(original, format), format);
+  }
+}
+
+TEST(ChapterFormats, Podcasting2JsonHasTheSpecsFields) {
+  const std::string json = *ExportChapters(Tricky(), v1::PODCASTING2_JSON);
+  EXPECT_THAT(json, HasSubstr("\"version\": \"1.2.0\""));
+  EXPECT_THAT(json, HasSubstr("\"startTime\": 90"));
+  EXPECT_THAT(json, HasSubstr("\"startTime\": 300.25"));
+  EXPECT_THAT(json, HasSubstr("\"endTime\": 123"));
+  EXPECT_THAT(json, HasSubstr("\"url\": \"https://example.com/a?b=1&c=2\""));
+  EXPECT_THAT(json, HasSubstr("\"img\": \"https://example.com/i.png\""));
+  EXPECT_THAT(json, HasSubstr("\"toc\": false"));
+}
+
+TEST(ChapterFormats, PodloveEscapesXmlAndUsesNormalPlayTime) {
+  const std::string xml = *ExportChapters(Tricky(), v1::PODLOVE_SIMPLE_CHAPTERS);
+  EXPECT_THAT(xml, HasSubstr("xmlns:psc=\"http://podlove.org/simple-chapters\""));
+  EXPECT_THAT(xml, HasSubstr("start=\"00:01:30\" title=\"PART 1: &lt;Markup&gt; &amp; &quot;quotes&quot; "
+                             "&apos;apostrophes&apos;\" href=\"https://example.com/a?b=1&amp;c=2\""));
+  EXPECT_THAT(xml, HasSubstr("start=\"00:05:00.250\""));
+}
+
+TEST(ChapterFormats, WebVttEscapesCueArrowsAndIsWellFormed) {
+  const std::string vtt = *ExportChapters(Tricky(), v1::WEBVTT);
+  EXPECT_EQ(vtt.rfind("WEBVTT\n\n1\n00:00:00.000 --> 00:01:30.000\nINTRO\n", 0), 0u) << vtt;
+  EXPECT_THAT(vtt, HasSubstr("Arrows --&gt; and -&gt; in titles"));
+  EXPECT_THAT(vtt, HasSubstr("&amp;amp; already escaped &amp;lt;"));
+  // Only timing lines contain "-->", so no title can end a cue early.
+  std::istringstream lines(vtt);
+  std::string line;
+  int timing_lines = 0;
+  while (std::getline(lines, line)) timing_lines += line.find("-->") != std::string::npos;
+  EXPECT_EQ(timing_lines, Tricky().chapters_size());
+}
+
+TEST(ChapterFormats, PlainTextIsWhatPodcastAppsParse) {
+  EXPECT_EQ(*ExportChapters(MakeEpisode("E", 1, 0, {MakeChapter(0, "INTRO"), MakeChapter(4953, "OUTRO")}),
+                            v1::PLAIN_TEXT),
+            "(00:00:00) INTRO\n(01:22:33) OUTRO\n");
+}
+
+TEST(ChapterFormats, DetectsFormatsFromContent) {
+  EXPECT_EQ(DetectChapterFormat("\xEF\xBB\xBFWEBVTT\n"), v1::WEBVTT);
+  EXPECT_EQ(DetectChapterFormat("  {\"version\": \"1.2.0\"}"), v1::PODCASTING2_JSON);
+  EXPECT_EQ(DetectChapterFormat("<?xml version=\"1.0\"?>"), v1::PODLOVE_SIMPLE_CHAPTERS);
+  EXPECT_EQ(DetectChapterFormat("(00:00:00) INTRO"), v1::PLAIN_TEXT);
+}
+
+TEST(ChapterFormats, ReadersReportProblemsWithLines) {
+  EXPECT_THAT(FirstViolation(ReadChapters("(00:00:00) A\nnot a chapter\n", v1::PLAIN_TEXT).status()),
+              HasSubstr("line 2"));
+  EXPECT_THAT(FirstViolation(ReadChapters("(00:61:00) A\n", v1::PLAIN_TEXT).status()), HasSubstr("line 1"));
+  EXPECT_THAT(FirstViolation(ReadChapters("WEBVTT\n\n1\n00:00:00.000 -> 00:00:01.000\nA\n", v1::WEBVTT).status()),
+              HasSubstr("line 4"));
+  EXPECT_THAT(FirstViolation(ReadChapters("<psc:chapters xmlns:psc=\"http://podlove.org/simple-chapters\">\n"
+                                          "<psc:chapter start=\"soon\" title=\"A\"/>\n</psc:chapters>",
+                                          v1::PODLOVE_SIMPLE_CHAPTERS)
+                                 .status()),
+              HasSubstr("line 2"));
+  EXPECT_THAT(FirstViolation(ReadChapters("<unclosed", v1::PODLOVE_SIMPLE_CHAPTERS).status()),
+              HasSubstr("XML error"));
+  EXPECT_THAT(FirstViolation(ReadChapters("{\"chapters\": [{\"startTime\": -1}]}", v1::PODCASTING2_JSON).status()),
+              HasSubstr("chapters[0].startTime"));
+  EXPECT_THAT(FirstViolation(ReadChapters("{not json", v1::PODCASTING2_JSON).status()), HasSubstr("not a JSON"));
+  EXPECT_FALSE(ReadChapters("(00:00:00) \xC3\x28", v1::PLAIN_TEXT).ok());
+}
+
+TEST(ChapterFormats, XmlEntityExpansionIsNotABomb) {
+  std::string bomb = "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\">";
+  for (char name = 'b'; name <= 'k'; ++name) {
+    const char previous = static_cast<char>(name - 1);
+    bomb += absl::StrCat("<!ENTITY ", std::string(1, name), " \"", std::string(10, '&') , "\">");
+    bomb.replace(bomb.rfind(std::string(10, '&')), 10,
+                 absl::StrCat("&", std::string(1, previous), ";&", std::string(1, previous), ";&",
+                              std::string(1, previous), ";&", std::string(1, previous), ";"));
+  }
+  bomb += "]><psc:chapters><psc:chapter start=\"0\" title=\"&k;\"/></psc:chapters>";
+  // Either refused or bounded: it must come back quickly either way.
+  absl::StatusOr<ChapterList> chapters = ReadChapters(bomb, v1::PODLOVE_SIMPLE_CHAPTERS);
+  if (chapters.ok()) EXPECT_LT(chapters->size(), 2);
+}
+
+TEST(ChapterFormats, EveryCorePyEpisodeRoundTripsInEveryFormat) {
+  std::ifstream file(PODMETA_CORE_PY_PAGE);
+  std::stringstream content;
+  content << file.rdbuf();
+  ShowPage page = ParseShowPage(content.str());
+  ASSERT_EQ(page.episodes.size(), 10u);
+  for (ParsedEpisode& parsed : page.episodes) {
+    DeriveChapterEnds(parsed.episode);
+    for (v1::ChapterFormat format : kFormats) {
+      SCOPED_TRACE(parsed.episode_id);
+      ExpectSameChapters(parsed.episode, ReadBack(parsed.episode, format), format);
+    }
+  }
+}
+
+TEST(ChapterValidation, TitlesMustBeOneLine) {
+  auto episode = MakeEpisode("E", 1, 0, {MakeChapter(0, "two\nlines"), MakeChapter(1, "tab\there")});
+  Violations violations;
+  ValidateEpisode(episode, "episode", violations);
+  ASSERT_EQ(violations.list().size(), 2u);
+  EXPECT_EQ(violations.list()[0].field, "episode.chapters[0].title");
+}
+
+}  // namespace
+}  // namespace podmeta::domain
