@@ -50,7 +50,8 @@ std::string Timestamp(int64_t millis, bool with_millis) {
 
 // "[[HH:]MM:]SS[.mmm]" → milliseconds.
 std::optional<int64_t> ParseClock(absl::string_view text) {
-  static const std::regex pattern(R"(^(?:(?:(\d+):)?(\d{1,2}):)?(\d{1,2})(?:\.(\d{1,3}))?$)");
+  // Digit counts are bounded so the numbers always fit.
+  static const std::regex pattern(R"(^(?:(?:(\d{1,5}):)?(\d{1,2}):)?(\d{1,9})(?:\.(\d{1,3}))?$)");
   std::cmatch match;
   if (!std::regex_match(text.begin(), text.end(), match, pattern)) return std::nullopt;
   const int64_t hours = match[1].matched ? std::stoll(match[1]) : 0;

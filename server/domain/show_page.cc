@@ -35,7 +35,7 @@ const std::regex& DateLine() {
 }
 
 const std::regex& SnipsLine() {
-  static const std::regex pattern(R"(^(\d+) snips?$)");
+  static const std::regex pattern(R"(^(\d{1,9}) snips?$)");
   return pattern;
 }
 
@@ -64,7 +64,8 @@ int MonthNumber(const std::string& name) {
 
 // "1h 31min", "31min", "1h", "45s" → seconds.
 std::optional<int64_t> ParseListedDuration(absl::string_view text) {
-  static const std::regex pattern(R"(^(?:(\d+)\s*h)?\s*(?:(\d+)\s*min)?\s*(?:(\d+)\s*s)?$)");
+  // Digit counts are bounded so the numbers always fit.
+  static const std::regex pattern(R"(^(?:(\d{1,5})\s*h)?\s*(?:(\d{1,6})\s*min)?\s*(?:(\d{1,9})\s*s)?$)");
   std::smatch match;
   const std::string value(absl::StripAsciiWhitespace(text));
   if (value.empty() || !std::regex_match(value, match, pattern)) return std::nullopt;

@@ -157,6 +157,16 @@ TEST(ChapterFormats, ReadersReportProblemsWithLines) {
   EXPECT_FALSE(ReadChapters("(00:00:00) \xC3\x28", v1::PLAIN_TEXT).ok());
 }
 
+TEST(ChapterFormats, HugeNumbersAreProblemsNotCrashes) {
+  // Found by fuzz_chapters_psc: a 30-digit start once threw std::out_of_range.
+  EXPECT_FALSE(ReadChapters("<psc:chapters xmlns:psc=\"http://podlove.org/simple-chapters\">"
+                            "<psc:chapter start=\"000000000022222222222222222222\" title=\"A\"/></psc:chapters>",
+                            v1::PODLOVE_SIMPLE_CHAPTERS)
+                   .ok());
+  EXPECT_FALSE(ReadChapters("(99999999999999999999:00:00) A\n", v1::PLAIN_TEXT).ok());
+  EXPECT_FALSE(ReadChapters("WEBVTT\n\n99999999999999999999:00:00.000 --> 1:00:00.000\nA\n", v1::WEBVTT).ok());
+}
+
 TEST(ChapterFormats, XmlEntityExpansionIsNotABomb) {
   std::string bomb = "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\">";
   for (char name = 'b'; name <= 'k'; ++name) {

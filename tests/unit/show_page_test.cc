@@ -146,6 +146,12 @@ TEST(ShowPage, DuplicateEpisodeNumbersAreReported) {
   EXPECT_THAT(ProblemLines(page), ElementsAre(8));
 }
 
+TEST(ShowPage, HugeNumbersAreProblemsNotCrashes) {
+  ShowPage page = ParseShowPage(
+      "Show\nHost\nAbout\n\n99999999999999999999 snips\nJan 2, 2024 • 99999999999999999999h\nEpisode 1: A\n");
+  EXPECT_FALSE(page.problems.empty());
+}
+
 TEST(ShowPage, EmptyPageIsAProblem) {
   EXPECT_THAT(ProblemLines(ParseShowPage("\n\n")), ElementsAre(1));
 }
