@@ -17,6 +17,7 @@
 #include "storage/import_store.h"
 #include "storage/migrations.h"
 #include "storage/podcast_store.h"
+#include "storage/search_store.h"
 
 namespace podmeta {
 
@@ -26,14 +27,16 @@ struct Server::Parts {
         podcasts(database),
         episodes(database),
         imports(database),
+        search(database),
         executor(config.worker_threads),
         podcast_service(podcasts, imports, executor),
-        episode_service(episodes, executor) {}
+        episode_service(episodes, search, executor) {}
 
   storage::Database database;
   storage::PodcastStore podcasts;
   storage::EpisodeStore episodes;
   storage::ImportStore imports;
+  storage::SearchStore search;
   api::BlockingExecutor executor;
   api::PodcastService podcast_service;
   api::EpisodeService episode_service;

@@ -96,6 +96,7 @@ class Cli {
     AddPodcasts();
     AddEpisodes();
     AddChapters();
+    AddSearch();
   }
 
   int Run(int argc, char** argv) {
@@ -449,6 +450,25 @@ class Cli {
         request.set_etag(strings_["etag"]);
         return Finish(client_->ImportChapters(request),
                       [&](const v1::Episode& episode) { PrintChapters(episode, format_); });
+      };
+    });
+  }
+
+  void AddSearch() {
+    auto* search = app_.add_subcommand("search", "Find episodes and chapters by words (web-search syntax)");
+    search->add_option("QUERY", strings_["query"], "Words; \"quoted phrase\", or, -excluded")->required();
+    search->add_option("--podcast", strings_["podcast"], "Search one podcast only");
+    search->add_option("--page-size", integers_["page-size"], "Hits per page (max 1000)");
+    search->add_option("--page-token", strings_["page-token"], "Continue from a previous page");
+    search->callback([this] {
+      run_ = [this] {
+        v1::SearchEpisodesRequest request;
+        if (!strings_["podcast"].empty()) request.set_parent(PodcastName(strings_["podcast"]));
+        request.set_query(strings_["query"]);
+        request.set_page_size(integers_["page-size"]);
+        request.set_page_token(strings_["page-token"]);
+        return Finish(client_->SearchEpisodes(request),
+                      [&](const v1::SearchEpisodesResponse& response) { PrintSearch(response, format_); });
       };
     });
   }

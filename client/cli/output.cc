@@ -1,10 +1,13 @@
 #include "output.h"
 
+#include <unistd.h>
+
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
@@ -160,6 +163,21 @@ void PrintChapters(const v1::Episode& episode, Format format) {
                     chapter.has_end_offset() ? Clock(chapter.end_offset()) : "", chapter.title()});
   }
   PrintTable(rows);
+}
+
+void PrintSearch(const v1::SearchEpisodesResponse& response, Format format) {
+  if (format == Format::kJson) return PrintJson(response);
+  // Matches are bold on a terminal, plain elsewhere.
+  const bool terminal = isatty(STDOUT_FILENO) != 0;
+  std::vector<std::vector<std::string>> rows = {{"EPISODE", "AT", "MATCH"}};
+  for (const v1::SearchHit& hit : response.hits()) {
+    const std::string snippet =
+        absl::StrReplaceAll(hit.snippet(), {{"<b>", terminal ? "\033[1m" : ""}, {"</b>", terminal ? "\033[0m" : ""}});
+    rows.push_back({hit.episode(), hit.has_chapter_index() ? Clock(hit.chapter_start_offset()) : "",
+                    hit.has_chapter_index() ? snippet : absl::StrCat(hit.episode_title(), " — ", snippet)});
+  }
+  PrintTable(rows);
+  if (!response.next_page_token().empty()) std::cout << "next page: --page-token " << response.next_page_token() << '\n';
 }
 
 void PrintImport(const v1::ImportShowPageResponse& response, bool dry_run, Format format) {

@@ -32,6 +32,7 @@ void PrintPodcast(const v1::Podcast& podcast, Format format);
 void PrintEpisodes(const std::vector<v1::Episode>& episodes, int32_t total_size, Format format);
 void PrintEpisode(const v1::Episode& episode, Format format);
 void PrintChapters(const v1::Episode& episode, Format format);
+void PrintSearch(const v1::SearchEpisodesResponse& response, Format format);
 void PrintImport(const v1::ImportShowPageResponse& response, bool dry_run, Format format);
 
 // "1:31:00" style.

@@ -185,4 +185,9 @@ absl::StatusOr<v1::Episode> Client::ImportChapters(const v1::ImportChaptersReque
       [&](auto* context, auto* response) { return episodes_->ImportChapters(context, request, response); });
 }
 
+absl::StatusOr<v1::SearchEpisodesResponse> Client::SearchEpisodes(const v1::SearchEpisodesRequest& request) {
+  return Call<v1::SearchEpisodesResponse>(
+      [&](auto* context, auto* response) { return episodes_->SearchEpisodes(context, request, response); });
+}
+
 }  // namespace podmeta

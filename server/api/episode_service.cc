@@ -1,10 +1,14 @@
 #include "api/episode_service.h"
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "api/unary_call.h"
 #include "domain/chapter_formats.h"
+#include "domain/episode_query.h"
 #include "domain/limits.h"
 #include "domain/page_token.h"
 #include "domain/resources.h"
+#include "domain/validation.h"
 
 namespace podmeta::api {
 namespace {
@@ -17,22 +21,100 @@ EpisodeResult Presented(EpisodeResult episode) {
   return episode;
 }
 
-constexpr absl::string_view kDefaultOrder = "publish_time desc";
-
 uint64_t ListFingerprint(const v1::ListEpisodesRequest& request) {
   return domain::QueryFingerprint(
-      {"episodes", request.parent(), request.filter(), kDefaultOrder, request.show_deleted() ? "deleted" : ""});
+      {"episodes", request.parent(), request.filter(), request.order_by(), request.show_deleted() ? "deleted" : ""});
 }
 
 absl::StatusOr<std::optional<storage::EpisodeCursor>> CursorOf(const v1::ListEpisodesRequest& request) {
   if (request.page_token().empty()) return std::nullopt;
   auto keys = domain::DecodePageToken(request.page_token(), ListFingerprint(request));
   if (!keys.ok()) return keys.status();
-  int64_t micros = 0;
-  if (keys->size() != 2 || !absl::SimpleAtoi((*keys)[0], &micros)) {
-    return domain::InvalidField("page_token", "is not an episode page token");
+  if (keys->size() != 2) return domain::InvalidField("page_token", "is not an episode page token");
+  return storage::EpisodeCursor{(*keys)[0], (*keys)[1]};
+}
+
+// Everything wrong with a ListEpisodes request, at once.
+absl::StatusOr<storage::EpisodeListQuery> ListQueryOf(const v1::ListEpisodesRequest& request) {
+  domain::Violations violations;
+  storage::EpisodeListQuery query;
+  auto collect = [&](const absl::Status& status) { violations.Append(domain::FieldViolationsOf(status)); };
+  if (auto podcast_id = domain::ParsePodcastName(request.parent(), "parent"); podcast_id.ok()) {
+    query.podcast_id = *podcast_id;
+  } else {
+    collect(podcast_id.status());
   }
-  return storage::EpisodeCursor{micros, (*keys)[1]};
+  if (auto filter = domain::ParseEpisodeFilter(request.filter()); filter.ok()) {
+    query.filter = *std::move(filter);
+  } else {
+    collect(filter.status());
+  }
+  if (auto order = domain::ParseEpisodeOrder(request.order_by()); order.ok()) {
+    query.order = *order;
+  } else {
+    collect(order.status());
+  }
+  if (auto page_size = domain::EffectivePageSize(request.page_size()); page_size.ok()) {
+    query.page_size = *page_size;
+  } else {
+    collect(page_size.status());
+  }
+  if (auto cursor = CursorOf(request); cursor.ok()) {
+    query.after = *cursor;
+  } else {
+    collect(cursor.status());
+  }
+  query.show_deleted = request.show_deleted();
+  if (!violations.empty()) return violations.ToStatus();
+  return query;
+}
+
+uint64_t SearchFingerprint(const v1::SearchEpisodesRequest& request) {
+  return domain::QueryFingerprint({"search", request.parent(), request.query()});
+}
+
+struct SearchQuery {
+  std::string podcast_id;  // empty: every podcast
+  int32_t page_size = 0;
+  std::optional<storage::SearchCursor> after;
+};
+
+absl::StatusOr<SearchQuery> SearchQueryOf(const v1::SearchEpisodesRequest& request) {
+  domain::Violations violations;
+  auto collect = [&](const absl::Status& status) { violations.Append(domain::FieldViolationsOf(status)); };
+  SearchQuery query;
+  if (!request.parent().empty()) {
+    if (auto podcast_id = domain::ParsePodcastName(request.parent(), "parent"); podcast_id.ok()) {
+      query.podcast_id = *podcast_id;
+    } else {
+      collect(podcast_id.status());
+    }
+  }
+  if (absl::StripAsciiWhitespace(request.query()).empty()) {
+    violations.Add("query", "must not be empty");
+  } else if (request.query().size() > domain::kMaxSearchQueryBytes) {
+    violations.Add("query", absl::StrCat("must be at most ", domain::kMaxSearchQueryBytes, " bytes"));
+  } else if (!domain::IsValidUtf8(request.query())) {
+    violations.Add("query", "must be valid UTF-8");
+  }
+  if (auto page_size = domain::EffectivePageSize(request.page_size()); page_size.ok()) {
+    query.page_size = *page_size;
+  } else {
+    collect(page_size.status());
+  }
+  if (!request.page_token().empty()) {
+    auto keys = domain::DecodePageToken(request.page_token(), SearchFingerprint(request));
+    int32_t position = 0;
+    if (!keys.ok()) {
+      collect(keys.status());
+    } else if (keys->size() != 4 || !absl::SimpleAtoi((*keys)[3], &position)) {
+      violations.Add("page_token", "is not a search page token");
+    } else {
+      query.after = storage::SearchCursor{(*keys)[0], (*keys)[1], (*keys)[2], position};
+    }
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  return query;
 }
 
 }  // namespace
@@ -83,20 +165,9 @@ grpc::ServerUnaryReactor* EpisodeService::ListEpisodes(grpc::CallbackServerConte
                                                        v1::ListEpisodesResponse* response) {
   return RunUnary(context, executor_, response,
                   [this, context, request]() -> absl::StatusOr<v1::ListEpisodesResponse> {
-                    absl::StatusOr<std::string> podcast_id = domain::ParsePodcastName(request->parent(), "parent");
-                    if (!podcast_id.ok()) return podcast_id.status();
-                    if (!request->filter().empty()) {
-                      return absl::UnimplementedError("filter is not supported yet (issue 5); leave it empty");
-                    }
-                    if (!request->order_by().empty() && request->order_by() != kDefaultOrder) {
-                      return domain::InvalidField("order_by", "only \"publish_time desc\" is supported");
-                    }
-                    absl::StatusOr<int32_t> page_size = domain::EffectivePageSize(request->page_size());
-                    if (!page_size.ok()) return page_size.status();
-                    auto cursor = CursorOf(*request);
-                    if (!cursor.ok()) return cursor.status();
-                    auto page = episodes_.List(*podcast_id, *cursor, *page_size, request->show_deleted(),
-                                               DeadlineOf(context));
+                    absl::StatusOr<storage::EpisodeListQuery> query = ListQueryOf(*request);
+                    if (!query.ok()) return query.status();
+                    auto page = episodes_.List(*query, DeadlineOf(context));
                     if (!page.ok()) return page.status();
                     v1::ListEpisodesResponse reply;
                     for (v1::Episode& episode : page->episodes) {
@@ -104,8 +175,7 @@ grpc::ServerUnaryReactor* EpisodeService::ListEpisodes(grpc::CallbackServerConte
                     }
                     if (page->next) {
                       reply.set_next_page_token(domain::EncodePageToken(
-                          ListFingerprint(*request),
-                          {std::to_string(page->next->publish_time_micros), page->next->episode_id}));
+                          ListFingerprint(*request), {page->next->sort_key, page->next->episode_id}));
                     }
                     reply.set_total_size(page->total_size);
                     return reply;
@@ -239,6 +309,27 @@ grpc::ServerUnaryReactor* EpisodeService::ImportChapters(grpc::CallbackServerCon
                          }
                          return domain::ReplaceChapters(*chapters, episode);
                        });
+}
+
+grpc::ServerUnaryReactor* EpisodeService::SearchEpisodes(grpc::CallbackServerContext* context,
+                                                         const v1::SearchEpisodesRequest* request,
+                                                         v1::SearchEpisodesResponse* response) {
+  return RunUnary(context, executor_, response,
+                  [this, context, request]() -> absl::StatusOr<v1::SearchEpisodesResponse> {
+                    absl::StatusOr<SearchQuery> query = SearchQueryOf(*request);
+                    if (!query.ok()) return query.status();
+                    auto page = search_.Search(query->podcast_id, request->query(), query->page_size, query->after,
+                                               DeadlineOf(context));
+                    if (!page.ok()) return page.status();
+                    v1::SearchEpisodesResponse reply;
+                    for (v1::SearchHit& hit : page->hits) *reply.add_hits() = std::move(hit);
+                    if (page->next) {
+                      reply.set_next_page_token(domain::EncodePageToken(
+                          SearchFingerprint(*request), {page->next->rank, page->next->podcast_id,
+                                                        page->next->episode_id, std::to_string(page->next->position)}));
+                    }
+                    return reply;
+                  });
 }
 
 }  // namespace podmeta::api

@@ -1,18 +1,18 @@
-// podmeta.v1.EpisodeService: episodes, chapter edits, chapter files. Search
-// and the change feed are designed in the proto and answer UNIMPLEMENTED
-// until they are built.
+// podmeta.v1.EpisodeService: episodes, chapter edits, chapter files, search
+// and the change feed.
 #pragma once
 
 #include "api/blocking_executor.h"
 #include "podmeta/v1/episode_service.grpc.pb.h"
 #include "storage/episode_store.h"
+#include "storage/search_store.h"
 
 namespace podmeta::api {
 
 class EpisodeService final : public v1::EpisodeService::CallbackService {
  public:
-  EpisodeService(storage::EpisodeStore& episodes, BlockingExecutor& executor)
-      : episodes_(episodes), executor_(executor) {}
+  EpisodeService(storage::EpisodeStore& episodes, storage::SearchStore& search, BlockingExecutor& executor)
+      : episodes_(episodes), search_(search), executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetEpisode(grpc::CallbackServerContext* context, const v1::GetEpisodeRequest* request,
                                        v1::Episode* response) override;
@@ -42,6 +42,9 @@ class EpisodeService final : public v1::EpisodeService::CallbackService {
                                            v1::ExportChaptersResponse* response) override;
   grpc::ServerUnaryReactor* ImportChapters(grpc::CallbackServerContext* context,
                                            const v1::ImportChaptersRequest* request, v1::Episode* response) override;
+  grpc::ServerUnaryReactor* SearchEpisodes(grpc::CallbackServerContext* context,
+                                           const v1::SearchEpisodesRequest* request,
+                                           v1::SearchEpisodesResponse* response) override;
 
  private:
   // Runs `mutate` on the named episode inside one locked transaction.
@@ -49,6 +52,7 @@ class EpisodeService final : public v1::EpisodeService::CallbackService {
                                           storage::EpisodeStore::Mutation mutate);
 
   storage::EpisodeStore& episodes_;
+  storage::SearchStore& search_;
   BlockingExecutor& executor_;
 };
 

@@ -16,6 +16,7 @@ inline constexpr size_t kMaxRequestIdBytes = 128;
 inline constexpr size_t kMaxGuidBytes = 256;
 inline constexpr size_t kMaxShowPageBytes = 3 * 1024 * 1024;
 inline constexpr size_t kMaxChapterFileBytes = 1024 * 1024;
+inline constexpr size_t kMaxSearchQueryBytes = 1000;
 
 inline constexpr int32_t kDefaultPageSize = 50;
 inline constexpr int32_t kMaxPageSize = 1000;

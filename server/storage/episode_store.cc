@@ -4,12 +4,28 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "storage/episode_filter_sql.h"
 #include "storage/queries.h"
 #include "storage/request_ids.h"
 #include "storage/row_mapping.h"
 #include "storage/rows.h"
 
 namespace podmeta::storage {
+namespace {
+
+std::string SortKeyOf(const v1::Episode& episode, domain::OrderField field) {
+  switch (field) {
+    case domain::OrderField::kNumber:
+      return std::to_string(episode.has_number() ? episode.number() : -1);
+    case domain::OrderField::kTitle:
+      return episode.title();
+    case domain::OrderField::kPublishTime:
+      break;
+  }
+  return std::to_string(MicrosOf(episode.publish_time()));
+}
+
+}  // namespace
 
 absl::Status CheckPodcastWritable(pqxx::work& transaction, const std::string& podcast_id) {
   absl::StatusOr<v1::Podcast> podcast = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
@@ -47,27 +63,43 @@ absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::BatchGet(const std::strin
   });
 }
 
-absl::StatusOr<EpisodePage> EpisodeStore::List(const std::string& podcast_id, const std::optional<EpisodeCursor>& after,
-                                               int32_t page_size, bool show_deleted, Deadline deadline) {
+absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, Deadline deadline) {
   return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<EpisodePage> {
-    if (absl::StatusOr<v1::Podcast> podcast = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
+    if (absl::StatusOr<v1::Podcast> podcast = rows::ReadPodcast(transaction, query.podcast_id, kSelectPodcast);
         !podcast.ok()) {
       return podcast.status();
     }
+    std::vector<std::string> params = {query.podcast_id, query.show_deleted ? "true" : "false"};
+    std::string where = "e.podcast_id = $1 AND ($2::boolean OR e.delete_time IS NULL)";
+    if (query.filter) absl::StrAppend(&where, " AND ", FilterSql(*query.filter, params));
+    const std::string count_sql = absl::StrCat("SELECT count(*) FROM episodes e WHERE ", where);
+    const std::vector<std::string> count_params = params;
+
+    const std::string key = SortKeySql(query.order.field);
+    const char* direction = query.order.descending ? "DESC" : "ASC";
+    if (query.after) {
+      params.push_back(query.after->sort_key);
+      const std::string cursor_key = SortKeyParameterSql(query.order.field, params.size());
+      params.push_back(query.after->episode_id);
+      absl::StrAppend(&where, " AND (", key, ", e.episode_id) ", query.order.descending ? "<" : ">", " (",
+                      cursor_key, ", $", params.size(), ")");
+    }
     // One row more than the page tells whether another page follows.
-    const pqxx::result found =
-        after ? transaction.exec_prepared(StatementName(kListEpisodesAfter), podcast_id, show_deleted, page_size + 1,
-                                          after->publish_time_micros, after->episode_id)
-              : transaction.exec_prepared(StatementName(kListEpisodesFirst), podcast_id, show_deleted, page_size + 1);
+    params.push_back(std::to_string(query.page_size + 1));
+    const std::string list_sql = absl::StrCat("SELECT ", std::string(kEpisodeColumns), " FROM episodes e WHERE ", where,
+                                              " ORDER BY ", key, " ", direction, ", e.episode_id ", direction,
+                                              " LIMIT $", params.size(), "::integer");
+
     EpisodePage page;
-    page.episodes = rows::ReadEpisodes(transaction, podcast_id, found);
-    if (page.episodes.size() > static_cast<size_t>(page_size)) {
+    page.episodes = rows::ReadEpisodes(transaction, query.podcast_id,
+                                       transaction.exec_params(list_sql, pqxx::prepare::make_dynamic_params(params)));
+    if (page.episodes.size() > static_cast<size_t>(query.page_size)) {
       page.episodes.pop_back();
       const v1::Episode& last = page.episodes.back();
-      page.next = EpisodeCursor{MicrosOf(last.publish_time()), EpisodeIdOf(last)};
+      page.next = EpisodeCursor{SortKeyOf(last, query.order.field), EpisodeIdOf(last)};
     }
-    page.total_size =
-        transaction.exec_prepared(StatementName(kCountEpisodes), podcast_id, show_deleted)[0][0].as<int32_t>();
+    page.total_size = transaction.exec_params(count_sql, pqxx::prepare::make_dynamic_params(count_params))[0][0]
+                          .as<int32_t>();
     return page;
   });
 }

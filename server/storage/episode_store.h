@@ -8,16 +8,27 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "domain/episode_query.h"
 #include "domain/resource_names.h"
 #include "podmeta/v1/resources.pb.h"
 #include "storage/database.h"
 
 namespace podmeta::storage {
 
-// Where a page of the default listing (newest first) ends.
+// Where a page of a listing ends: the last episode's sort key (as text:
+// microseconds, number or title) and id.
 struct EpisodeCursor {
-  int64_t publish_time_micros = 0;
+  std::string sort_key;
   std::string episode_id;
+};
+
+struct EpisodeListQuery {
+  std::string podcast_id;
+  std::optional<domain::FilterNode> filter;
+  domain::EpisodeOrder order;
+  bool show_deleted = false;
+  int32_t page_size = 50;
+  std::optional<EpisodeCursor> after;
 };
 
 struct EpisodePage {
@@ -38,8 +49,7 @@ class EpisodeStore {
                                                     const std::vector<std::string>& episode_ids, Deadline deadline);
 
   // NOT_FOUND when the podcast does not exist.
-  absl::StatusOr<EpisodePage> List(const std::string& podcast_id, const std::optional<EpisodeCursor>& after,
-                                   int32_t page_size, bool show_deleted, Deadline deadline);
+  absl::StatusOr<EpisodePage> List(const EpisodeListQuery& query, Deadline deadline);
 
   // Stores a validated episode (name and guid set). With a request_id, a
   // repeated call returns the first call's result and writes nothing.

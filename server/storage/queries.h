@@ -33,6 +33,9 @@ inline std::string StatementName(const NamedQuery& query) { return std::string(q
   PODMETA_MICROS("e.create_time") ", " PODMETA_MICROS("e.update_time") ", " PODMETA_MICROS(      \
       "e.delete_time") ", e.revision"
 
+// For statements built at run time (filtered, ordered listings).
+inline constexpr std::string_view kEpisodeColumns = PODMETA_EPISODE_COLUMNS;
+
 inline constexpr NamedQuery kSetStatementTimeout{"set_statement_timeout",
                                                  "SELECT set_config('statement_timeout', $1, true)"};
 
@@ -69,19 +72,6 @@ inline constexpr NamedQuery kSelectEpisodeForUpdate{
 inline constexpr NamedQuery kSelectEpisodes{
     "select_episodes",
     "SELECT " PODMETA_EPISODE_COLUMNS " FROM episodes e WHERE e.podcast_id = $1 AND e.episode_id = ANY($2::text[])"};
-inline constexpr NamedQuery kListEpisodesFirst{
-    "list_episodes_first",
-    "SELECT " PODMETA_EPISODE_COLUMNS
-    " FROM episodes e WHERE e.podcast_id = $1 AND ($2 OR e.delete_time IS NULL)"
-    " ORDER BY e.publish_time DESC, e.episode_id DESC LIMIT $3"};
-inline constexpr NamedQuery kListEpisodesAfter{
-    "list_episodes_after",
-    "SELECT " PODMETA_EPISODE_COLUMNS
-    " FROM episodes e WHERE e.podcast_id = $1 AND ($2 OR e.delete_time IS NULL)"
-    " AND (e.publish_time, e.episode_id) < (" PODMETA_FROM_MICROS("$4") ", $5)"
-    " ORDER BY e.publish_time DESC, e.episode_id DESC LIMIT $3"};
-inline constexpr NamedQuery kCountEpisodes{
-    "count_episodes", "SELECT count(*) FROM episodes WHERE podcast_id = $1 AND ($2 OR delete_time IS NULL)"};
 inline constexpr NamedQuery kEpisodeIdTaken{
     "episode_id_taken",
     "SELECT count(*) FROM episodes WHERE podcast_id = $1 AND (episode_id = $2 OR guid = $3)"};
@@ -114,6 +104,38 @@ inline constexpr NamedQuery kInsertChapters{
     " FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[])"
     " WITH ORDINALITY AS c(start_ms, end_ms, title, image_uri, link_uri, toc, part, position)"};
 
+// --- search ---
+// Ranks every matching episode (title and description) and chapter (title),
+// takes one keyset page by (rank, podcast, episode, chapter position; -1
+// for the episode itself), and only then builds the highlighted snippets.
+// $1 podcast id or '' for all, $2 query (web-search syntax), $3 limit,
+// $4..$7 the cursor (rank, podcast, episode, position) or NULLs.
+inline constexpr NamedQuery kSearch{
+    "search",
+    "WITH q AS (SELECT websearch_to_tsquery('simple', $2) AS query),"
+    " hits AS ("
+    "  SELECT ts_rank(e.search_document, q.query) AS rank, e.podcast_id, e.episode_id, -1 AS position"
+    "  FROM episodes e, q"
+    "  WHERE ($1 = '' OR e.podcast_id = $1) AND e.delete_time IS NULL AND e.search_document @@ q.query"
+    "  UNION ALL"
+    "  SELECT ts_rank(c.search_document, q.query), c.podcast_id, c.episode_id, c.position"
+    "  FROM chapters c JOIN episodes e ON e.podcast_id = c.podcast_id AND e.episode_id = c.episode_id, q"
+    "  WHERE ($1 = '' OR c.podcast_id = $1) AND e.delete_time IS NULL AND c.search_document @@ q.query),"
+    " page AS ("
+    "  SELECT * FROM hits"
+    "  WHERE $4::real IS NULL OR (rank, podcast_id, episode_id, position) < ($4::real, $5, $6, $7::integer)"
+    "  ORDER BY rank DESC, podcast_id DESC, episode_id DESC, position DESC LIMIT $3)"
+    " SELECT page.rank::text, page.podcast_id, page.episode_id, page.position, e.title, c.title, c.start_ms,"
+    "  c.part,"
+    "  CASE WHEN page.position < 0"
+    "   THEN ts_headline('simple', e.title || ': ' || e.description, q.query,"
+    "                    'StartSel=<b>, StopSel=</b>, MaxWords=35, MinWords=15, MaxFragments=2')"
+    "   ELSE ts_headline('simple', c.title, q.query, 'StartSel=<b>, StopSel=</b>, HighlightAll=true') END"
+    " FROM page JOIN episodes e ON e.podcast_id = page.podcast_id AND e.episode_id = page.episode_id"
+    " LEFT JOIN chapters c ON c.podcast_id = page.podcast_id AND c.episode_id = page.episode_id"
+    "  AND c.position = page.position, q"
+    " ORDER BY page.rank DESC, page.podcast_id DESC, page.episode_id DESC, page.position DESC"};
+
 // --- idempotent creates ---
 inline constexpr NamedQuery kLockRequestId{"lock_request_id",
                                            "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))"};
@@ -125,9 +147,9 @@ inline constexpr NamedQuery kInsertRequestId{
 inline constexpr NamedQuery kAllQueries[] = {
     kSetStatementTimeout, kSelectPodcast,     kSelectPodcastForUpdate, kListPodcasts,      kCountPodcasts,
     kInsertPodcast,       kUpdatePodcast,     kSelectEpisode,          kSelectEpisodeForUpdate, kSelectEpisodes,
-    kListEpisodesFirst,   kListEpisodesAfter, kCountEpisodes,          kEpisodeIdTaken,    kInsertEpisode,
+    kEpisodeIdTaken,      kInsertEpisode,
     kUpdateEpisode,       kSelectChapters,    kDeleteChapters,         kInsertChapters,    kLockRequestId,
-    kSelectRequestId,     kInsertRequestId,
+    kSelectRequestId,     kInsertRequestId,   kSearch,
 };
 
 #undef PODMETA_PODCAST_COLUMNS

@@ -71,6 +71,7 @@ class Client {
   absl::StatusOr<v1::Episode> ReplaceChapters(const v1::ReplaceChaptersRequest& request);
   absl::StatusOr<v1::ExportChaptersResponse> ExportChapters(const v1::ExportChaptersRequest& request);
   absl::StatusOr<v1::Episode> ImportChapters(const v1::ImportChaptersRequest& request);
+  absl::StatusOr<v1::SearchEpisodesResponse> SearchEpisodes(const v1::SearchEpisodesRequest& request);
 
   // The generated stubs, for calls this class does not wrap.
   v1::PodcastService::Stub& podcasts() { return *podcasts_; }

@@ -1,0 +1,55 @@
+// What ListEpisodes may ask for beyond a page: an AIP-160 filter and an
+// order. Parsing and checking happen here; storage turns the result into
+// parameterized SQL (values never become SQL text).
+//
+// Filter grammar (AIP-160 subset):
+//   expression := sequence { ["AND"] sequence }   juxtaposition means AND too
+//   sequence   := factor { "OR" factor }          OR binds tighter than AND, as in AIP-160
+//   factor     := ["NOT" | "-"] ( "(" expression ")" | comparison )
+//   comparison := field operator value            operators: = != < <= > >= and ":" (has)
+// Fields: publish_time (RFC 3339 string), number (integer), person (string;
+// ":" matches part of a name, case-insensitively), has_chapters (true/false),
+// type (FULL, TRAILER, BONUS).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace podmeta::domain {
+
+enum class FilterField { kPublishTime, kNumber, kPerson, kHasChapters, kType };
+enum class FilterOperator { kEqual, kNotEqual, kLess, kLessOrEqual, kGreater, kGreaterOrEqual, kHas };
+
+struct FilterNode {
+  enum class Kind { kAnd, kOr, kNot, kComparison };
+  Kind kind = Kind::kComparison;
+  std::vector<FilterNode> children;  // two for kAnd/kOr, one for kNot
+  // For kComparison. The value is normalized: publish_time as microseconds
+  // since the epoch, number and type as integers, has_chapters as "true" or
+  // "false", person as given.
+  FilterField field = FilterField::kNumber;
+  FilterOperator op = FilterOperator::kEqual;
+  std::string value;
+};
+
+// nullopt for an empty filter; INVALID_ARGUMENT on field "filter" saying at
+// which position (1-based character) what is wrong.
+absl::StatusOr<std::optional<FilterNode>> ParseEpisodeFilter(absl::string_view filter);
+
+enum class OrderField { kPublishTime, kNumber, kTitle };
+
+struct EpisodeOrder {
+  OrderField field = OrderField::kPublishTime;
+  bool descending = true;
+};
+
+// "" (publish_time desc), "publish_time", "number desc", "title", ... ;
+// INVALID_ARGUMENT on field "order_by" otherwise.
+absl::StatusOr<EpisodeOrder> ParseEpisodeOrder(absl::string_view order_by);
+
+}  // namespace podmeta::domain
