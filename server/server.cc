@@ -12,6 +12,7 @@
 #include "api/episode_service.h"
 #include "api/podcast_service.h"
 #include "grpc/health/v1/health.pb.h"
+#include "storage/change_feed.h"
 #include "storage/database.h"
 #include "storage/episode_store.h"
 #include "storage/import_store.h"
@@ -28,15 +29,17 @@ struct Server::Parts {
         episodes(database),
         imports(database),
         search(database),
+        feed(config.database_url),
         executor(config.worker_threads),
         podcast_service(podcasts, imports, executor),
-        episode_service(episodes, search, executor) {}
+        episode_service(episodes, search, feed, executor) {}
 
   storage::Database database;
   storage::PodcastStore podcasts;
   storage::EpisodeStore episodes;
   storage::ImportStore imports;
   storage::SearchStore search;
+  storage::ChangeFeed feed;
   api::BlockingExecutor executor;
   api::PodcastService podcast_service;
   api::EpisodeService episode_service;

@@ -97,6 +97,7 @@ class Cli {
     AddEpisodes();
     AddChapters();
     AddSearch();
+    AddWatch();
   }
 
   int Run(int argc, char** argv) {
@@ -469,6 +470,23 @@ class Cli {
         request.set_page_token(strings_["page-token"]);
         return Finish(client_->SearchEpisodes(request),
                       [&](const v1::SearchEpisodesResponse& response) { PrintSearch(response, format_); });
+      };
+    });
+  }
+
+  void AddWatch() {
+    auto* watch = app_.add_subcommand("watch", "Print a podcast's episode changes as they happen (Ctrl-C stops)");
+    watch->add_option("PODCAST", strings_["podcast"], "The podcast")->required();
+    watch->add_option("--resume-token", strings_["resume-token"], "Continue after the event with this token");
+    watch->callback([this] {
+      run_ = [this] {
+        v1::WatchEpisodesRequest request;
+        request.set_parent(PodcastName(strings_["podcast"]));
+        request.set_resume_token(strings_["resume-token"]);
+        absl::Status status = client_->WatchEpisodes(
+            request, [&](const v1::EpisodeChange& change) { PrintChange(change, format_); }, nullptr,
+            [] { std::cerr << "watching; Ctrl-C stops\n"; });
+        return ReportError(status);
       };
     });
   }

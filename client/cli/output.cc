@@ -165,6 +165,17 @@ void PrintChapters(const v1::Episode& episode, Format format) {
   PrintTable(rows);
 }
 
+void PrintChange(const v1::EpisodeChange& change, Format format) {
+  if (format == Format::kJson) {
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(change, &json);
+    std::cout << json << std::endl;
+    return;
+  }
+  std::cout << v1::EpisodeChange::Kind_Name(change.kind()) << '\t' << change.episode().name() << '\t'
+            << change.episode().title() << "\tresume-token=" << change.resume_token() << std::endl;
+}
+
 void PrintSearch(const v1::SearchEpisodesResponse& response, Format format) {
   if (format == Format::kJson) return PrintJson(response);
   // Matches are bold on a terminal, plain elsewhere.

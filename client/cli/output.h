@@ -32,6 +32,9 @@ void PrintPodcast(const v1::Podcast& podcast, Format format);
 void PrintEpisodes(const std::vector<v1::Episode>& episodes, int32_t total_size, Format format);
 void PrintEpisode(const v1::Episode& episode, Format format);
 void PrintChapters(const v1::Episode& episode, Format format);
+// One line per change (table), or one JSON object per line (json), flushed
+// at once so a pipe sees each event as it happens.
+void PrintChange(const v1::EpisodeChange& change, Format format);
 void PrintSearch(const v1::SearchEpisodesResponse& response, Format format);
 void PrintImport(const v1::ImportShowPageResponse& response, bool dry_run, Format format);
 

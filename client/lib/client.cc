@@ -190,4 +190,18 @@ absl::StatusOr<v1::SearchEpisodesResponse> Client::SearchEpisodes(const v1::Sear
       [&](auto* context, auto* response) { return episodes_->SearchEpisodes(context, request, response); });
 }
 
+absl::Status Client::WatchEpisodes(const v1::WatchEpisodesRequest& request,
+                                   const std::function<void(const v1::EpisodeChange&)>& on_change,
+                                   grpc::ClientContext* context, const std::function<void()>& ready) {
+  grpc::ClientContext own_context;
+  if (context == nullptr) context = &own_context;
+  if (!options_.token.empty()) context->AddMetadata("authorization", "Bearer " + options_.token);
+  std::unique_ptr<grpc::ClientReader<v1::EpisodeChange>> reader = episodes_->WatchEpisodes(context, request);
+  reader->WaitForInitialMetadata();
+  if (ready) ready();
+  v1::EpisodeChange change;
+  while (reader->Read(&change)) on_change(change);
+  return FromGrpcStatus(reader->Finish());
+}
+
 }  // namespace podmeta

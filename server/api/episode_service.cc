@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "api/episode_watch.h"
 #include "api/unary_call.h"
 #include "domain/chapter_formats.h"
 #include "domain/episode_query.h"
@@ -330,6 +331,11 @@ grpc::ServerUnaryReactor* EpisodeService::SearchEpisodes(grpc::CallbackServerCon
                     }
                     return reply;
                   });
+}
+
+grpc::ServerWriteReactor<v1::EpisodeChange>* EpisodeService::WatchEpisodes(grpc::CallbackServerContext* context,
+                                                                           const v1::WatchEpisodesRequest* request) {
+  return EpisodeWatch::Start(context, *request, episodes_, feed_, executor_);
 }
 
 }  // namespace podmeta::api

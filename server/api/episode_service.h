@@ -4,6 +4,7 @@
 
 #include "api/blocking_executor.h"
 #include "podmeta/v1/episode_service.grpc.pb.h"
+#include "storage/change_feed.h"
 #include "storage/episode_store.h"
 #include "storage/search_store.h"
 
@@ -11,8 +12,9 @@ namespace podmeta::api {
 
 class EpisodeService final : public v1::EpisodeService::CallbackService {
  public:
-  EpisodeService(storage::EpisodeStore& episodes, storage::SearchStore& search, BlockingExecutor& executor)
-      : episodes_(episodes), search_(search), executor_(executor) {}
+  EpisodeService(storage::EpisodeStore& episodes, storage::SearchStore& search, storage::ChangeFeed& feed,
+                 BlockingExecutor& executor)
+      : episodes_(episodes), search_(search), feed_(feed), executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetEpisode(grpc::CallbackServerContext* context, const v1::GetEpisodeRequest* request,
                                        v1::Episode* response) override;
@@ -45,6 +47,8 @@ class EpisodeService final : public v1::EpisodeService::CallbackService {
   grpc::ServerUnaryReactor* SearchEpisodes(grpc::CallbackServerContext* context,
                                            const v1::SearchEpisodesRequest* request,
                                            v1::SearchEpisodesResponse* response) override;
+  grpc::ServerWriteReactor<v1::EpisodeChange>* WatchEpisodes(grpc::CallbackServerContext* context,
+                                                             const v1::WatchEpisodesRequest* request) override;
 
  private:
   // Runs `mutate` on the named episode inside one locked transaction.
@@ -53,6 +57,7 @@ class EpisodeService final : public v1::EpisodeService::CallbackService {
 
   storage::EpisodeStore& episodes_;
   storage::SearchStore& search_;
+  storage::ChangeFeed& feed_;
   BlockingExecutor& executor_;
 };
 

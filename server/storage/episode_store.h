@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "domain/episode_query.h"
 #include "domain/resource_names.h"
+#include "podmeta/v1/episode_service.pb.h"
 #include "podmeta/v1/resources.pb.h"
 #include "storage/database.h"
 
@@ -38,6 +39,12 @@ struct EpisodePage {
   int32_t total_size = 0;
 };
 
+struct EpisodeChangeRecord {
+  int64_t change_id = 0;
+  v1::EpisodeChange::Kind kind = v1::EpisodeChange::KIND_UNSPECIFIED;
+  v1::Episode episode;  // as it is when read
+};
+
 class EpisodeStore {
  public:
   explicit EpisodeStore(Database& database) : database_(database) {}
@@ -61,6 +68,15 @@ class EpisodeStore {
   // delete_time marks the episode deleted (the database's clock is used).
   using Mutation = std::function<absl::Status(v1::Episode&)>;
   absl::StatusOr<v1::Episode> Modify(const domain::EpisodeKey& key, const Mutation& mutate, Deadline deadline);
+
+  // The id of the podcast's latest change (0 if none); NOT_FOUND when the
+  // podcast does not exist.
+  absl::StatusOr<int64_t> LatestChange(const std::string& podcast_id, Deadline deadline);
+
+  // Up to `limit` changes after `after_change_id`, oldest first.
+  absl::StatusOr<std::vector<EpisodeChangeRecord>> ChangesAfter(const std::string& podcast_id,
+                                                                int64_t after_change_id, int32_t limit,
+                                                                Deadline deadline);
 
  private:
   Database& database_;

@@ -136,6 +136,14 @@ inline constexpr NamedQuery kSearch{
     "  AND c.position = page.position, q"
     " ORDER BY page.rank DESC, page.podcast_id DESC, page.episode_id DESC, page.position DESC"};
 
+// --- change feed ---
+inline constexpr NamedQuery kLatestChange{
+    "latest_change", "SELECT coalesce(max(change_id), 0) FROM episode_changes WHERE podcast_id = $1"};
+inline constexpr NamedQuery kChangesAfter{
+    "changes_after",
+    "SELECT change_id, kind, episode_id FROM episode_changes WHERE podcast_id = $1 AND change_id > $2"
+    " ORDER BY change_id LIMIT $3"};
+
 // --- idempotent creates ---
 inline constexpr NamedQuery kLockRequestId{"lock_request_id",
                                            "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))"};
@@ -149,7 +157,7 @@ inline constexpr NamedQuery kAllQueries[] = {
     kInsertPodcast,       kUpdatePodcast,     kSelectEpisode,          kSelectEpisodeForUpdate, kSelectEpisodes,
     kEpisodeIdTaken,      kInsertEpisode,
     kUpdateEpisode,       kSelectChapters,    kDeleteChapters,         kInsertChapters,    kLockRequestId,
-    kSelectRequestId,     kInsertRequestId,   kSearch,
+    kSelectRequestId,     kInsertRequestId,   kSearch,                 kLatestChange,      kChangesAfter,
 };
 
 #undef PODMETA_PODCAST_COLUMNS

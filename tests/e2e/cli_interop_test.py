@@ -236,6 +236,57 @@ class PodmetaEndToEnd(unittest.TestCase):
         restored = self.cli("import", ENV["PODMETA_CORE_PY"])
         self.assertEqual(restored.returncode, 0, restored.stderr)
 
+    def test_87_search_and_filter_from_the_cli(self):
+        hits = self.cli_json("search", "pyrepl", "--podcast", "core-py")["hits"]
+        at_2_03 = [h for h in hits if h["episode"] == "podcasts/core-py/episodes/14" and h.get("chapterIndex") == 2]
+        self.assertEqual(len(at_2_03), 1)
+        self.assertEqual(at_2_03[0]["chapterStartOffset"], "123s")
+        table = self.cli("search", "free threading", "--podcast", "core-py")
+        self.assertEqual(table.returncode, 0, table.stderr)
+        self.assertIn("01:24:11", table.stdout)
+        listed = self.cli_json("episodes", "list", "core-py", "--filter", "has_chapters = false", "--order-by", "number")
+        self.assertEqual([e["number"] for e in listed["episodes"]], [6, 7, 12, 13])
+        bad = self.cli("episodes", "list", "core-py", "--filter", "titel = 1")
+        self.assertEqual(bad.returncode, 4)
+        self.assertIn("at position 1", bad.stderr)
+
+    def test_88_a_change_through_one_replica_reaches_a_watcher_on_another(self):
+        second_address = "unix:" + os.path.join(self.tmp, "second.sock")
+        database_url = self.admin_url.replace("/postgres?", f"/{self.database}?")
+        second = subprocess.Popen([ENV["PODMETA_SERVER_BINARY"], "--listen", second_address, "--database-url",
+                                   database_url], stdout=self.log, stderr=self.log)
+        try:
+            channel = grpc.insecure_channel(second_address)
+            grpc.channel_ready_future(channel).result(timeout=30)
+            stub = episode_service_pb2_grpc.EpisodeServiceStub(channel)
+            stream = stub.WatchEpisodes(episode_service_pb2.WatchEpisodesRequest(parent="podcasts/core-py"),
+                                        timeout=30)
+            stream.initial_metadata()  # the watch is in place
+            for title in ("Replica one", "Replica two"):
+                changed = self.cli("episodes", "update", "core-py/13", "--title", title)  # through the first server
+                self.assertEqual(changed.returncode, 0, changed.stderr)
+            first = next(stream)
+            second_event = next(stream)
+            self.assertEqual(first.episode.name, "podcasts/core-py/episodes/13")
+            self.assertEqual(second_event.episode.title, "Replica two")
+            stream.cancel()
+
+            # The CLI resumes from the first event's token and sees the second one again.
+            watcher = subprocess.Popen([ENV["PODMETA_CLI_BINARY"], "--server", second_address, "watch", "core-py",
+                                        "--resume-token", first.resume_token, "--output", "json"],
+                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            try:
+                line = watcher.stdout.readline()
+                self.assertEqual(json.loads(line)["resumeToken"], second_event.resume_token)
+            finally:
+                watcher.terminate()
+                watcher.wait(timeout=10)
+        finally:
+            second.terminate()
+            self.assertEqual(second.wait(timeout=30), 0)
+        restored = self.cli("import", ENV["PODMETA_CORE_PY"])
+        self.assertEqual(restored.returncode, 0, restored.stderr)
+
     def test_9_example_project_built_with_find_package(self):
         result = subprocess.run([ENV["PODMETA_EXAMPLE_CLIENT"], self.address], capture_output=True, text=True,
                                 timeout=60)

@@ -73,6 +73,15 @@ class Client {
   absl::StatusOr<v1::Episode> ImportChapters(const v1::ImportChaptersRequest& request);
   absl::StatusOr<v1::SearchEpisodesResponse> SearchEpisodes(const v1::SearchEpisodesRequest& request);
 
+  // Streams the podcast's episode changes to `on_change` until the stream
+  // ends (an error, or `context` cancelled: then the status is CANCELLED).
+  // Pass the last event's resume_token to continue where it left off. A
+  // caller may create the context to cancel from another thread; `ready`
+  // runs once the server has fixed the resume point.
+  absl::Status WatchEpisodes(const v1::WatchEpisodesRequest& request,
+                             const std::function<void(const v1::EpisodeChange&)>& on_change,
+                             grpc::ClientContext* context = nullptr, const std::function<void()>& ready = {});
+
   // The generated stubs, for calls this class does not wrap.
   v1::PodcastService::Stub& podcasts() { return *podcasts_; }
   v1::EpisodeService::Stub& episodes() { return *episodes_; }

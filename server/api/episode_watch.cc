@@ -1,0 +1,187 @@
+#include "api/episode_watch.h"
+
+#include "absl/strings/numbers.h"
+#include "api/status_mapping.h"
+#include "domain/errors.h"
+#include "domain/page_token.h"
+#include "domain/resource_names.h"
+#include "domain/validation.h"
+
+namespace podmeta::api {
+namespace {
+
+// Changes read per database round trip.
+constexpr int32_t kReadBatch = 100;
+
+uint64_t TokenFingerprint(const std::string& parent) { return domain::QueryFingerprint({"watch", parent}); }
+
+}  // namespace
+
+EpisodeWatch* EpisodeWatch::Start(grpc::CallbackServerContext* context, const v1::WatchEpisodesRequest& request,
+                                  storage::EpisodeStore& episodes, storage::ChangeFeed& feed,
+                                  BlockingExecutor& executor) {
+  auto* watch = new EpisodeWatch(context, episodes, feed, executor);
+  watch->Begin(request);
+  return watch;
+}
+
+EpisodeWatch::EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes,
+                           storage::ChangeFeed& feed, BlockingExecutor& executor)
+    : context_(context), episodes_(episodes), feed_(feed), executor_(executor) {}
+
+void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
+  absl::StatusOr<std::string> podcast_id = domain::ParsePodcastName(request.parent(), "parent");
+  if (!podcast_id.ok()) return RequestFinish(ToGrpcStatus(podcast_id.status()));
+  podcast_id_ = *podcast_id;
+  parent_ = request.parent();
+  if (request.resume_token().empty()) {
+    start_from_now_ = true;
+  } else {
+    auto keys = domain::DecodePageToken(request.resume_token(), TokenFingerprint(parent_));
+    int64_t change = 0;
+    if (!keys.ok()) {
+      return RequestFinish(ToGrpcStatus(domain::InvalidField(
+          "resume_token", std::string(domain::FieldViolationsOf(keys.status()).at(0).description))));
+    }
+    if (keys->size() != 1 || !absl::SimpleAtoi(keys->front(), &change)) {
+      return RequestFinish(ToGrpcStatus(domain::InvalidField("resume_token", "is not a resume token")));
+    }
+    last_change_ = change;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    subscription_ = feed_.Subscribe(podcast_id_, [this] { Wake(); });
+  }
+  Wake();
+}
+
+void EpisodeWatch::Wake() {
+  std::lock_guard lock(mutex_);
+  if (finish_requested_) return;
+  if (reading_) {
+    read_again_ = true;
+    return;
+  }
+  reading_ = true;
+  executor_.Submit([this] { Read(); });
+}
+
+void EpisodeWatch::Read() {
+  absl::Status failure;
+  std::vector<storage::EpisodeChangeRecord> changes;
+  int64_t after = 0;
+  {
+    std::lock_guard lock(mutex_);
+    after = last_change_;
+  }
+  if (start_from_now_ && !resume_point_known_) {
+    absl::StatusOr<int64_t> latest = episodes_.LatestChange(podcast_id_, storage::kNoDeadline);
+    if (latest.ok()) {
+      after = *latest;
+    } else {
+      failure = latest.status();
+    }
+  } else if (!resume_point_known_) {
+    // Resuming: the podcast must exist.
+    absl::StatusOr<int64_t> latest = episodes_.LatestChange(podcast_id_, storage::kNoDeadline);
+    if (!latest.ok()) failure = latest.status();
+  }
+  if (failure.ok()) {
+    auto read = episodes_.ChangesAfter(podcast_id_, after, kReadBatch, storage::kNoDeadline);
+    if (read.ok()) {
+      changes = *std::move(read);
+    } else {
+      failure = read.status();
+    }
+  }
+  bool send_metadata = false;
+  const v1::EpisodeChange* to_write = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    reading_ = false;
+    if (!failure.ok()) {
+      finish_requested_ = true;
+      final_status_ = ToGrpcStatus(failure);
+    } else {
+      if (!resume_point_known_) {
+        resume_point_known_ = true;
+        send_metadata = true;
+      }
+      last_change_ = changes.empty() ? after : changes.back().change_id;
+      for (storage::EpisodeChangeRecord& record : changes) {
+        v1::EpisodeChange change;
+        change.set_kind(record.kind);
+        *change.mutable_episode() = std::move(record.episode);
+        domain::DeriveChapterEnds(*change.mutable_episode());
+        change.set_resume_token(
+            domain::EncodePageToken(TokenFingerprint(parent_), {std::to_string(record.change_id)}));
+        outbox_.push_back(std::move(change));
+      }
+      if (changes.size() == static_cast<size_t>(kReadBatch)) read_again_ = true;
+      if (read_again_ && !finish_requested_) {
+        read_again_ = false;
+        reading_ = true;
+        executor_.Submit([this] { Read(); });
+      }
+      to_write = NextWriteLocked();
+    }
+  }
+  // gRPC may run reactions inline from these calls, so mutex_ is not held.
+  if (send_metadata) StartSendInitialMetadata();
+  if (to_write != nullptr) StartWrite(to_write);
+  FinishIfIdle();
+}
+
+const v1::EpisodeChange* EpisodeWatch::NextWriteLocked() {
+  if (writing_ || outbox_.empty() || finish_requested_) return nullptr;
+  writing_ = true;
+  return &outbox_.front();
+}
+
+void EpisodeWatch::OnWriteDone(bool ok) {
+  const v1::EpisodeChange* to_write = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    writing_ = false;
+    outbox_.pop_front();
+    if (!ok) {
+      finish_requested_ = true;
+      final_status_ = grpc::Status(grpc::StatusCode::CANCELLED, "the watcher went away");
+    }
+    to_write = NextWriteLocked();
+  }
+  if (to_write != nullptr) StartWrite(to_write);
+  FinishIfIdle();
+}
+
+void EpisodeWatch::OnCancel() { RequestFinish(grpc::Status(grpc::StatusCode::CANCELLED, "watch cancelled")); }
+
+void EpisodeWatch::RequestFinish(grpc::Status status) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!finish_requested_) {
+      finish_requested_ = true;
+      final_status_ = std::move(status);
+    }
+  }
+  FinishIfIdle();
+}
+
+void EpisodeWatch::FinishIfIdle() {
+  int64_t subscription = 0;
+  grpc::Status status;
+  {
+    std::lock_guard lock(mutex_);
+    if (!finish_requested_ || finished_ || reading_ || writing_) return;
+    finished_ = true;
+    subscription = subscription_;
+    status = final_status_;
+  }
+  // Outside mutex_: the feed calls Wake() with its own lock held.
+  if (subscription != 0) feed_.Unsubscribe(subscription);
+  Finish(status);
+}
+
+void EpisodeWatch::OnDone() { delete this; }
+
+}  // namespace podmeta::api

@@ -1,0 +1,70 @@
+// The server side of one WatchEpisodes stream (callback API).
+//
+// It subscribes to the change feed first, then reads changes after the
+// resume point from the episode_changes table, and reads again whenever the
+// feed wakes it. Each read continues from the last change sent, so events go
+// out in change order, each exactly once, however wake-ups interleave.
+// Initial metadata is sent once the resume point is fixed: a client that
+// waits for it knows every later change will reach it.
+//
+// At most one database read and one write are in flight at a time; the
+// stream finishes (and the reactor deletes itself) only when neither is.
+#pragma once
+
+#include <deque>
+#include <mutex>
+
+#include <grpcpp/grpcpp.h>
+
+#include "api/blocking_executor.h"
+#include "podmeta/v1/episode_service.pb.h"
+#include "storage/change_feed.h"
+#include "storage/episode_store.h"
+
+namespace podmeta::api {
+
+class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
+ public:
+  // Starts the stream; the reactor owns itself from here on.
+  static EpisodeWatch* Start(grpc::CallbackServerContext* context, const v1::WatchEpisodesRequest& request,
+                             storage::EpisodeStore& episodes, storage::ChangeFeed& feed, BlockingExecutor& executor);
+
+  void OnWriteDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+
+ private:
+  EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes, storage::ChangeFeed& feed,
+               BlockingExecutor& executor);
+  void Begin(const v1::WatchEpisodesRequest& request);
+  // Schedules a read unless one is running (then that one reads again).
+  void Wake();
+  void Read();
+  // Claims the next message to write, if no write is in flight; the caller
+  // starts the write after releasing mutex_. Needs mutex_ held.
+  const v1::EpisodeChange* NextWriteLocked();
+  void RequestFinish(grpc::Status status);
+  void FinishIfIdle();
+
+  grpc::CallbackServerContext* const context_;
+  storage::EpisodeStore& episodes_;
+  storage::ChangeFeed& feed_;
+  BlockingExecutor& executor_;
+  std::string podcast_id_;
+  std::string parent_;
+
+  std::mutex mutex_;
+  int64_t subscription_ = 0;
+  bool start_from_now_ = false;
+  bool resume_point_known_ = false;
+  int64_t last_change_ = 0;  // the last change read from the database
+  bool reading_ = false;
+  bool read_again_ = false;
+  bool writing_ = false;
+  std::deque<v1::EpisodeChange> outbox_;
+  bool finish_requested_ = false;
+  bool finished_ = false;
+  grpc::Status final_status_;
+};
+
+}  // namespace podmeta::api

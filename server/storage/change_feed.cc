@@ -1,0 +1,81 @@
+#include "storage/change_feed.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <pqxx/pqxx>
+
+namespace podmeta::storage {
+namespace {
+
+constexpr char kChannel[] = "podmeta_episode_changes";
+
+class Receiver final : public pqxx::notification_receiver {
+ public:
+  Receiver(pqxx::connection_base& connection, std::function<void(const std::string&)> on_notify)
+      : pqxx::notification_receiver(connection, kChannel), on_notify_(std::move(on_notify)) {}
+  void operator()(const std::string& payload, int) override { on_notify_(payload); }
+
+ private:
+  std::function<void(const std::string&)> on_notify_;
+};
+
+}  // namespace
+
+ChangeFeed::ChangeFeed(std::string dsn) : dsn_(std::move(dsn)), thread_([this] { Run(); }) {}
+
+ChangeFeed::~ChangeFeed() {
+  stopping_ = true;
+  thread_.join();
+}
+
+int64_t ChangeFeed::Subscribe(const std::string& podcast_id, Callback wake) {
+  std::lock_guard lock(mutex_);
+  const int64_t id = next_subscription_++;
+  subscribers_.emplace(id, std::make_pair(podcast_id, std::move(wake)));
+  return id;
+}
+
+void ChangeFeed::Unsubscribe(int64_t subscription) {
+  std::lock_guard lock(mutex_);
+  subscribers_.erase(subscription);
+}
+
+size_t ChangeFeed::subscriber_count() const {
+  std::lock_guard lock(mutex_);
+  return subscribers_.size();
+}
+
+void ChangeFeed::Wake(const std::string& podcast_id) {
+  std::lock_guard lock(mutex_);
+  for (auto& [id, subscriber] : subscribers_) {
+    if (subscriber.first == podcast_id) subscriber.second();
+  }
+}
+
+void ChangeFeed::WakeAll() {
+  std::lock_guard lock(mutex_);
+  for (auto& [id, subscriber] : subscribers_) subscriber.second();
+}
+
+void ChangeFeed::Run() {
+  bool was_connected = false;
+  while (!stopping_) {
+    try {
+      pqxx::connection connection(dsn_);
+      Receiver receiver(connection, [this](const std::string& podcast_id) { Wake(podcast_id); });
+      if (was_connected) {
+        spdlog::info("change feed reconnected; waking every watcher");
+        WakeAll();
+      }
+      was_connected = true;
+      while (!stopping_) connection.await_notification(0, 200'000);
+    } catch (const std::exception& error) {
+      if (stopping_) break;
+      spdlog::warn("change feed lost its database connection ({}); retrying", error.what());
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  }
+}
+
+}  // namespace podmeta::storage
