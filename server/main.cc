@@ -29,13 +29,14 @@ void ConfigureLogging(const Flags& flags) {
   spdlog::set_level(spdlog::level::from_str(flags.log_level));
 }
 
-// Blocks SIGINT and SIGTERM in every thread (call before any thread starts),
-// so that only WaitForStopSignal sees them.
+// Blocks SIGINT, SIGTERM and SIGHUP in every thread (call before any thread
+// starts), so that only the signal thread in Serve sees them.
 sigset_t BlockStopSignals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
 }
@@ -47,10 +48,22 @@ int Serve(const Flags& flags, const sigset_t& stop_signals) {
     return 1;
   }
   std::thread stopper([&] {
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
-    spdlog::info("received {}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
-    (*server)->Shutdown(std::chrono::milliseconds(flags.shutdown_grace_ms));
+    for (;;) {
+      int signal = 0;
+      sigwait(&stop_signals, &signal);
+      if (signal == SIGHUP) {
+        absl::Status reloaded = (*server)->ReloadTokens();
+        if (reloaded.ok()) {
+          spdlog::info("SIGHUP: token file reloaded");
+        } else {
+          spdlog::error("SIGHUP: {}; keeping the previous tokens", reloaded.ToString());
+        }
+        continue;
+      }
+      spdlog::info("received {}", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+      (*server)->Shutdown(std::chrono::milliseconds(flags.shutdown_grace_ms));
+      return;
+    }
   });
   (*server)->Wait();
   stopper.join();
@@ -87,6 +100,10 @@ int main(int argc, char** argv) {
                  "PostgreSQL connection string or URI (libpq syntax)")
       ->envname("PODMETA_DATABASE_URL")
       ->required();
+  app.add_option("--auth-token-file", flags.server.auth_token_file,
+                 "Bearer tokens allowed to write, one per line (reloaded on SIGHUP); without it writes are "
+                 "open and only loopback or unix: listeners are allowed")
+      ->envname("PODMETA_AUTH_TOKEN_FILE");
   app.add_option("--pool-size", flags.server.pool_size, "Database connections at most")
       ->envname("PODMETA_POOL_SIZE")
       ->check(CLI::Range(1, 256));

@@ -24,16 +24,18 @@ namespace podmeta {
 
 struct Server::Parts {
   explicit Parts(const ServerConfig& config)
-      : database(config.database_url, config.pool_size),
+      : access(config.auth_token_file),
+        database(config.database_url, config.pool_size),
         podcasts(database),
         episodes(database),
         imports(database),
         search(database),
         feed(config.database_url),
         executor(config.worker_threads),
-        podcast_service(podcasts, imports, executor),
-        episode_service(episodes, search, feed, executor) {}
+        podcast_service(podcasts, imports, access, executor),
+        episode_service(episodes, search, feed, access, executor) {}
 
+  api::WriteAccess access;
   storage::Database database;
   storage::PodcastStore podcasts;
   storage::EpisodeStore episodes;
@@ -74,6 +76,15 @@ void SetServing(grpc::Server& server, bool serving) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
+  if (config.auth_token_file.empty()) {
+    if (!api::ListenerIsLocal(config.listen)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "refusing to listen on ", config.listen,
+          " without --auth-token-file: anyone who can reach it could write; give a token file, or listen on "
+          "127.0.0.1 or a unix socket"));
+    }
+    spdlog::warn("no --auth-token-file: writes are open to anyone who can reach {}", config.listen);
+  }
   if (absl::Status migrated = Migrate(config.database_url); !migrated.ok()) return migrated;
 
   // Links the health proto's descriptor in, so reflection can describe the
@@ -83,6 +94,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   auto parts = std::make_unique<Parts>(config);
+  if (absl::Status loaded = parts->access.Reload(); !loaded.ok()) return loaded;
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &parts->port);
   builder.RegisterService(&parts->podcast_service);
@@ -108,5 +120,7 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
 }
 
 void Server::Wait() { parts_->grpc_server->Wait(); }
+
+absl::Status Server::ReloadTokens() { return parts_->access.Reload(); }
 
 }  // namespace podmeta

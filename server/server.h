@@ -19,6 +19,9 @@ struct ServerConfig {
   // host:port, or unix:PATH. Port 0 picks a free port (see Server::port).
   std::string listen = "127.0.0.1:50051";
   std::string database_url;
+  // Bearer tokens allowed to write, one per line. Empty: writes are open,
+  // and only loopback or unix-socket listeners are allowed.
+  std::string auth_token_file;
   size_t pool_size = 8;
   // Threads that run database work; calls beyond these wait in a queue.
   size_t worker_threads = 8;
@@ -42,6 +45,9 @@ class Server {
 
   // Blocks until Shutdown completes.
   void Wait();
+
+  // Re-reads the token file (on SIGHUP).
+  absl::Status ReloadTokens();
 
   struct Parts;
 

@@ -186,7 +186,7 @@ grpc::ServerUnaryReactor* EpisodeService::ListEpisodes(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* EpisodeService::CreateEpisode(grpc::CallbackServerContext* context,
                                                         const v1::CreateEpisodeRequest* request,
                                                         v1::Episode* response) {
-  return RunUnary(context, executor_, response, [this, context, request]() -> EpisodeResult {
+  return RunWrite(context, access_, executor_, response, [this, context, request]() -> EpisodeResult {
     absl::StatusOr<std::string> podcast_id = domain::ParsePodcastName(request->parent(), "parent");
     if (!podcast_id.ok()) return podcast_id.status();
     if (request->request_id().size() > domain::kMaxRequestIdBytes) {
@@ -205,7 +205,7 @@ grpc::ServerUnaryReactor* EpisodeService::ModifyEpisode(grpc::CallbackServerCont
                                                         v1::Episode* response, const std::string& name,
                                                         const char* name_field,
                                                         storage::EpisodeStore::Mutation mutate) {
-  return RunUnary(context, executor_, response,
+  return RunWrite(context, access_, executor_, response,
                   [this, context, name, name_field, mutate = std::move(mutate)]() -> EpisodeResult {
                     absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(name, name_field);
                     if (!key.ok()) return key.status();
@@ -296,7 +296,7 @@ grpc::ServerUnaryReactor* EpisodeService::ImportChapters(grpc::CallbackServerCon
                                                          const v1::ImportChaptersRequest* request,
                                                          v1::Episode* response) {
   if (request->content().size() > domain::kMaxChapterFileBytes) {
-    return RunUnary(context, executor_, response, []() -> EpisodeResult {
+    return RunWrite(context, access_, executor_, response, []() -> EpisodeResult {
       return domain::InvalidField("content", "must be at most 1 MiB");
     });
   }

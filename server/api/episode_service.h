@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/blocking_executor.h"
+#include "api/write_access.h"
 #include "podmeta/v1/episode_service.grpc.pb.h"
 #include "storage/change_feed.h"
 #include "storage/episode_store.h"
@@ -13,8 +14,8 @@ namespace podmeta::api {
 class EpisodeService final : public v1::EpisodeService::CallbackService {
  public:
   EpisodeService(storage::EpisodeStore& episodes, storage::SearchStore& search, storage::ChangeFeed& feed,
-                 BlockingExecutor& executor)
-      : episodes_(episodes), search_(search), feed_(feed), executor_(executor) {}
+                 const WriteAccess& access, BlockingExecutor& executor)
+      : episodes_(episodes), search_(search), feed_(feed), access_(access), executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetEpisode(grpc::CallbackServerContext* context, const v1::GetEpisodeRequest* request,
                                        v1::Episode* response) override;
@@ -58,6 +59,7 @@ class EpisodeService final : public v1::EpisodeService::CallbackService {
   storage::EpisodeStore& episodes_;
   storage::SearchStore& search_;
   storage::ChangeFeed& feed_;
+  const WriteAccess& access_;
   BlockingExecutor& executor_;
 };
 

@@ -57,7 +57,7 @@ grpc::ServerUnaryReactor* PodcastService::ListPodcasts(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* PodcastService::CreatePodcast(grpc::CallbackServerContext* context,
                                                         const v1::CreatePodcastRequest* request,
                                                         v1::Podcast* response) {
-  return RunUnary(context, executor_, response, [this, context, request]() -> PodcastResult {
+  return RunWrite(context, access_, executor_, response, [this, context, request]() -> PodcastResult {
     if (request->request_id().size() > domain::kMaxRequestIdBytes) {
       return domain::InvalidField("request_id", "must be at most 128 bytes");
     }
@@ -72,7 +72,7 @@ grpc::ServerUnaryReactor* PodcastService::CreatePodcast(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* PodcastService::UpdatePodcast(grpc::CallbackServerContext* context,
                                                         const v1::UpdatePodcastRequest* request,
                                                         v1::Podcast* response) {
-  return RunUnary(context, executor_, response, [this, context, request]() -> PodcastResult {
+  return RunWrite(context, access_, executor_, response, [this, context, request]() -> PodcastResult {
     absl::StatusOr<std::string> id = domain::ParsePodcastName(request->podcast().name(), "podcast.name");
     if (!id.ok()) return id.status();
     return podcasts_.Modify(
@@ -87,7 +87,7 @@ grpc::ServerUnaryReactor* PodcastService::UpdatePodcast(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* PodcastService::DeletePodcast(grpc::CallbackServerContext* context,
                                                         const v1::DeletePodcastRequest* request,
                                                         v1::Podcast* response) {
-  return RunUnary(context, executor_, response, [this, context, request]() -> PodcastResult {
+  return RunWrite(context, access_, executor_, response, [this, context, request]() -> PodcastResult {
     absl::StatusOr<std::string> id = domain::ParsePodcastName(request->name(), "name");
     if (!id.ok()) return id.status();
     return podcasts_.Modify(
@@ -99,7 +99,7 @@ grpc::ServerUnaryReactor* PodcastService::DeletePodcast(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* PodcastService::UndeletePodcast(grpc::CallbackServerContext* context,
                                                           const v1::UndeletePodcastRequest* request,
                                                           v1::Podcast* response) {
-  return RunUnary(context, executor_, response, [this, context, request]() -> PodcastResult {
+  return RunWrite(context, access_, executor_, response, [this, context, request]() -> PodcastResult {
     absl::StatusOr<std::string> id = domain::ParsePodcastName(request->name(), "name");
     if (!id.ok()) return id.status();
     return podcasts_.Modify(
@@ -111,7 +111,7 @@ grpc::ServerUnaryReactor* PodcastService::UndeletePodcast(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* PodcastService::ImportShowPage(grpc::CallbackServerContext* context,
                                                          const v1::ImportShowPageRequest* request,
                                                          v1::ImportShowPageResponse* response) {
-  return RunUnary(context, executor_, response,
+  return RunWrite(context, access_, executor_, response,
                   [this, context, request]() -> absl::StatusOr<v1::ImportShowPageResponse> {
                     const std::string& content = request->content();
                     if (content.size() > domain::kMaxShowPageBytes) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "api/blocking_executor.h"
+#include "api/write_access.h"
 #include "podmeta/v1/podcast_service.grpc.pb.h"
 #include "storage/import_store.h"
 #include "storage/podcast_store.h"
@@ -12,8 +13,9 @@ namespace podmeta::api {
 
 class PodcastService final : public v1::PodcastService::CallbackService {
  public:
-  PodcastService(storage::PodcastStore& podcasts, storage::ImportStore& imports, BlockingExecutor& executor)
-      : podcasts_(podcasts), imports_(imports), executor_(executor) {}
+  PodcastService(storage::PodcastStore& podcasts, storage::ImportStore& imports, const WriteAccess& access,
+                 BlockingExecutor& executor)
+      : podcasts_(podcasts), imports_(imports), access_(access), executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetPodcast(grpc::CallbackServerContext* context, const v1::GetPodcastRequest* request,
                                        v1::Podcast* response) override;
@@ -34,6 +36,7 @@ class PodcastService final : public v1::PodcastService::CallbackService {
  private:
   storage::PodcastStore& podcasts_;
   storage::ImportStore& imports_;
+  const WriteAccess& access_;
   BlockingExecutor& executor_;
 };
 

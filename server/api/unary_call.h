@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "api/blocking_executor.h"
 #include "api/status_mapping.h"
+#include "api/write_access.h"
 
 namespace podmeta::api {
 
@@ -28,6 +29,19 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, Blockin
     reactor->Finish(ToGrpcStatus(result.status()));
   });
   return reactor;
+}
+
+// RunUnary for writes: refused (UNAUTHENTICATED / PERMISSION_DENIED) unless
+// `access` lets the caller write.
+template <typename Response, typename Work>
+grpc::ServerUnaryReactor* RunWrite(grpc::CallbackServerContext* context, const WriteAccess& access,
+                                   BlockingExecutor& executor, Response* response, Work work) {
+  if (absl::Status allowed = access.CheckWrite(*context); !allowed.ok()) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(ToGrpcStatus(allowed));
+    return reactor;
+  }
+  return RunUnary(context, executor, response, std::move(work));
 }
 
 // The call's deadline as a time point; "none" (gRPC's infinite future) stays

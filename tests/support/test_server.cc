@@ -6,8 +6,9 @@
 
 namespace podmeta::testing {
 
-TestServer::TestServer() {
+TestServer::TestServer(const std::string& auth_token_file) {
   ServerConfig config;
+  config.auth_token_file = auth_token_file;
   config.listen = "127.0.0.1:0";
   config.database_url = database_.url();
   config.pool_size = 4;

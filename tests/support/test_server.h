@@ -13,11 +13,13 @@ namespace podmeta::testing {
 
 class TestServer {
  public:
-  TestServer();
+  // `auth_token_file` empty: writes are open (loopback only).
+  explicit TestServer(const std::string& auth_token_file = "");
   ~TestServer();
 
   v1::PodcastService::Stub& podcasts() { return *podcasts_; }
   v1::EpisodeService::Stub& episodes() { return *episodes_; }
+  Server& server() { return *server_; }
   const std::string& address() const { return address_; }
   const std::string& database_url() const { return database_.url(); }
 

@@ -1,0 +1,43 @@
+// Who may write. Reads are open; every write needs `authorization: Bearer
+// <token>` with a token from the token file (one per line, `#` comments),
+// compared in constant time. The file is read at start and again on SIGHUP.
+//
+// Without a token file writes are open, which the server allows only on
+// loopback and unix-socket listeners (see ListenerIsLocal).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+
+namespace podmeta::api {
+
+class WriteAccess {
+ public:
+  // No token file: every write is allowed.
+  WriteAccess() = default;
+  explicit WriteAccess(std::string token_file) : token_file_(std::move(token_file)) {}
+
+  // (Re)reads the token file; keeps the old tokens if it cannot.
+  absl::Status Reload();
+
+  bool enforced() const { return !token_file_.empty(); }
+
+  // UNAUTHENTICATED without a bearer token, PERMISSION_DENIED with a wrong one.
+  absl::Status CheckWrite(const grpc::CallbackServerContext& context) const;
+
+ private:
+  std::string token_file_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const std::vector<std::string>> tokens_ = std::make_shared<std::vector<std::string>>();
+};
+
+// Loopback (127.0.0.0/8, [::1], localhost) and unix: addresses.
+bool ListenerIsLocal(const std::string& listen);
+
+}  // namespace podmeta::api
