@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
 
+#include "observability/logging.h"
 #include "server.h"
 #include "storage/migrations.h"
 
@@ -21,12 +22,9 @@ struct Flags {
 };
 
 void ConfigureLogging(const Flags& flags) {
-  if (flags.log_format == "json") {
-    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","thread":%t,"message":"%v"})");
-  } else {
-    spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
-  }
-  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+  podmeta::observability::ConfigureLogging(
+      flags.log_format == "json" ? podmeta::observability::LogFormat::kJson : podmeta::observability::LogFormat::kText,
+      spdlog::level::from_str(flags.log_level));
 }
 
 // Blocks SIGINT, SIGTERM and SIGHUP in every thread (call before any thread
@@ -100,6 +98,12 @@ int main(int argc, char** argv) {
                  "PostgreSQL connection string or URI (libpq syntax)")
       ->envname("PODMETA_DATABASE_URL")
       ->required();
+  app.add_option("--read-database-url", flags.server.read_database_url,
+                 "Optional replica for reads (Get, List, BatchGet, Search, Export)")
+      ->envname("PODMETA_READ_DATABASE_URL");
+  app.add_option("--metrics-listen", flags.server.metrics_listen,
+                 "Serve Prometheus metrics on HOST:PORT/metrics (off when empty)")
+      ->envname("PODMETA_METRICS_LISTEN");
   app.add_option("--auth-token-file", flags.server.auth_token_file,
                  "Bearer tokens allowed to write, one per line (reloaded on SIGHUP); without it writes are "
                  "open and only loopback or unix: listeners are allowed")

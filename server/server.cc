@@ -3,6 +3,8 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <prometheus/exposer.h>
+#include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 
 #include <pqxx/pqxx>
@@ -12,6 +14,8 @@
 #include "api/episode_service.h"
 #include "api/podcast_service.h"
 #include "grpc/health/v1/health.pb.h"
+#include "observability/call_observer.h"
+#include "observability/live_gauges.h"
 #include "storage/change_feed.h"
 #include "storage/database.h"
 #include "storage/episode_store.h"
@@ -26,17 +30,23 @@ struct Server::Parts {
   explicit Parts(const ServerConfig& config)
       : access(config.auth_token_file),
         database(config.database_url, config.pool_size),
-        podcasts(database),
-        episodes(database),
+        read_database(config.read_database_url.empty()
+                          ? nullptr
+                          : std::make_unique<storage::Database>(config.read_database_url, config.pool_size)),
+        podcasts(database, reads()),
+        episodes(database, reads()),
         imports(database),
-        search(database),
+        search(reads()),
         feed(config.database_url),
         executor(config.worker_threads),
         podcast_service(podcasts, imports, access, executor),
         episode_service(episodes, search, feed, access, executor) {}
 
+  storage::Database& reads() { return read_database ? *read_database : database; }
+
   api::WriteAccess access;
   storage::Database database;
+  std::unique_ptr<storage::Database> read_database;
   storage::PodcastStore podcasts;
   storage::EpisodeStore episodes;
   storage::ImportStore imports;
@@ -45,6 +55,10 @@ struct Server::Parts {
   api::BlockingExecutor executor;
   api::PodcastService podcast_service;
   api::EpisodeService episode_service;
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  observability::CallObserver calls{*registry};
+  std::shared_ptr<observability::LiveGauges> gauges = std::make_shared<observability::LiveGauges>();
+  std::unique_ptr<prometheus::Exposer> exposer;
   std::unique_ptr<grpc::Server> grpc_server;
   int port = 0;
 };
@@ -73,6 +87,29 @@ void SetServing(grpc::Server& server, bool serving) {
   }
 }
 
+// Serves /metrics: the call metrics plus gauges read at scrape time.
+absl::Status ExposeMetrics(const std::string& address, Server::Parts& parts) {
+  try {
+    parts.exposer = std::make_unique<prometheus::Exposer>(address);
+  } catch (const std::exception& error) {
+    return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", address, ": ", error.what()));
+  }
+  storage::ConnectionPool& pool = parts.database.pool();
+  parts.gauges->Add("podmeta_db_pool_connections_open", "Open connections to the primary database",
+                    [&pool] { return static_cast<double>(pool.stats().open); });
+  parts.gauges->Add("podmeta_db_pool_connections_in_use", "Primary database connections lent out",
+                    [&pool] { return static_cast<double>(pool.stats().in_use); });
+  parts.gauges->Add("podmeta_db_pool_waiting", "Calls waiting for a primary database connection",
+                    [&pool] { return static_cast<double>(pool.stats().waiting); });
+  storage::ChangeFeed& feed = parts.feed;
+  parts.gauges->Add("podmeta_watch_streams", "Open WatchEpisodes streams",
+                    [&feed] { return static_cast<double>(feed.subscriber_count()); });
+  parts.exposer->RegisterCollectable(parts.registry);
+  parts.exposer->RegisterCollectable(parts.gauges);
+  spdlog::info("metrics on http://{}/metrics", address);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
@@ -95,7 +132,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
 
   auto parts = std::make_unique<Parts>(config);
   if (absl::Status loaded = parts->access.Reload(); !loaded.ok()) return loaded;
+  if (!config.metrics_listen.empty()) {
+    if (absl::Status exposed = ExposeMetrics(config.metrics_listen, *parts); !exposed.ok()) return exposed;
+  }
   grpc::ServerBuilder builder;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(parts->calls.NewInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &parts->port);
   builder.RegisterService(&parts->podcast_service);
   builder.RegisterService(&parts->episode_service);
@@ -111,6 +154,12 @@ Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Server::~Server() = default;
 
 int Server::port() const { return parts_->port; }
+
+int Server::metrics_port() const {
+  if (!parts_->exposer) return 0;
+  const std::vector<int> ports = parts_->exposer->GetListeningPorts();
+  return ports.empty() ? 0 : ports.front();
+}
 
 void Server::Shutdown(std::chrono::milliseconds grace) {
   spdlog::info("shutting down: NOT_SERVING, finishing calls in flight (grace {} ms)", grace.count());

@@ -19,6 +19,11 @@ struct ServerConfig {
   // host:port, or unix:PATH. Port 0 picks a free port (see Server::port).
   std::string listen = "127.0.0.1:50051";
   std::string database_url;
+  // Optional replica for reads (Get, List, BatchGet, Search, Export);
+  // writes, watches and migrations always use database_url.
+  std::string read_database_url;
+  // Prometheus /metrics on HOST:PORT; empty: no metrics endpoint.
+  std::string metrics_listen;
   // Bearer tokens allowed to write, one per line. Empty: writes are open,
   // and only loopback or unix-socket listeners are allowed.
   std::string auth_token_file;
@@ -38,6 +43,9 @@ class Server {
 
   // The bound TCP port (0 for unix sockets).
   int port() const;
+
+  // The bound metrics port (0 without a metrics endpoint).
+  int metrics_port() const;
 
   // Reports NOT_SERVING, stops accepting calls, lets calls in flight finish
   // within `grace` (then cancels them), and closes the pool.

@@ -37,14 +37,14 @@ absl::Status CheckPodcastWritable(pqxx::work& transaction, const std::string& po
 }
 
 absl::StatusOr<v1::Episode> EpisodeStore::Get(const domain::EpisodeKey& key, Deadline deadline) {
-  return database_.Transact(
+  return reads_.Transact(
       deadline, [&](pqxx::work& transaction) { return rows::ReadEpisode(transaction, key, kSelectEpisode); });
 }
 
 absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::BatchGet(const std::string& podcast_id,
                                                                 const std::vector<std::string>& episode_ids,
                                                                 Deadline deadline) {
-  return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<std::vector<v1::Episode>> {
+  return reads_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<std::vector<v1::Episode>> {
     std::vector<v1::Episode> found = rows::ReadEpisodes(
         transaction, podcast_id,
         transaction.exec_prepared(StatementName(kSelectEpisodes), podcast_id, TextArray(episode_ids)));
@@ -64,7 +64,7 @@ absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::BatchGet(const std::strin
 }
 
 absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, Deadline deadline) {
-  return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<EpisodePage> {
+  return reads_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<EpisodePage> {
     if (absl::StatusOr<v1::Podcast> podcast = rows::ReadPodcast(transaction, query.podcast_id, kSelectPodcast);
         !podcast.ok()) {
       return podcast.status();

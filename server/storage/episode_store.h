@@ -47,7 +47,9 @@ struct EpisodeChangeRecord {
 
 class EpisodeStore {
  public:
-  explicit EpisodeStore(Database& database) : database_(database) {}
+  // Reads (Get, List, BatchGet) go to `reads`, which may be a replica;
+  // everything else to `database`, the primary.
+  EpisodeStore(Database& database, Database& reads) : database_(database), reads_(reads) {}
 
   absl::StatusOr<v1::Episode> Get(const domain::EpisodeKey& key, Deadline deadline);
 
@@ -80,6 +82,7 @@ class EpisodeStore {
 
  private:
   Database& database_;
+  Database& reads_;
 };
 
 // Shared by the stores: a podcast that must exist and not be deleted for an

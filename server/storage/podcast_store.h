@@ -21,7 +21,9 @@ struct PodcastPage {
 
 class PodcastStore {
  public:
-  explicit PodcastStore(Database& database) : database_(database) {}
+  // Reads (Get, List, BatchGet) go to `reads`, which may be a replica;
+  // everything else to `database`, the primary.
+  PodcastStore(Database& database, Database& reads) : database_(database), reads_(reads) {}
 
   absl::StatusOr<v1::Podcast> Get(const std::string& podcast_id, Deadline deadline);
 
@@ -40,6 +42,7 @@ class PodcastStore {
 
  private:
   Database& database_;
+  Database& reads_;
 };
 
 }  // namespace podmeta::storage

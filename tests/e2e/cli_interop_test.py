@@ -9,6 +9,8 @@ order, since the first one imports the page the others read.
 
 import json
 import os
+import socket
+import urllib.request
 import subprocess
 import sys
 import tempfile
@@ -53,9 +55,15 @@ class PodmetaEndToEnd(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="podmeta-e2e-")
         cls.address = "unix:" + os.path.join(cls.tmp, "server.sock")
         database_url = admin_url.replace("/postgres?", f"/{cls.database}?")
-        cls.log = open(os.path.join(cls.tmp, "server.log"), "w")
+        cls.log_path = os.path.join(cls.tmp, "server.log")
+        cls.log = open(cls.log_path, "w")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            cls.metrics_port = probe.getsockname()[1]
         cls.server = subprocess.Popen([ENV["PODMETA_SERVER_BINARY"], "--listen", cls.address,
-                                       "--database-url", database_url], stdout=cls.log, stderr=cls.log)
+                                       "--database-url", database_url, "--log-format", "json",
+                                       "--metrics-listen", f"127.0.0.1:{cls.metrics_port}"],
+                                      stdout=cls.log, stderr=cls.log)
         deadline = time.time() + 30
         while time.time() < deadline:
             if cls.cli("podcasts", "list").returncode == 0:
@@ -254,7 +262,7 @@ class PodmetaEndToEnd(unittest.TestCase):
         second_address = "unix:" + os.path.join(self.tmp, "second.sock")
         database_url = self.admin_url.replace("/postgres?", f"/{self.database}?")
         second = subprocess.Popen([ENV["PODMETA_SERVER_BINARY"], "--listen", second_address, "--database-url",
-                                   database_url], stdout=self.log, stderr=self.log)
+                                   database_url, "--log-format", "json"], stdout=self.log, stderr=self.log)
         try:
             channel = grpc.insecure_channel(second_address)
             grpc.channel_ready_future(channel).result(timeout=30)
@@ -286,6 +294,34 @@ class PodmetaEndToEnd(unittest.TestCase):
             self.assertEqual(second.wait(timeout=30), 0)
         restored = self.cli("import", ENV["PODMETA_CORE_PY"])
         self.assertEqual(restored.returncode, 0, restored.stderr)
+
+    def test_89_metrics_count_calls_and_logs_are_json_with_request_ids(self):
+        for _ in range(3):
+            self.assertEqual(self.cli("episodes", "get", "core-py/404").returncode, 3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=10) as response:
+            metrics = response.read().decode()
+        samples = {}
+        for line in metrics.splitlines():
+            if line and not line.startswith("#"):
+                name, value = line.rsplit(" ", 1)
+                samples[name] = float(value)
+        not_found = ('podmeta_grpc_requests_total{code="NOT_FOUND",'
+                     'method="/podmeta.v1.EpisodeService/GetEpisode"}')
+        self.assertGreaterEqual(samples[not_found], 3)
+        self.assertGreaterEqual(samples['podmeta_grpc_requests_total{code="OK",'
+                                        'method="/podmeta.v1.PodcastService/ImportShowPage"}'], 2)
+        self.assertIn('podmeta_grpc_request_duration_seconds_count{method="/podmeta.v1.EpisodeService/GetEpisode"}',
+                      samples)
+        self.assertIn("podmeta_db_pool_connections_open", samples)
+        self.assertIn("podmeta_watch_streams", samples)
+
+        self.log.flush()
+        with open(self.log_path, encoding="utf-8") as log:
+            lines = [json.loads(line) for line in log if line.strip()]
+        calls = [line for line in lines if line["message"] == "call" and line["code"] == "NOT_FOUND"]
+        self.assertGreaterEqual(len(calls), 3)
+        self.assertTrue(all(len(call["request_id"]) >= 8 for call in calls))
+        self.assertTrue(all({"time", "level", "method", "duration_ms"} <= call.keys() for call in calls))
 
     def test_9_example_project_built_with_find_package(self):
         result = subprocess.run([ENV["PODMETA_EXAMPLE_CLIENT"], self.address], capture_output=True, text=True,

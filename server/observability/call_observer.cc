@@ -1,0 +1,146 @@
+#include "observability/call_observer.h"
+
+#include <chrono>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "observability/logging.h"
+
+namespace podmeta::observability {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+constexpr size_t kMaxRequestIdBytes = 64;
+
+const char* CodeName(grpc::StatusCode code) {
+  static const char* kNames[] = {"OK",
+                                 "CANCELLED",
+                                 "UNKNOWN",
+                                 "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND",
+                                 "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED",
+                                 "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION",
+                                 "ABORTED",
+                                 "OUT_OF_RANGE",
+                                 "UNIMPLEMENTED",
+                                 "INTERNAL",
+                                 "UNAVAILABLE",
+                                 "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
+  const auto index = static_cast<size_t>(code);
+  return index < std::size(kNames) ? kNames[index] : "UNKNOWN";
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return absl::StrFormat("%016x", generator());
+}
+
+// A caller's id is kept if it is short and printable; anything else is replaced.
+bool UsableRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdBytes) return false;
+  for (char c : id) {
+    if (c < 0x21 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+class ObservingInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  ObservingInterceptor(grpc::experimental::ServerRpcInfo* info, CallObserver& observer)
+      : method_(info->method()), observer_(observer), start_(std::chrono::steady_clock::now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      auto* metadata = methods->GetRecvInitialMetadata();
+      auto sent = metadata->find("x-request-id");
+      if (sent != metadata->end() && UsableRequestId(absl::string_view(sent->second.data(), sent->second.size()))) {
+        request_id_.assign(sent->second.data(), sent->second.size());
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->emplace("x-request-id", RequestId());
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      observer_.Record(method_, methods->GetSendStatus().error_code(), seconds, RequestId());
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string& RequestId() {
+    if (request_id_.empty()) request_id_ = NewRequestId();
+    return request_id_;
+  }
+
+  const std::string method_;
+  CallObserver& observer_;
+  const std::chrono::steady_clock::time_point start_;
+  std::string request_id_;
+};
+
+class ObservingInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit ObservingInterceptorFactory(CallObserver& observer) : observer_(observer) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
+    return new ObservingInterceptor(info, observer_);
+  }
+
+ private:
+  CallObserver& observer_;
+};
+
+}  // namespace
+
+CallObserver::CallObserver(prometheus::Registry& registry)
+    : requests_(prometheus::BuildCounter()
+                    .Name("podmeta_grpc_requests_total")
+                    .Help("RPCs finished, by method and status code")
+                    .Register(registry)),
+      latency_(prometheus::BuildHistogram()
+                   .Name("podmeta_grpc_request_duration_seconds")
+                   .Help("RPC latency from start to status, by method")
+                   .Register(registry)) {}
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CallObserver::NewInterceptorFactory() {
+  return std::make_unique<ObservingInterceptorFactory>(*this);
+}
+
+void CallObserver::Record(const std::string& method, grpc::StatusCode code, double seconds,
+                          const std::string& request_id) {
+  const char* code_name = CodeName(code);
+  prometheus::Counter* counter = nullptr;
+  prometheus::Histogram* histogram = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    const std::string key = absl::StrCat(method, " ", code_name);
+    auto found = counters_.find(key);
+    if (found == counters_.end()) {
+      found = counters_.emplace(key, &requests_.Add({{"method", method}, {"code", code_name}})).first;
+    }
+    counter = found->second;
+    auto timed = histograms_.find(method);
+    if (timed == histograms_.end()) {
+      static const prometheus::Histogram::BucketBoundaries kBuckets = {
+          0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+      timed = histograms_.emplace(method, &latency_.Add({{"method", method}}, kBuckets)).first;
+    }
+    histogram = timed->second;
+  }
+  counter->Increment();
+  histogram->Observe(seconds);
+  LogEvent(code == grpc::StatusCode::OK ? spdlog::level::debug : spdlog::level::warn, "call",
+           {{"method", method},
+            {"code", code_name},
+            {"duration_ms", absl::StrFormat("%.3f", seconds * 1000)},
+            {"request_id", request_id}});
+}
+
+}  // namespace podmeta::observability
