@@ -54,13 +54,14 @@ std::string SlugOf(absl::string_view title) {
   for (char c : title) {
     const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
     if ((lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9')) {
-      if (pending_hyphen && !slug.empty()) slug += '-';
+      const bool hyphen = pending_hyphen && !slug.empty();
+      if (slug.size() + (hyphen ? 2 : 1) > kMaxIdLength) break;
+      if (hyphen) slug += '-';
       pending_hyphen = false;
       slug += lower;
     } else {
       pending_hyphen = true;
     }
-    if (slug.size() >= kMaxIdLength) break;
   }
   while (!slug.empty() && slug.back() == '-') slug.pop_back();
   return slug;

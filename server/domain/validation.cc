@@ -52,6 +52,9 @@ void CheckText(absl::string_view text, absl::string_view field, size_t max_bytes
     violations.Add(std::string(field), absl::StrCat("must be at most ", max_bytes, " bytes, is ", text.size()));
   } else if (!IsValidUtf8(text)) {
     violations.Add(std::string(field), "must be valid UTF-8");
+  } else if (text.find('\0') != absl::string_view::npos) {
+    // PostgreSQL text cannot hold NUL.
+    violations.Add(std::string(field), "must not contain NUL characters");
   }
 }
 

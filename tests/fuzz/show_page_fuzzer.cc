@@ -2,6 +2,7 @@
 // accepts without problems must pass the same validation as an API write.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 
 #include "domain/resource_names.h"
@@ -15,7 +16,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const podmeta::domain::ParsedEpisode& parsed : page.episodes) {
     podmeta::domain::Violations violations;
     podmeta::domain::ValidateEpisode(parsed.episode, "", violations);
-    if (!violations.empty() || !podmeta::domain::IsValidId(parsed.episode_id)) std::abort();
+    if (!violations.empty() || !podmeta::domain::IsValidId(parsed.episode_id)) {
+      for (const auto& violation : violations.list()) {
+        std::fprintf(stderr, "accepted but invalid: %s: %s\n", violation.field.c_str(), violation.description.c_str());
+      }
+      std::fprintf(stderr, "episode id: \"%s\"\n", parsed.episode_id.c_str());
+      std::abort();
+    }
   }
   return 0;
 }

@@ -32,6 +32,10 @@ TEST(ResourceNames, SlugsAreValidIds) {
   EXPECT_EQ(SlugOf("Łukasz"), "ukasz");
   EXPECT_EQ(SlugOf("🐍"), "");
   EXPECT_TRUE(IsValidId(SlugOf(std::string(200, 'a'))));
+  // Found by fuzz_show_page: a hyphen and a letter added together once made 64 characters.
+  const std::string slug = SlugOf("episodn 60 and 90 minutes in length. We've done more than a few so far");
+  EXPECT_TRUE(IsValidId(slug)) << slug;
+  EXPECT_LE(slug.size(), 63u);
 }
 
 TEST(ResourceIds, EpisodeIdIsTheNumberElseTheTitleSlug) {

@@ -92,6 +92,12 @@ TEST(ChapterValidation, UrisMustBeAbsoluteHttp) {
   EXPECT_THAT(FieldsOf(ValidateEpisodeOf(episode)), ElementsAre("episode.chapters[0].link_uri"));
 }
 
+TEST(EpisodeValidation, TextCannotHoldNul) {
+  auto episode = MakeEpisode(std::string("Int\0\0ration", 12), 1, 0);
+  episode.set_description(std::string("a\0b", 3));
+  EXPECT_THAT(FieldsOf(ValidateEpisodeOf(episode)), ElementsAre("episode.title", "episode.description"));
+}
+
 TEST(EpisodeValidation, RequiresTitleAndPublishTime) {
   v1::Episode episode;
   EXPECT_THAT(FieldsOf(ValidateEpisodeOf(episode)), ElementsAre("episode.title", "episode.publish_time"));
