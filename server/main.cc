@@ -90,6 +90,7 @@ int Migrate(const Flags& flags) {
 int main(int argc, char** argv) {
   const sigset_t stop_signals = BlockStopSignals();
   Flags flags;
+  int64_t max_call_ms = flags.server.max_call_time.count();
   CLI::App app{"podmeta-server: the podmeta gRPC metadata service for podcast episodes and chapters."};
   app.option_defaults()->always_capture_default();
   app.add_option("--listen", flags.server.listen, "Address to serve gRPC on: HOST:PORT or unix:PATH")
@@ -108,6 +109,15 @@ int main(int argc, char** argv) {
                  "Bearer tokens allowed to write, one per line (reloaded on SIGHUP); without it writes are "
                  "open and only loopback or unix: listeners are allowed")
       ->envname("PODMETA_AUTH_TOKEN_FILE");
+  app.add_option("--tls-cert", flags.server.tls_cert_file, "TLS certificate chain (PEM); serve TLS with --tls-key")
+      ->envname("PODMETA_TLS_CERT");
+  app.add_option("--tls-key", flags.server.tls_key_file, "TLS private key (PEM)")->envname("PODMETA_TLS_KEY");
+  app.add_option("--tls-client-ca", flags.server.tls_client_ca_file,
+                 "CA (PEM) whose client certificates are required: mutual TLS")
+      ->envname("PODMETA_TLS_CLIENT_CA");
+  app.add_option("--max-call-ms", max_call_ms, "No call or query runs longer than this")
+      ->envname("PODMETA_MAX_CALL_MS")
+      ->check(CLI::Range(100, 3'600'000));
   app.add_option("--pool-size", flags.server.pool_size, "Database connections at most")
       ->envname("PODMETA_POOL_SIZE")
       ->check(CLI::Range(1, 256));
@@ -126,6 +136,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   CLI::App* migrate = app.add_subcommand("migrate", "Apply database migrations and exit");
   CLI11_PARSE(app, argc, argv);
+  flags.server.max_call_time = std::chrono::milliseconds(max_call_ms);
   ConfigureLogging(flags);
   if (migrate->parsed()) return Migrate(flags);
   return Serve(flags, stop_signals);

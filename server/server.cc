@@ -1,6 +1,7 @@
 #include "server.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpc/grpc.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <prometheus/exposer.h>
@@ -8,6 +9,11 @@
 #include <spdlog/spdlog.h>
 
 #include <pqxx/pqxx>
+
+#include <condition_variable>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "api/blocking_executor.h"
@@ -26,13 +32,23 @@
 
 namespace podmeta {
 
+namespace {
+
+// Room for the largest request: a show page of up to 3 MiB (domain/limits.h).
+constexpr int kMaxReceiveMessageBytes = 4 * 1024 * 1024;
+// Per connection; calls beyond it wait for a stream instead of piling up.
+constexpr int kMaxConcurrentStreams = 1000;
+
+}  // namespace
+
 struct Server::Parts {
   explicit Parts(const ServerConfig& config)
       : access(config.auth_token_file),
-        database(config.database_url, config.pool_size),
+        database(config.database_url, config.pool_size, config.max_call_time),
         read_database(config.read_database_url.empty()
                           ? nullptr
-                          : std::make_unique<storage::Database>(config.read_database_url, config.pool_size)),
+                          : std::make_unique<storage::Database>(config.read_database_url, config.pool_size,
+                                                                config.max_call_time)),
         podcasts(database, reads()),
         episodes(database, reads()),
         imports(database),
@@ -61,6 +77,12 @@ struct Server::Parts {
   std::unique_ptr<prometheus::Exposer> exposer;
   std::unique_ptr<grpc::Server> grpc_server;
   int port = 0;
+
+  // Health follows the database: NOT_SERVING while it cannot be reached.
+  std::mutex health_mutex;
+  std::condition_variable health_wake;
+  bool stopping = false;
+  std::thread health_monitor;
 };
 
 namespace {
@@ -112,6 +134,63 @@ absl::Status ExposeMetrics(const std::string& address, Server::Parts& parts) {
 
 }  // namespace
 
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return absl::FailedPreconditionError(absl::StrCat("cannot read the ", what, " ", path));
+  std::stringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerConfig& config) {
+  if (config.tls_cert_file.empty() && config.tls_key_file.empty()) {
+    if (!config.tls_client_ca_file.empty()) {
+      return absl::InvalidArgumentError("--tls-client-ca needs --tls-cert and --tls-key");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  auto certificate = ReadFile(config.tls_cert_file, "TLS certificate");
+  if (!certificate.ok()) return certificate.status();
+  auto key = ReadFile(config.tls_key_file, "TLS key");
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back({*key, *certificate});
+  if (!config.tls_client_ca_file.empty()) {
+    auto client_ca = ReadFile(config.tls_client_ca_file, "TLS client CA");
+    if (!client_ca.ok()) return client_ca.status();
+    options.pem_root_certs = *client_ca;
+    options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
+
+// Checks the database every half second and reports health accordingly,
+// so load balancers and Kubernetes stop sending calls that can only fail.
+void MonitorHealth(Server::Parts& parts) {
+  constexpr auto kInterval = std::chrono::milliseconds(500);
+  bool serving = true;
+  std::unique_lock lock(parts.health_mutex);
+  while (!parts.health_wake.wait_for(lock, kInterval, [&] { return parts.stopping; })) {
+    lock.unlock();
+    const absl::Status reachable = parts.database.Ping(std::chrono::seconds(1));
+    lock.lock();
+    if (parts.stopping) break;
+    if (reachable.ok() != serving) {
+      serving = reachable.ok();
+      SetServing(*parts.grpc_server, serving);
+      if (serving) {
+        spdlog::info("database reachable again: SERVING");
+      } else {
+        spdlog::error("database unreachable ({}): NOT_SERVING", std::string(reachable.message()));
+      }
+    }
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
   if (config.auth_token_file.empty()) {
     if (!api::ListenerIsLocal(config.listen)) {
@@ -139,12 +218,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(parts->calls.NewInterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &parts->port);
+  auto credentials = Credentials(config);
+  if (!credentials.ok()) return credentials.status();
+  builder.AddListeningPort(config.listen, *credentials, &parts->port);
+  builder.SetMaxReceiveMessageSize(kMaxReceiveMessageBytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxConcurrentStreams);
   builder.RegisterService(&parts->podcast_service);
   builder.RegisterService(&parts->episode_service);
   parts->grpc_server = builder.BuildAndStart();
   if (!parts->grpc_server) return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
   SetServing(*parts->grpc_server, true);
+  Server::Parts* monitored = parts.get();
+  parts->health_monitor = std::thread([monitored] { MonitorHealth(*monitored); });
   spdlog::info("podmeta-server listening on {}", config.listen);
   return std::unique_ptr<Server>(new Server(std::move(parts)));
 }
@@ -163,6 +248,12 @@ int Server::metrics_port() const {
 
 void Server::Shutdown(std::chrono::milliseconds grace) {
   spdlog::info("shutting down: NOT_SERVING, finishing calls in flight (grace {} ms)", grace.count());
+  {
+    std::lock_guard lock(parts_->health_mutex);
+    parts_->stopping = true;
+  }
+  parts_->health_wake.notify_all();
+  if (parts_->health_monitor.joinable()) parts_->health_monitor.join();
   SetServing(*parts_->grpc_server, false);
   parts_->grpc_server->Shutdown(std::chrono::system_clock::now() + grace);
   parts_->database.pool().CloseIdle();

@@ -31,6 +31,14 @@ struct ServerConfig {
   // Threads that run database work; calls beyond these wait in a queue.
   size_t worker_threads = 8;
   std::chrono::milliseconds shutdown_grace{10'000};
+  // No call (and so no query: it becomes statement_timeout) runs longer,
+  // whatever deadline the client sets, or when it sets none.
+  std::chrono::milliseconds max_call_time{30'000};
+  // TLS: certificate chain and key (PEM files). With a client CA, clients
+  // must present a certificate it signed (mutual TLS).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
 };
 
 class Server {

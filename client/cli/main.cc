@@ -25,6 +25,10 @@ using google::protobuf::util::TimeUtil;
 struct GlobalOptions {
   std::string server = "127.0.0.1:50051";
   std::string token;
+  bool tls = false;
+  std::string tls_ca;
+  std::string tls_cert;
+  std::string tls_key;
   std::string output = "table";
   double timeout_seconds = 10;
 };
@@ -86,6 +90,13 @@ class Cli {
         ->envname("PODMETA_SERVER")
         ->capture_default_str();
     app_.add_option("--token", global_.token, "Bearer token for writes")->envname("PODMETA_TOKEN");
+    app_.add_flag("--tls", global_.tls, "Connect with TLS (system CA roots unless --tls-ca)")->envname("PODMETA_TLS");
+    app_.add_option("--tls-ca", global_.tls_ca, "CA certificate (PEM) to verify the server with; implies --tls")
+        ->envname("PODMETA_TLS_CA");
+    app_.add_option("--tls-cert", global_.tls_cert, "Client certificate (PEM) for mutual TLS")
+        ->envname("PODMETA_TLS_CERT");
+    app_.add_option("--tls-key", global_.tls_key, "Client private key (PEM) for mutual TLS")
+        ->envname("PODMETA_TLS_KEY");
     app_.add_option("--output,-o", global_.output, "Output format")
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
@@ -111,6 +122,15 @@ class Cli {
     options.address = global_.server;
     options.token = global_.token;
     options.timeout = std::chrono::milliseconds(static_cast<int64_t>(global_.timeout_seconds * 1000));
+    options.tls = global_.tls || !global_.tls_ca.empty();
+    for (auto [path, pem] : {std::pair{&global_.tls_ca, &options.tls_root_certs_pem},
+                             std::pair{&global_.tls_cert, &options.tls_cert_chain_pem},
+                             std::pair{&global_.tls_key, &options.tls_private_key_pem}}) {
+      if (path->empty()) continue;
+      absl::StatusOr<std::string> content = ReadInput(*path);
+      if (!content.ok()) return ReportError(content.status());
+      *pem = *std::move(content);
+    }
     client_ = std::make_unique<Client>(options);
     format_ = global_.output == "json" ? Format::kJson : Format::kTable;
     return run_();

@@ -46,8 +46,20 @@ std::vector<std::pair<std::string, std::string>> FieldViolations(const absl::Sta
   return result;
 }
 
-Client::Client(ClientOptions options)
-    : Client(grpc::CreateChannel(options.address, grpc::InsecureChannelCredentials()), options) {}
+namespace {
+
+std::shared_ptr<grpc::ChannelCredentials> CredentialsFor(const ClientOptions& options) {
+  if (!options.tls && options.tls_root_certs_pem.empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = options.tls_root_certs_pem;
+  tls.pem_cert_chain = options.tls_cert_chain_pem;
+  tls.pem_private_key = options.tls_private_key_pem;
+  return grpc::SslCredentials(tls);
+}
+
+}  // namespace
+
+Client::Client(ClientOptions options) : Client(grpc::CreateChannel(options.address, CredentialsFor(options)), options) {}
 
 Client::Client(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
     : options_(std::move(options)),

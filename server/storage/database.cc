@@ -10,19 +10,28 @@ constexpr std::chrono::seconds kDefaultAcquireTimeout{10};
 
 }  // namespace
 
-Database::Database(std::string dsn, size_t pool_size)
-    : pool_(std::move(dsn), pool_size, [](pqxx::connection& connection) {
-        for (const NamedQuery& query : kAllQueries) {
-          connection.prepare(std::string(query.name), std::string(query.sql));
-        }
-      }) {}
+Database::Database(std::string dsn, size_t pool_size, std::chrono::milliseconds max_call_time)
+    : pool_(std::move(dsn), pool_size,
+            [max_call_time](pqxx::connection& connection) {
+              connection.set_variable("statement_timeout", std::to_string(max_call_time.count()));
+              for (const NamedQuery& query : kAllQueries) {
+                connection.prepare(std::string(query.name), std::string(query.sql));
+              }
+            }),
+      max_call_time_(max_call_time) {}
+
+absl::Status Database::Ping(std::chrono::milliseconds timeout) {
+  return Transact(std::chrono::system_clock::now() + timeout, [](pqxx::work& transaction) {
+    transaction.exec("SELECT 1");
+    return absl::OkStatus();
+  });
+}
 
 Deadline Database::AcquireDeadline(Deadline deadline) {
   return std::min(deadline, std::chrono::system_clock::now() + kDefaultAcquireTimeout);
 }
 
 absl::Status Database::ApplyDeadline(pqxx::work& transaction, Deadline deadline) {
-  if (deadline == kNoDeadline) return absl::OkStatus();
   const auto left =
       std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::system_clock::now()).count();
   if (left <= 0) return absl::DeadlineExceededError("the call's deadline passed before its query started");

@@ -29,14 +29,18 @@ enum class Commit { kIfOk, kNever };
 
 class Database {
  public:
-  // `pool_size` connections at most; each is prepared with every named query.
-  Database(std::string dsn, size_t pool_size);
+  // `pool_size` connections at most; each is prepared with every named
+  // query. No transaction runs longer than `max_call_time`.
+  Database(std::string dsn, size_t pool_size, std::chrono::milliseconds max_call_time);
 
   template <typename Work>
   auto Transact(Deadline deadline, Work&& work, Commit commit = Commit::kIfOk)
       -> std::invoke_result_t<Work, pqxx::work&>;
 
   ConnectionPool& pool() { return pool_; }
+
+  // OK when a connection can run a query within `timeout`.
+  absl::Status Ping(std::chrono::milliseconds timeout);
 
  private:
   // SET LOCAL statement_timeout to what is left until the deadline, so a
@@ -45,20 +49,30 @@ class Database {
   static Deadline AcquireDeadline(Deadline deadline);
 
   ConnectionPool pool_;
+  const std::chrono::milliseconds max_call_time_;
 };
 
 template <typename Work>
 auto Database::Transact(Deadline deadline, Work&& work, Commit commit) -> std::invoke_result_t<Work, pqxx::work&> {
+  // Every connection has statement_timeout = max_call_time; only a call with
+  // a tighter deadline pays a round trip to lower it.
+  const Deadline cap = std::chrono::system_clock::now() + max_call_time_;
+  const bool tighter_than_cap = deadline < cap;
+  deadline = std::min(deadline, cap);
   auto lease = pool_.Acquire(AcquireDeadline(deadline));
   if (!lease.ok()) return lease.status();
   try {
     pqxx::work transaction(**lease);
-    if (absl::Status applied = ApplyDeadline(transaction, deadline); !applied.ok()) return applied;
+    if (tighter_than_cap) {
+      if (absl::Status applied = ApplyDeadline(transaction, deadline); !applied.ok()) return applied;
+    }
     auto result = work(transaction);
     if (result.ok() && commit == Commit::kIfOk) transaction.commit();
     return result;
   } catch (const pqxx::broken_connection& error) {
+    // The server went away: the idle connections are as dead as this one.
     lease->Discard();
+    pool_.CloseIdle();
     return StatusFromSqlError(error, "database call");
   } catch (const pqxx::in_doubt_error& error) {
     lease->Discard();

@@ -40,6 +40,13 @@ struct ClientOptions {
   int max_attempts = 4;
   // Wait before the first retry; doubles each time.
   std::chrono::milliseconds initial_backoff{100};
+  // TLS: set `tls` (or a root CA) to connect with TLS; the system roots are
+  // used when `tls_root_certs_pem` is empty. A certificate chain and key
+  // authenticate the client for mutual TLS.
+  bool tls = false;
+  std::string tls_root_certs_pem;
+  std::string tls_cert_chain_pem;
+  std::string tls_private_key_pem;
 };
 
 class Client {
