@@ -33,7 +33,7 @@ class FilterParser {
     if (tokens_.front().kind == Token::Kind::kEnd) return std::nullopt;
     absl::StatusOr<FilterNode> node = ParseAnd(0);
     if (!node.ok()) return node.status();
-    if (Peek().kind != Token::Kind::kEnd) return Error(Peek().position, "unexpected \"" + Peek().text + "\"");
+    if (Peek().kind != Token::Kind::kEnd) return Error(Peek().position, "unexpected " + Quoted(Peek().text));
     return std::optional<FilterNode>(*std::move(node));
   }
 
@@ -167,8 +167,8 @@ class FilterParser {
     } else if (field_token.text == "type") {
       node.field = FilterField::kType;
     } else {
-      return Error(field_token.position, absl::StrCat("unknown field \"", field_token.text,
-                                                      "\" (filterable: publish_time, number, person, "
+      return Error(field_token.position, absl::StrCat("unknown field ", Quoted(field_token.text),
+                                                      " (filterable: publish_time, number, person, "
                                                       "has_chapters, type)"));
     }
     const Token op_token = Take();

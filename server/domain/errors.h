@@ -40,6 +40,10 @@ class Violations {
   std::vector<FieldViolation> list_;
 };
 
+// A value from a request, quoted for an error message and cut to a length
+// that keeps error trailers small whatever the client sent.
+std::string Quoted(absl::string_view value);
+
 // INVALID_ARGUMENT for a single bad field.
 absl::Status InvalidField(std::string field, std::string description);
 

@@ -30,7 +30,7 @@ absl::Status ApplyFieldMask(const google::protobuf::Message& patch, const FieldM
       const std::string& path = mask.paths(i);
       if (!mutable_paths.contains(path)) {
         violations.Add(absl::StrCat("update_mask.paths[", i, "]"),
-                       absl::StrCat("\"", path, "\" is not a field that can be updated"));
+                       absl::StrCat(Quoted(path), " is not a field that can be updated"));
       }
     }
     if (!violations.empty()) return violations.ToStatus();

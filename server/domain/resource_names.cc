@@ -32,7 +32,7 @@ absl::StatusOr<std::string> ParsePodcastName(absl::string_view name, std::string
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 2 || parts[0] != "podcasts" || !IsValidId(parts[1])) {
     return InvalidField(std::move(field),
-                        absl::StrCat("\"", name, "\" is not a podcast name (podcasts/{podcast})"));
+                        absl::StrCat(Quoted(name), " is not a podcast name (podcasts/{podcast})"));
   }
   return std::string(parts[1]);
 }
@@ -43,7 +43,7 @@ absl::StatusOr<EpisodeKey> ParseEpisodeName(absl::string_view name, std::string 
       !IsValidId(parts[3])) {
     return InvalidField(
         std::move(field),
-        absl::StrCat("\"", name, "\" is not an episode name (podcasts/{podcast}/episodes/{episode})"));
+        absl::StrCat(Quoted(name), " is not an episode name (podcasts/{podcast}/episodes/{episode})"));
   }
   return EpisodeKey{std::string(parts[1]), std::string(parts[3])};
 }

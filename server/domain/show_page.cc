@@ -230,7 +230,7 @@ class Parser {
     }
     const std::optional<int64_t> duration = ParseListedDuration(match[4].str());
     if (!duration) {
-      Problem(line, absl::StrCat("\"", match[4].str(), "\" is not a duration (like \"1h 31min\", \"31min\" or \"1h\")"));
+      Problem(line, absl::StrCat(Quoted(match[4].str()), " is not a duration (like \"1h 31min\", \"31min\" or \"1h\")"));
       parsed.valid = false;
     } else {
       *parsed.episode.mutable_duration() = TimeUtil::SecondsToDuration(*duration);

@@ -179,7 +179,9 @@ TEST(ChapterFormats, XmlEntityExpansionIsNotABomb) {
   bomb += "]><psc:chapters><psc:chapter start=\"0\" title=\"&k;\"/></psc:chapters>";
   // Either refused or bounded: it must come back quickly either way.
   absl::StatusOr<ChapterList> chapters = ReadChapters(bomb, v1::PODLOVE_SIMPLE_CHAPTERS);
-  if (chapters.ok()) EXPECT_LT(chapters->size(), 2);
+  if (chapters.ok()) {
+    EXPECT_LT(chapters->size(), 2);
+  }
 }
 
 TEST(ChapterFormats, EveryCorePyEpisodeRoundTripsInEveryFormat) {

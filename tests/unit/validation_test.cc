@@ -144,6 +144,18 @@ TEST(DeriveChapterEnds, LeavesTheLastOpenWhenItStartsInTheRoundingMinute) {
   EXPECT_FALSE(episode.chapters(0).has_end_offset());
 }
 
+TEST(ErrorSize, QuotedValuesAndMessagesAreBounded) {
+  EXPECT_EQ(Quoted("short"), "\"short\"");
+  const std::string long_value(100'000, 'x');
+  EXPECT_LT(Quoted(long_value).size(), 100u);
+  EXPECT_EQ(Quoted(absl::StrCat("ł", std::string(200, 'a'))).substr(0, 3), "\"ł");  // cut on a character boundary
+  Violations violations;
+  for (int i = 0; i < 500; ++i) violations.Add("content", std::string(200, 'y'));
+  const absl::Status status = violations.ToStatus();
+  EXPECT_LE(status.message().size(), 1100u);
+  EXPECT_EQ(FieldViolationsOf(status).size(), 50u);
+}
+
 TEST(CheckEtag, EmptyRequestMatchesAnythingAndAMismatchAborts) {
   EXPECT_TRUE(CheckEtag("\"7\"", "").ok());
   EXPECT_TRUE(CheckEtag("\"7\"", "\"7\"").ok());
