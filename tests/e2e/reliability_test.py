@@ -83,9 +83,12 @@ class ServerProcess:
         return channel
 
     def stop(self):
+        """Stops with SIGTERM; returns the exit code, printing the log's end when it is not 0."""
         self.process.terminate()
         code = self.process.wait(timeout=60)
         self.log.close()
+        if code != 0:
+            print(f"podmeta-server exited with {code}; its log ends:\n{self.log_text()[-6000:]}", file=sys.stderr)
         return code
 
     def log_text(self):
