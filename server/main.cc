@@ -135,6 +135,7 @@ int main(int argc, char** argv) {
       ->envname("PODMETA_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
   CLI::App* migrate = app.add_subcommand("migrate", "Apply database migrations and exit");
+  migrate->fallthrough();  // `migrate --database-url ...` as well as `--database-url ... migrate`
   CLI11_PARSE(app, argc, argv);
   flags.server.max_call_time = std::chrono::milliseconds(max_call_ms);
   ConfigureLogging(flags);

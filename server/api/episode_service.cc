@@ -23,8 +23,8 @@ EpisodeResult Presented(EpisodeResult episode) {
 }
 
 uint64_t ListFingerprint(const v1::ListEpisodesRequest& request) {
-  return domain::QueryFingerprint(
-      {"episodes", request.parent(), request.filter(), request.order_by(), request.show_deleted() ? "deleted" : ""});
+  return domain::EpisodeListFingerprint(request.parent(), request.filter(), request.order_by(),
+                                        request.show_deleted());
 }
 
 absl::StatusOr<std::optional<storage::EpisodeCursor>> CursorOf(const v1::ListEpisodesRequest& request) {

@@ -69,42 +69,40 @@ grpc::ServerUnaryReactor* PodcastService::CreatePodcast(grpc::CallbackServerCont
   });
 }
 
+grpc::ServerUnaryReactor* PodcastService::ModifyPodcast(grpc::CallbackServerContext* context,
+                                                        v1::Podcast* response, const std::string& name,
+                                                        const char* name_field,
+                                                        storage::PodcastStore::Mutation mutate) {
+  return RunWrite(context, access_, executor_, response,
+                  [this, context, name, name_field, mutate = std::move(mutate)]() -> PodcastResult {
+                    absl::StatusOr<std::string> id = domain::ParsePodcastName(name, name_field);
+                    if (!id.ok()) return id.status();
+                    return podcasts_.Modify(*id, mutate, DeadlineOf(context));
+                  });
+}
+
 grpc::ServerUnaryReactor* PodcastService::UpdatePodcast(grpc::CallbackServerContext* context,
                                                         const v1::UpdatePodcastRequest* request,
                                                         v1::Podcast* response) {
-  return RunWrite(context, access_, executor_, response, [this, context, request]() -> PodcastResult {
-    absl::StatusOr<std::string> id = domain::ParsePodcastName(request->podcast().name(), "podcast.name");
-    if (!id.ok()) return id.status();
-    return podcasts_.Modify(
-        *id,
-        [request](v1::Podcast& podcast) {
-          return domain::ApplyPodcastUpdate(request->podcast(), request->update_mask(), podcast);
-        },
-        DeadlineOf(context));
-  });
+  return ModifyPodcast(context, response, request->podcast().name(), "podcast.name",
+                       [request](v1::Podcast& podcast) {
+                         return domain::ApplyPodcastUpdate(request->podcast(), request->update_mask(), podcast);
+                       });
 }
 
 grpc::ServerUnaryReactor* PodcastService::DeletePodcast(grpc::CallbackServerContext* context,
                                                         const v1::DeletePodcastRequest* request,
                                                         v1::Podcast* response) {
-  return RunWrite(context, access_, executor_, response, [this, context, request]() -> PodcastResult {
-    absl::StatusOr<std::string> id = domain::ParsePodcastName(request->name(), "name");
-    if (!id.ok()) return id.status();
-    return podcasts_.Modify(
-        *id, [request](v1::Podcast& podcast) { return domain::MarkDeleted(request->etag(), podcast); },
-        DeadlineOf(context));
+  return ModifyPodcast(context, response, request->name(), "name", [request](v1::Podcast& podcast) {
+    return domain::MarkDeleted(request->etag(), podcast);
   });
 }
 
 grpc::ServerUnaryReactor* PodcastService::UndeletePodcast(grpc::CallbackServerContext* context,
                                                           const v1::UndeletePodcastRequest* request,
                                                           v1::Podcast* response) {
-  return RunWrite(context, access_, executor_, response, [this, context, request]() -> PodcastResult {
-    absl::StatusOr<std::string> id = domain::ParsePodcastName(request->name(), "name");
-    if (!id.ok()) return id.status();
-    return podcasts_.Modify(
-        *id, [request](v1::Podcast& podcast) { return domain::MarkUndeleted(request->etag(), podcast); },
-        DeadlineOf(context));
+  return ModifyPodcast(context, response, request->name(), "name", [request](v1::Podcast& podcast) {
+    return domain::MarkUndeleted(request->etag(), podcast);
   });
 }
 

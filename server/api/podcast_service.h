@@ -34,6 +34,11 @@ class PodcastService final : public v1::PodcastService::CallbackService {
                                            v1::ImportShowPageResponse* response) override;
 
  private:
+  // Runs `mutate` on the named podcast inside one locked transaction.
+  grpc::ServerUnaryReactor* ModifyPodcast(grpc::CallbackServerContext* context, v1::Podcast* response,
+                                          const std::string& name, const char* name_field,
+                                          storage::PodcastStore::Mutation mutate);
+
   storage::PodcastStore& podcasts_;
   storage::ImportStore& imports_;
   const WriteAccess& access_;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "domain/errors.h"
+#include "domain/page_token.h"
 #include "google/protobuf/util/time_util.h"
 #include "podmeta/v1/resources.pb.h"
 
@@ -241,6 +242,11 @@ class FilterParser {
 
 absl::StatusOr<std::optional<FilterNode>> ParseEpisodeFilter(absl::string_view filter) {
   return FilterParser(filter).Parse();
+}
+
+uint64_t EpisodeListFingerprint(absl::string_view parent, absl::string_view filter, absl::string_view order_by,
+                                bool show_deleted) {
+  return QueryFingerprint({"episodes", parent, filter, order_by, show_deleted ? "deleted" : ""});
 }
 
 absl::StatusOr<EpisodeOrder> ParseEpisodeOrder(absl::string_view order_by) {

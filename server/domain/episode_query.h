@@ -12,6 +12,7 @@
 // type (FULL, TRAILER, BONUS).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,11 @@ struct EpisodeOrder {
   OrderField field = OrderField::kPublishTime;
   bool descending = true;
 };
+
+// What a ListEpisodes page token is bound to: the same parent, filter, order
+// and show_deleted, or the token is rejected.
+uint64_t EpisodeListFingerprint(absl::string_view parent, absl::string_view filter, absl::string_view order_by,
+                                bool show_deleted);
 
 // "" (publish_time desc), "publish_time", "number desc", "title", ... ;
 // INVALID_ARGUMENT on field "order_by" otherwise.

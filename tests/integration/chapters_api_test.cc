@@ -21,12 +21,7 @@ class ChaptersApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     server_ = new testing::TestServer();
-    v1::CreatePodcastRequest request;
-    request.set_podcast_id("show");
-    request.mutable_podcast()->set_title("Show");
-    grpc::ClientContext context;
-    v1::Podcast created;
-    ASSERT_TRUE(server_->podcasts().CreatePodcast(&context, request, &created).ok());
+    ASSERT_TRUE(server_->CreatePodcast("show").ok());
   }
   static void TearDownTestSuite() {
     delete server_;

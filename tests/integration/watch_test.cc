@@ -54,14 +54,7 @@ class WatchTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     server_ = new testing::TestServer();
-    for (const char* id : {"watched", "elsewhere"}) {
-      v1::CreatePodcastRequest request;
-      request.set_podcast_id(id);
-      request.mutable_podcast()->set_title(id);
-      grpc::ClientContext context;
-      v1::Podcast created;
-      ASSERT_TRUE(server_->podcasts().CreatePodcast(&context, request, &created).ok());
-    }
+    for (const char* id : {"watched", "elsewhere"}) ASSERT_TRUE(server_->CreatePodcast(id).ok());
   }
   static void TearDownTestSuite() {
     delete server_;

@@ -22,6 +22,15 @@ TestServer::TestServer(const std::string& auth_token_file) {
   episodes_ = v1::EpisodeService::NewStub(channel_);
 }
 
+grpc::Status TestServer::CreatePodcast(const std::string& id) {
+  v1::CreatePodcastRequest request;
+  request.set_podcast_id(id);
+  request.mutable_podcast()->set_title(id);
+  grpc::ClientContext context;
+  v1::Podcast created;
+  return podcasts_->CreatePodcast(&context, request, &created);
+}
+
 TestServer::~TestServer() {
   server_->Shutdown(std::chrono::seconds(5));
   server_->Wait();

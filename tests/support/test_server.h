@@ -20,6 +20,9 @@ class TestServer {
   v1::PodcastService::Stub& podcasts() { return *podcasts_; }
   v1::EpisodeService::Stub& episodes() { return *episodes_; }
   Server& server() { return *server_; }
+
+  // Creates podcasts/{id} titled {id}.
+  grpc::Status CreatePodcast(const std::string& id);
   const std::string& address() const { return address_; }
   const std::string& database_url() const { return database_.url(); }
 

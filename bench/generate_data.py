@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+"""Writes synthetic podmeta data as tab-separated files for PostgreSQL COPY:
+podcasts.tsv, episodes.tsv, chapters.tsv, in the column order of
+migration 0001. Titles mix English, Polish and Spanish words and emoji, and
+every podcast has PART headings, so search and Unicode paths are exercised.
+
+    generate_data.py OUT_DIR --podcasts N --episodes-per-podcast M [--seed S]
+"""
+import argparse
+import datetime
+import json
+import os
+import random
+import uuid
+
+WORDS = ("python interpreter parser free threading pyrepl garbage collector memory allocator tier jit "
+         "compiler bytecode release sprint conference keynote subinterpreters typing asyncio pattern "
+         "matching exceptions dataclasses pathlib sqlite unicode łukasz poznań giménez chrząszcz żółw "
+         "año señal música café 🐍 🎙️ the of and in on with for about").split()
+
+
+def title(rng, words=5):
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(2, words))).capitalize()
+
+
+def escape(value):
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out")
+    parser.add_argument("--podcasts", type=int, default=1)
+    parser.add_argument("--episodes-per-podcast", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+    chapters_written = 0
+    with open(os.path.join(args.out, "podcasts.tsv"), "w", encoding="utf-8") as podcasts, \
+            open(os.path.join(args.out, "episodes.tsv"), "w", encoding="utf-8") as episodes, \
+            open(os.path.join(args.out, "chapters.tsv"), "w", encoding="utf-8") as chapters:
+        for p in range(args.podcasts):
+            podcast_id = f"show-{p}"
+            people = json.dumps([{"display_name": "Łukasz Langa", "role": 1, "uri": ""}], ensure_ascii=False)
+            podcasts.write("\t".join([podcast_id, str(uuid.UUID(int=rng.getrandbits(128))), f"Show {p}",
+                                      escape(title(rng, 12)), people, "en", "", ""]) + "\n")
+            for e in range(args.episodes_per_podcast):
+                duration_ms = rng.randint(20, 120) * 60_000
+                publish = (datetime.datetime(2010, 1, 1) + datetime.timedelta(hours=e)).strftime("%Y-%m-%dT%H:%M:%SZ")
+                episodes.write("\t".join([
+                    podcast_id, str(e + 1), str(uuid.UUID(int=rng.getrandbits(128))), str(e + 1), "\\N", "1",
+                    escape(title(rng, 8)), escape(" ".join(title(rng, 12) for _ in range(4))),
+                    f"{publish}", str(duration_ms), "[]", str(rng.randint(0, 20))]) + "\n")
+                count = rng.randint(0, 40)
+                start = 0
+                part = ""
+                for c in range(count):
+                    chapter_title = title(rng, 7)
+                    if c > 0 and rng.random() < 0.1:
+                        part = f"PART {c}: {title(rng, 3)}"
+                        chapter_title = part
+                    chapters.write("\t".join([podcast_id, str(e + 1), str(c), str(start), "\\N",
+                                              escape(chapter_title), "", "", "t", escape(part)]) + "\n")
+                    chapters_written += 1
+                    start += rng.randint(30, max(31, duration_ms // 1000 // max(count, 1))) * 1000
+                    if start >= duration_ms:
+                        break
+    print(f"{args.podcasts} podcasts, {args.podcasts * args.episodes_per_podcast} episodes, "
+          f"{chapters_written} chapters in {args.out}")
+
+
+if __name__ == "__main__":
+    main()
