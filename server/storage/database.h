@@ -16,6 +16,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "storage/connection_pool.h"
 #include "storage/sql_errors.h"
 
@@ -78,6 +79,14 @@ auto Database::Transact(Deadline deadline, Work&& work, Commit commit) -> std::i
     lease->Discard();
     return StatusFromSqlError(error, "commit");
   } catch (const std::exception& error) {
+    // libpqxx 6.4 reports some lost connections ("server closed the
+    // connection unexpectedly") as a plain sql_error; the connection's state
+    // tells them apart from errors in the statement.
+    if (!(**lease).is_open()) {
+      lease->Discard();
+      pool_.CloseIdle();
+      return absl::UnavailableError(absl::StrCat("database unavailable: ", error.what()));
+    }
     return StatusFromSqlError(error, "database call");
   }
 }

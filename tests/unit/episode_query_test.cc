@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "domain/errors.h"
 
 namespace podmeta::domain {
@@ -14,22 +15,22 @@ using ::testing::HasSubstr;
 std::string Show(const FilterNode& node) {
   switch (node.kind) {
     case FilterNode::Kind::kAnd:
-      return "(" + Show(node.children[0]) + " AND " + Show(node.children[1]) + ")";
+      return absl::StrCat("(", Show(node.children[0]), " AND ", Show(node.children[1]), ")");
     case FilterNode::Kind::kOr:
-      return "(" + Show(node.children[0]) + " OR " + Show(node.children[1]) + ")";
+      return absl::StrCat("(", Show(node.children[0]), " OR ", Show(node.children[1]), ")");
     case FilterNode::Kind::kNot:
-      return "NOT " + Show(node.children[0]);
+      return absl::StrCat("NOT ", Show(node.children[0]));
     case FilterNode::Kind::kComparison:
       break;
   }
   static const char* kFields[] = {"publish_time", "number", "person", "has_chapters", "type"};
   static const char* kOps[] = {"=", "!=", "<", "<=", ">", ">=", ":"};
-  return std::string(kFields[static_cast<int>(node.field)]) + kOps[static_cast<int>(node.op)] + node.value;
+  return absl::StrCat(kFields[static_cast<int>(node.field)], kOps[static_cast<int>(node.op)], node.value);
 }
 
 std::string Parsed(const std::string& filter) {
   auto node = ParseEpisodeFilter(filter);
-  if (!node.ok()) return "error: " + FieldViolationsOf(node.status()).at(0).description;
+  if (!node.ok()) return absl::StrCat("error: ", FieldViolationsOf(node.status()).at(0).description);
   return *node ? Show(**node) : "none";
 }
 
@@ -74,7 +75,8 @@ TEST(EpisodeFilter, ErrorsSayWhere) {
   EXPECT_THAT(Parsed("publish_time > \"yesterday\""), HasSubstr("RFC 3339"));
   EXPECT_THAT(Parsed("number = 1 ; DROP TABLE episodes"), HasSubstr("unexpected character \";\""));
   EXPECT_THAT(Parsed(std::string(3000, '(')), HasSubstr("longer than"));
-  EXPECT_THAT(Parsed(std::string(100, '(') + "number = 1" + std::string(100, ')')), HasSubstr("nested too deeply"));
+  EXPECT_THAT(Parsed(absl::StrCat(std::string(100, '('), "number = 1", std::string(100, ')'))),
+              HasSubstr("nested too deeply"));
 }
 
 TEST(EpisodeFilter, InjectionAttemptsAreJustValues) {
