@@ -129,6 +129,7 @@ def new_episode(index, chapters=5):
 class DatabaseFaultTest(unittest.TestCase):
     def test_outage_under_load_loses_nothing_and_recovers_within_2s(self):
         cluster = Cluster(durable=True)
+        self.addCleanup(cluster.remove)  # also when an assertion below fails
         server = ServerProcess(cluster.url, "--log-format", "json")
         try:
             channel = server.wait_ready()
@@ -234,7 +235,6 @@ class DatabaseFaultTest(unittest.TestCase):
                   f"slowest call {slowest[0]:.2f}s", file=sys.stderr)
         finally:
             self.assertEqual(server.stop(), 0)
-            cluster.remove()
 
 
 class TlsTest(unittest.TestCase):
@@ -258,6 +258,7 @@ class TlsTest(unittest.TestCase):
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         cluster = Cluster()
+        self.addCleanup(cluster.remove)
         address = f"127.0.0.1:{port}"
         server = ServerProcess(cluster.url, "--tls-cert", os.path.join(tmp, "server.pem"), "--tls-key",
                                os.path.join(tmp, "server.key"), "--tls-client-ca", os.path.join(tmp, "ca.pem"),
@@ -285,7 +286,6 @@ class TlsTest(unittest.TestCase):
             self.assertEqual(plaintext.returncode, 5, plaintext.stderr)
         finally:
             self.assertEqual(server.stop(), 0)
-            cluster.remove()
             shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -354,6 +354,7 @@ def random_value(field, rng, depth):
 class HostileRequestsTest(unittest.TestCase):
     def test_every_method_answers_bad_input_with_invalid_argument_never_internal(self):
         cluster = Cluster()
+        self.addCleanup(cluster.remove)
         server = ServerProcess(cluster.url)
         try:
             channel = server.wait_ready()
@@ -394,7 +395,6 @@ class HostileRequestsTest(unittest.TestCase):
         finally:
             self.assertEqual(server.stop(), 0)
             self.assertNotIn("runtime error", server.log_text())
-            cluster.remove()
 
     def call(self, call, request, streaming):
         try:
