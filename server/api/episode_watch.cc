@@ -74,17 +74,14 @@ void EpisodeWatch::Read() {
     std::lock_guard lock(mutex_);
     after = last_change_;
   }
-  if (start_from_now_ && !resume_point_known_) {
+  if (!resume_point_known_) {
+    // The first read: the podcast must exist, and "from now" starts at its latest change.
     absl::StatusOr<int64_t> latest = episodes_.LatestChange(podcast_id_, storage::kNoDeadline);
-    if (latest.ok()) {
-      after = *latest;
-    } else {
+    if (!latest.ok()) {
       failure = latest.status();
+    } else if (start_from_now_) {
+      after = *latest;
     }
-  } else if (!resume_point_known_) {
-    // Resuming: the podcast must exist.
-    absl::StatusOr<int64_t> latest = episodes_.LatestChange(podcast_id_, storage::kNoDeadline);
-    if (!latest.ok()) failure = latest.status();
   }
   if (failure.ok()) {
     auto read = episodes_.ChangesAfter(podcast_id_, after, kReadBatch, storage::kNoDeadline);

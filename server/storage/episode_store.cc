@@ -25,8 +25,7 @@ std::string SortKeyOf(const v1::Episode& episode, domain::OrderField field) {
   return std::to_string(MicrosOf(episode.publish_time()));
 }
 
-}  // namespace
-
+// An episode is written only under a podcast that exists and is not deleted.
 absl::Status CheckPodcastWritable(pqxx::work& transaction, const std::string& podcast_id) {
   absl::StatusOr<v1::Podcast> podcast = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
   if (!podcast.ok()) return podcast.status();
@@ -35,6 +34,8 @@ absl::Status CheckPodcastWritable(pqxx::work& transaction, const std::string& po
   }
   return absl::OkStatus();
 }
+
+}  // namespace
 
 absl::StatusOr<v1::Episode> EpisodeStore::Get(const domain::EpisodeKey& key, Deadline deadline) {
   return reads_.Transact(

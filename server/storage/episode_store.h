@@ -85,8 +85,4 @@ class EpisodeStore {
   Database& reads_;
 };
 
-// Shared by the stores: a podcast that must exist and not be deleted for an
-// episode to be written under it.
-absl::Status CheckPodcastWritable(pqxx::work& transaction, const std::string& podcast_id);
-
 }  // namespace podmeta::storage
