@@ -31,7 +31,7 @@ Deadline Database::AcquireDeadline(Deadline deadline) {
   return std::min(deadline, std::chrono::system_clock::now() + kDefaultAcquireTimeout);
 }
 
-absl::Status Database::ApplyDeadline(pqxx::work& transaction, Deadline deadline) {
+absl::Status Database::ApplyDeadline(pqxx::transaction_base& transaction, Deadline deadline) {
   const auto left =
       std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::system_clock::now()).count();
   if (left <= 0) return absl::DeadlineExceededError("the call's deadline passed before its query started");

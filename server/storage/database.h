@@ -34,9 +34,17 @@ class Database {
   // query. No transaction runs longer than `max_call_time`.
   Database(std::string dsn, size_t pool_size, std::chrono::milliseconds max_call_time);
 
+  // Every connection has statement_timeout = max_call_time; only a call with
+  // a tighter deadline pays a round trip to lower it.
   template <typename Work>
   auto Transact(Deadline deadline, Work&& work, Commit commit = Commit::kIfOk)
       -> std::invoke_result_t<Work, pqxx::work&>;
+
+  // For reads of one statement, which is atomic by itself: no BEGIN and
+  // COMMIT round trips unless the deadline needs a lower statement_timeout.
+  // `work` takes a pqxx::transaction_base&.
+  template <typename Work>
+  auto Read(Deadline deadline, Work&& work) -> std::invoke_result_t<Work, pqxx::work&>;
 
   ConnectionPool& pool() { return pool_; }
 
@@ -46,8 +54,12 @@ class Database {
  private:
   // SET LOCAL statement_timeout to what is left until the deadline, so a
   // query never outlives the call that asked for it.
-  static absl::Status ApplyDeadline(pqxx::work& transaction, Deadline deadline);
+  static absl::Status ApplyDeadline(pqxx::transaction_base& transaction, Deadline deadline);
   static Deadline AcquireDeadline(Deadline deadline);
+
+  template <typename Transaction, typename Work>
+  auto Run(Deadline deadline, bool lower_statement_timeout, Work&& work, Commit commit)
+      -> std::invoke_result_t<Work, pqxx::work&>;
 
   ConnectionPool pool_;
   const std::chrono::milliseconds max_call_time_;
@@ -55,16 +67,25 @@ class Database {
 
 template <typename Work>
 auto Database::Transact(Deadline deadline, Work&& work, Commit commit) -> std::invoke_result_t<Work, pqxx::work&> {
-  // Every connection has statement_timeout = max_call_time; only a call with
-  // a tighter deadline pays a round trip to lower it.
   const Deadline cap = std::chrono::system_clock::now() + max_call_time_;
-  const bool tighter_than_cap = deadline < cap;
-  deadline = std::min(deadline, cap);
+  return Run<pqxx::work>(std::min(deadline, cap), deadline < cap, std::forward<Work>(work), commit);
+}
+
+template <typename Work>
+auto Database::Read(Deadline deadline, Work&& work) -> std::invoke_result_t<Work, pqxx::work&> {
+  const Deadline cap = std::chrono::system_clock::now() + max_call_time_;
+  if (deadline < cap) return Run<pqxx::work>(deadline, true, std::forward<Work>(work), Commit::kNever);
+  return Run<pqxx::nontransaction>(cap, false, std::forward<Work>(work), Commit::kNever);
+}
+
+template <typename Transaction, typename Work>
+auto Database::Run(Deadline deadline, bool lower_statement_timeout, Work&& work, Commit commit)
+    -> std::invoke_result_t<Work, pqxx::work&> {
   auto lease = pool_.Acquire(AcquireDeadline(deadline));
   if (!lease.ok()) return lease.status();
   try {
-    pqxx::work transaction(**lease);
-    if (tighter_than_cap) {
+    Transaction transaction(**lease);
+    if (lower_statement_timeout) {
       if (absl::Status applied = ApplyDeadline(transaction, deadline); !applied.ok()) return applied;
     }
     auto result = work(transaction);

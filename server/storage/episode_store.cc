@@ -38,16 +38,17 @@ absl::Status CheckPodcastWritable(pqxx::work& transaction, const std::string& po
 }  // namespace
 
 absl::StatusOr<v1::Episode> EpisodeStore::Get(const domain::EpisodeKey& key, Deadline deadline) {
-  return reads_.Transact(
-      deadline, [&](pqxx::work& transaction) { return rows::ReadEpisode(transaction, key, kSelectEpisode); });
+  return reads_.Read(deadline, [&](pqxx::transaction_base& transaction) {
+    return rows::ReadEpisode(transaction, key, kSelectEpisode);
+  });
 }
 
 absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::BatchGet(const std::string& podcast_id,
                                                                 const std::vector<std::string>& episode_ids,
                                                                 Deadline deadline) {
-  return reads_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<std::vector<v1::Episode>> {
+  return reads_.Read(deadline, [&](pqxx::transaction_base& transaction) -> absl::StatusOr<std::vector<v1::Episode>> {
     std::vector<v1::Episode> found = rows::ReadEpisodes(
-        transaction, podcast_id,
+        podcast_id,
         transaction.exec_prepared(StatementName(kSelectEpisodes), podcast_id, TextArray(episode_ids)));
     std::unordered_map<std::string, v1::Episode*> by_id;
     for (v1::Episode& episode : found) by_id[EpisodeIdOf(episode)] = &episode;
@@ -92,7 +93,7 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
                                               " LIMIT $", params.size(), "::integer");
 
     EpisodePage page;
-    page.episodes = rows::ReadEpisodes(transaction, query.podcast_id,
+    page.episodes = rows::ReadEpisodes(query.podcast_id,
                                        transaction.exec_params(list_sql, pqxx::prepare::make_dynamic_params(params)));
     if (page.episodes.size() > static_cast<size_t>(query.page_size)) {
       page.episodes.pop_back();
@@ -160,7 +161,7 @@ absl::StatusOr<std::vector<EpisodeChangeRecord>> EpisodeStore::ChangesAfter(cons
     for (const pqxx::row& row : changes) ids.emplace_back(row[2].c_str());
     std::unordered_map<std::string, v1::Episode> episodes;
     for (v1::Episode& episode : rows::ReadEpisodes(
-             transaction, podcast_id,
+             podcast_id,
              transaction.exec_prepared(StatementName(kSelectEpisodes), podcast_id, TextArray(ids)))) {
       std::string id = EpisodeIdOf(episode);
       episodes.emplace(std::move(id), std::move(episode));

@@ -27,11 +27,16 @@ inline std::string StatementName(const NamedQuery& query) { return std::string(q
   PODMETA_MICROS("p.create_time") ", " PODMETA_MICROS("p.update_time") ", " PODMETA_MICROS(        \
       "p.delete_time") ", p.revision"
 
+// The chapters come along as one JSON array of arrays (NULL when there are
+// none), so an episode is always read whole by a single statement.
 #define PODMETA_EPISODE_COLUMNS                                                                  \
   "e.episode_id, e.guid, e.number, e.season, e.episode_type, e.title, e.description, "           \
   PODMETA_MICROS("e.publish_time") ", e.duration_ms, e.people::text, e.snip_count, "             \
   PODMETA_MICROS("e.create_time") ", " PODMETA_MICROS("e.update_time") ", " PODMETA_MICROS(      \
-      "e.delete_time") ", e.revision"
+      "e.delete_time") ", e.revision, "                                                          \
+  "(SELECT json_agg(json_build_array(c.start_ms, c.end_ms, c.title, c.image_uri, c.link_uri,"    \
+  " c.toc, c.part) ORDER BY c.position) FROM chapters c"                                         \
+  " WHERE c.podcast_id = e.podcast_id AND c.episode_id = e.episode_id)::text"
 
 // For statements built at run time (filtered, ordered listings).
 inline constexpr std::string_view kEpisodeColumns = PODMETA_EPISODE_COLUMNS;
@@ -89,10 +94,6 @@ inline constexpr NamedQuery kUpdateEpisode{
     " WHERE podcast_id = $1 AND episode_id = $2"};
 
 // --- chapters ---
-inline constexpr NamedQuery kSelectChapters{
-    "select_chapters",
-    "SELECT episode_id, start_ms, end_ms, title, image_uri, link_uri, toc, part FROM chapters"
-    " WHERE podcast_id = $1 AND episode_id = ANY($2::text[]) ORDER BY episode_id, position"};
 inline constexpr NamedQuery kDeleteChapters{"delete_chapters",
                                             "DELETE FROM chapters WHERE podcast_id = $1 AND episode_id = $2"};
 // One statement for a whole chapter list: parallel arrays, unnested.
@@ -156,7 +157,7 @@ inline constexpr NamedQuery kAllQueries[] = {
     kSetStatementTimeout, kSelectPodcast,     kSelectPodcastForUpdate, kListPodcasts,      kCountPodcasts,
     kInsertPodcast,       kUpdatePodcast,     kSelectEpisode,          kSelectEpisodeForUpdate, kSelectEpisodes,
     kEpisodeIdTaken,      kInsertEpisode,
-    kUpdateEpisode,       kSelectChapters,    kDeleteChapters,         kInsertChapters,    kLockRequestId,
+    kUpdateEpisode,       kDeleteChapters,         kInsertChapters,    kLockRequestId,
     kSelectRequestId,     kInsertRequestId,   kSearch,                 kLatestChange,      kChangesAfter,
 };
 

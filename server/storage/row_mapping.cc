@@ -27,6 +27,23 @@ void PeopleFromJson(const pqxx::field& field, google::protobuf::RepeatedPtrField
   }
 }
 
+// The chapters column: [[start_ms, end_ms, title, image_uri, link_uri, toc, part], ...] in order.
+void ChaptersFromJson(const pqxx::field& field, google::protobuf::RepeatedPtrField<v1::Chapter>* chapters) {
+  if (field.is_null()) return;
+  const nlohmann::json list = nlohmann::json::parse(field.c_str());
+  chapters->Reserve(static_cast<int>(list.size()));
+  for (const nlohmann::json& entry : list) {
+    v1::Chapter* chapter = chapters->Add();
+    *chapter->mutable_start_offset() = TimeUtil::MillisecondsToDuration(entry[0].get<int64_t>());
+    if (!entry[1].is_null()) *chapter->mutable_end_offset() = TimeUtil::MillisecondsToDuration(entry[1].get<int64_t>());
+    chapter->set_title(entry[2].get<std::string>());
+    chapter->set_image_uri(entry[3].get<std::string>());
+    chapter->set_link_uri(entry[4].get<std::string>());
+    chapter->set_toc(entry[5].get<bool>());
+    chapter->set_part(entry[6].get<std::string>());
+  }
+}
+
 std::string QuotedElement(absl::string_view value) {
   std::string quoted = "\"";
   for (char c : value) {
@@ -88,24 +105,8 @@ v1::Episode EpisodeFromRow(absl::string_view podcast_id, const pqxx::row& row) {
   SetTime(row[12], episode.mutable_update_time());
   if (!row[13].is_null()) SetTime(row[13], episode.mutable_delete_time());
   episode.set_etag(Etag(row[14]));
+  ChaptersFromJson(row[15], episode.mutable_chapters());
   return episode;
-}
-
-void AttachChapters(const pqxx::result& chapter_rows, std::vector<v1::Episode*>& episodes) {
-  std::unordered_map<std::string, v1::Episode*> by_id;
-  for (v1::Episode* episode : episodes) by_id[EpisodeIdOf(*episode)] = episode;
-  for (const pqxx::row& row : chapter_rows) {
-    auto found = by_id.find(row[0].c_str());
-    if (found == by_id.end()) continue;
-    v1::Chapter* chapter = found->second->add_chapters();
-    *chapter->mutable_start_offset() = TimeUtil::MillisecondsToDuration(row[1].as<int64_t>());
-    if (!row[2].is_null()) *chapter->mutable_end_offset() = TimeUtil::MillisecondsToDuration(row[2].as<int64_t>());
-    chapter->set_title(row[3].c_str());
-    chapter->set_image_uri(row[4].c_str());
-    chapter->set_link_uri(row[5].c_str());
-    chapter->set_toc(row[6].as<bool>());
-    chapter->set_part(row[7].c_str());
-  }
 }
 
 std::string PeopleToJson(const google::protobuf::RepeatedPtrField<v1::Person>& people) {

@@ -14,11 +14,8 @@
 namespace podmeta::storage {
 
 v1::Podcast PodcastFromRow(const pqxx::row& row);
-// Without chapters; ChaptersFromRows adds them.
+// With its chapters (queries.h's episode columns carry them).
 v1::Episode EpisodeFromRow(absl::string_view podcast_id, const pqxx::row& row);
-// Adds the rows of kSelectChapters (ordered by episode, position) to the
-// matching episodes.
-void AttachChapters(const pqxx::result& chapter_rows, std::vector<v1::Episode*>& episodes);
 
 std::string PeopleToJson(const google::protobuf::RepeatedPtrField<v1::Person>& people);
 

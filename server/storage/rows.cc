@@ -32,7 +32,7 @@ void WriteChapters(pqxx::work& transaction, const domain::EpisodeKey& key, const
 
 }  // namespace
 
-absl::StatusOr<v1::Podcast> ReadPodcast(pqxx::work& transaction, const std::string& podcast_id,
+absl::StatusOr<v1::Podcast> ReadPodcast(pqxx::transaction_base& transaction, const std::string& podcast_id,
                                         const NamedQuery& query) {
   const pqxx::result rows = transaction.exec_prepared(StatementName(query), podcast_id);
   if (rows.empty()) {
@@ -53,29 +53,20 @@ void UpdatePodcast(pqxx::work& transaction, const std::string& podcast_id, const
                             podcast.feed_uri(), podcast.has_delete_time());
 }
 
-std::vector<v1::Episode> ReadEpisodes(pqxx::work& transaction, const std::string& podcast_id,
-                                      const pqxx::result& rows) {
+std::vector<v1::Episode> ReadEpisodes(const std::string& podcast_id, const pqxx::result& rows) {
   std::vector<v1::Episode> episodes;
   episodes.reserve(rows.size());
-  std::vector<std::string> ids;
-  for (const pqxx::row& row : rows) {
-    episodes.push_back(EpisodeFromRow(podcast_id, row));
-    ids.emplace_back(row[0].c_str());
-  }
-  if (episodes.empty()) return episodes;
-  std::vector<v1::Episode*> targets;
-  for (v1::Episode& episode : episodes) targets.push_back(&episode);
-  AttachChapters(transaction.exec_prepared(StatementName(kSelectChapters), podcast_id, TextArray(ids)), targets);
+  for (const pqxx::row& row : rows) episodes.push_back(EpisodeFromRow(podcast_id, row));
   return episodes;
 }
 
-absl::StatusOr<v1::Episode> ReadEpisode(pqxx::work& transaction, const domain::EpisodeKey& key,
+absl::StatusOr<v1::Episode> ReadEpisode(pqxx::transaction_base& transaction, const domain::EpisodeKey& key,
                                         const NamedQuery& query) {
   const pqxx::result rows = transaction.exec_prepared(StatementName(query), key.podcast_id, key.episode_id);
   if (rows.empty()) {
     return absl::NotFoundError(absl::StrCat("episode ", domain::EpisodeName(key), " does not exist"));
   }
-  return std::move(ReadEpisodes(transaction, key.podcast_id, rows).front());
+  return EpisodeFromRow(key.podcast_id, rows[0]);
 }
 
 void InsertEpisode(pqxx::work& transaction, const domain::EpisodeKey& key, const v1::Episode& episode) {

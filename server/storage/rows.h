@@ -16,18 +16,17 @@
 namespace podmeta::storage::rows {
 
 // NOT_FOUND when absent. `query` is kSelectPodcast or kSelectPodcastForUpdate.
-absl::StatusOr<v1::Podcast> ReadPodcast(pqxx::work& transaction, const std::string& podcast_id,
+absl::StatusOr<v1::Podcast> ReadPodcast(pqxx::transaction_base& transaction, const std::string& podcast_id,
                                         const NamedQuery& query);
 void InsertPodcast(pqxx::work& transaction, const std::string& podcast_id, const v1::Podcast& podcast);
 // Writes the mutable fields and the deleted flag of `podcast`.
 void UpdatePodcast(pqxx::work& transaction, const std::string& podcast_id, const v1::Podcast& podcast);
 
 // NOT_FOUND when absent. `query` is kSelectEpisode or kSelectEpisodeForUpdate.
-absl::StatusOr<v1::Episode> ReadEpisode(pqxx::work& transaction, const domain::EpisodeKey& key,
+absl::StatusOr<v1::Episode> ReadEpisode(pqxx::transaction_base& transaction, const domain::EpisodeKey& key,
                                         const NamedQuery& query);
-// Episodes (with chapters) from rows of an episode column list.
-std::vector<v1::Episode> ReadEpisodes(pqxx::work& transaction, const std::string& podcast_id,
-                                      const pqxx::result& rows);
+// Episodes (with chapters) from rows of queries.h's episode columns.
+std::vector<v1::Episode> ReadEpisodes(const std::string& podcast_id, const pqxx::result& rows);
 // Inserts the episode and its chapters.
 void InsertEpisode(pqxx::work& transaction, const domain::EpisodeKey& key, const v1::Episode& episode);
 // Writes `changed` over `current`: the row, and the chapters only if they differ.
