@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   const sigset_t stop_signals = BlockStopSignals();
   Flags flags;
   int64_t max_call_ms = flags.server.max_call_time.count();
+  size_t episode_cache_mib = flags.server.episode_cache_bytes >> 20;
   CLI::App app{"podmeta-server: the podmeta gRPC metadata service for podcast episodes and chapters."};
   app.option_defaults()->always_capture_default();
   app.add_option("--listen", flags.server.listen, "Address to serve gRPC on: HOST:PORT or unix:PATH")
@@ -118,6 +119,11 @@ int main(int argc, char** argv) {
   app.add_option("--max-call-ms", max_call_ms, "No call or query runs longer than this")
       ->envname("PODMETA_MAX_CALL_MS")
       ->check(CLI::Range(100, 3'600'000));
+  app.add_option("--episode-cache-mib", episode_cache_mib,
+                 "Memory for hot episodes answered without the database; 0: no cache "
+                 "(always none with --read-database-url)")
+      ->envname("PODMETA_EPISODE_CACHE_MIB")
+      ->check(CLI::Range(0, 65'536));
   app.add_option("--pool-size", flags.server.pool_size, "Database connections at most")
       ->envname("PODMETA_POOL_SIZE")
       ->check(CLI::Range(1, 256));
@@ -138,6 +144,7 @@ int main(int argc, char** argv) {
   migrate->fallthrough();  // `migrate --database-url ...` as well as `--database-url ... migrate`
   CLI11_PARSE(app, argc, argv);
   flags.server.max_call_time = std::chrono::milliseconds(max_call_ms);
+  flags.server.episode_cache_bytes = episode_cache_mib << 20;
   ConfigureLogging(flags);
   if (migrate->parsed()) return Migrate(flags);
   return Serve(flags, stop_signals);

@@ -49,11 +49,14 @@ struct Server::Parts {
                           ? nullptr
                           : std::make_unique<storage::Database>(config.read_database_url, config.pool_size,
                                                                 config.max_call_time)),
+        episode_cache(config.read_database_url.empty() && config.episode_cache_bytes > 0
+                          ? std::make_unique<storage::EpisodeCache>(config.episode_cache_bytes)
+                          : nullptr),
         podcasts(database, reads()),
-        episodes(database, reads()),
-        imports(database),
+        episodes(database, reads(), episode_cache.get()),
+        imports(database, episode_cache.get()),
         search(reads()),
-        feed(config.database_url),
+        feed(config.database_url, episode_cache.get()),
         executor(config.worker_threads),
         podcast_service(podcasts, imports, access, executor),
         episode_service(episodes, search, feed, access, executor) {}
@@ -63,6 +66,7 @@ struct Server::Parts {
   api::WriteAccess access;
   storage::Database database;
   std::unique_ptr<storage::Database> read_database;
+  std::unique_ptr<storage::EpisodeCache> episode_cache;
   storage::PodcastStore podcasts;
   storage::EpisodeStore episodes;
   storage::ImportStore imports;
@@ -126,6 +130,16 @@ absl::Status ExposeMetrics(const std::string& address, Server::Parts& parts) {
   storage::ChangeFeed& feed = parts.feed;
   parts.gauges->Add("podmeta_watch_streams", "Open WatchEpisodes streams",
                     [&feed] { return static_cast<double>(feed.subscriber_count()); });
+  if (storage::EpisodeCache* cache = parts.episode_cache.get()) {
+    parts.gauges->Add("podmeta_episode_cache_entries", "Episodes in the cache",
+                      [cache] { return static_cast<double>(cache->stats().entries); });
+    parts.gauges->Add("podmeta_episode_cache_bytes", "Estimated memory of the cached episodes",
+                      [cache] { return static_cast<double>(cache->stats().bytes); });
+    parts.gauges->Add("podmeta_episode_cache_hits", "GetEpisode calls answered from the cache since start",
+                      [cache] { return static_cast<double>(cache->stats().hits); });
+    parts.gauges->Add("podmeta_episode_cache_misses", "GetEpisode calls that read the database since start",
+                      [cache] { return static_cast<double>(cache->stats().misses); });
+  }
   parts.exposer->RegisterCollectable(parts.registry);
   parts.exposer->RegisterCollectable(parts.gauges);
   spdlog::info("metrics on http://{}/metrics", address);
@@ -210,6 +224,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   auto parts = std::make_unique<Parts>(config);
+  // Until the change feed LISTENs, watches would wait for the next change and
+  // the episode cache stays off; the database just answered, so this is quick.
+  if (!parts->feed.AwaitConnected(std::chrono::seconds(10))) {
+    spdlog::warn("the change feed is not connected yet; serving anyway (watches and the cache follow once it is)");
+  }
   if (absl::Status loaded = parts->access.Reload(); !loaded.ok()) return loaded;
   if (!config.metrics_listen.empty()) {
     if (absl::Status exposed = ExposeMetrics(config.metrics_listen, *parts); !exposed.ok()) return exposed;

@@ -34,6 +34,9 @@ struct ServerConfig {
   // No call (and so no query: it becomes statement_timeout) runs longer,
   // whatever deadline the client sets, or when it sets none.
   std::chrono::milliseconds max_call_time{30'000};
+  // Memory for hot episodes served without a database round trip; 0 turns
+  // the cache off. Off with read_database_url (see storage/episode_cache.h).
+  size_t episode_cache_bytes = 64 << 20;
   // TLS: certificate chain and key (PEM files). With a client CA, clients
   // must present a certificate it signed (mutual TLS).
   std::string tls_cert_file;

@@ -122,8 +122,15 @@ absl::StatusOr<SearchQuery> SearchQueryOf(const v1::SearchEpisodesRequest& reque
 
 grpc::ServerUnaryReactor* EpisodeService::GetEpisode(grpc::CallbackServerContext* context,
                                                      const v1::GetEpisodeRequest* request, v1::Episode* response) {
-  return RunUnary(context, executor_, response, [this, context, request]() -> EpisodeResult {
-    absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request->name(), "name");
+  absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request->name(), "name");
+  // A cached episode is answered on gRPC's own thread: no hand-off, no wait
+  // for a database connection.
+  if (std::shared_ptr<const v1::Episode> cached = key.ok() ? episodes_.FindCached(*key) : nullptr) {
+    *response = *cached;
+    domain::DeriveChapterEnds(*response);
+    return FinishedNow(context, absl::OkStatus());
+  }
+  return RunUnary(context, executor_, response, [this, context, key = std::move(key)]() -> EpisodeResult {
     if (!key.ok()) return key.status();
     return Presented(episodes_.Get(*key, DeadlineOf(context)));
   });

@@ -31,16 +31,19 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, Blockin
   return reactor;
 }
 
+// Finishes the call on the calling thread, for answers that need no blocking work.
+inline grpc::ServerUnaryReactor* FinishedNow(grpc::CallbackServerContext* context, const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
 // RunUnary for writes: refused (UNAUTHENTICATED / PERMISSION_DENIED) unless
 // `access` lets the caller write.
 template <typename Response, typename Work>
 grpc::ServerUnaryReactor* RunWrite(grpc::CallbackServerContext* context, const WriteAccess& access,
                                    BlockingExecutor& executor, Response* response, Work work) {
-  if (absl::Status allowed = access.CheckWrite(*context); !allowed.ok()) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(ToGrpcStatus(allowed));
-    return reactor;
-  }
+  if (absl::Status allowed = access.CheckWrite(*context); !allowed.ok()) return FinishedNow(context, allowed);
   return RunUnary(context, executor, response, std::move(work));
 }
 

@@ -22,7 +22,8 @@ class Receiver final : public pqxx::notification_receiver {
 
 }  // namespace
 
-ChangeFeed::ChangeFeed(std::string dsn) : dsn_(std::move(dsn)), thread_([this] { Run(); }) {}
+ChangeFeed::ChangeFeed(std::string dsn, EpisodeCache* cache)
+    : dsn_(std::move(dsn)), cache_(cache), thread_([this] { Run(); }) {}
 
 ChangeFeed::~ChangeFeed() {
   stopping_ = true;
@@ -46,7 +47,8 @@ size_t ChangeFeed::subscriber_count() const {
   return subscribers_.size();
 }
 
-void ChangeFeed::Wake(const std::string& podcast_id) {
+void ChangeFeed::Changed(const std::string& podcast_id) {
+  if (cache_ != nullptr) cache_->InvalidatePodcast(podcast_id);
   std::lock_guard lock(mutex_);
   for (auto& [id, subscriber] : subscribers_) {
     if (subscriber.first == podcast_id) subscriber.second();
@@ -58,19 +60,35 @@ void ChangeFeed::WakeAll() {
   for (auto& [id, subscriber] : subscribers_) subscriber.second();
 }
 
+void ChangeFeed::SetConnected(bool connected) {
+  std::lock_guard lock(mutex_);
+  connected_ = connected;
+  connected_changed_.notify_all();
+}
+
+bool ChangeFeed::AwaitConnected(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return connected_changed_.wait_for(lock, timeout, [this] { return connected_; });
+}
+
 void ChangeFeed::Run() {
   bool was_connected = false;
   while (!stopping_) {
     try {
       pqxx::connection connection(dsn_);
-      Receiver receiver(connection, [this](const std::string& podcast_id) { Wake(podcast_id); });
-      if (was_connected) {
-        spdlog::info("change feed reconnected; waking every watcher");
-        WakeAll();
-      }
+      Receiver receiver(connection, [this](const std::string& podcast_id) { Changed(podcast_id); });
+      // LISTENing from here on: whatever the cache holds from before may have
+      // missed a notification.
+      if (cache_ != nullptr) cache_->SetLive(true);
+      if (was_connected) spdlog::info("change feed reconnected; waking every watcher");
       was_connected = true;
+      // Watchers that subscribed before the LISTEN may have missed a change.
+      WakeAll();
+      SetConnected(true);
       while (!stopping_) connection.await_notification(0, 200'000);
     } catch (const std::exception& error) {
+      if (cache_ != nullptr) cache_->SetLive(false);
+      SetConnected(false);
       if (stopping_) break;
       spdlog::warn("change feed lost its database connection ({}); retrying", error.what());
       std::this_thread::sleep_for(std::chrono::milliseconds(500));

@@ -6,14 +6,22 @@
 // changed from the episode_changes table, so a lost connection loses
 // nothing. After a reconnect every subscriber is woken, since notifications
 // sent meanwhile are gone.
+//
+// It also keeps an EpisodeCache correct: each notification drops the
+// podcast's cached episodes, and the cache is live only while the feed is
+// connected.
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+
+#include "storage/episode_cache.h"
 
 namespace podmeta::storage {
 
@@ -21,7 +29,8 @@ class ChangeFeed {
  public:
   using Callback = std::function<void()>;
 
-  explicit ChangeFeed(std::string dsn);
+  // `cache` (may be null) must outlive the feed.
+  explicit ChangeFeed(std::string dsn, EpisodeCache* cache = nullptr);
   ~ChangeFeed();
   ChangeFeed(const ChangeFeed&) = delete;
   ChangeFeed& operator=(const ChangeFeed&) = delete;
@@ -33,16 +42,24 @@ class ChangeFeed {
 
   size_t subscriber_count() const;
 
+  // True once the feed LISTENs (and again after a reconnect), or false
+  // when `timeout` passes first.
+  bool AwaitConnected(std::chrono::milliseconds timeout);
+
  private:
   void Run();
-  void Wake(const std::string& podcast_id);
+  void Changed(const std::string& podcast_id);
   void WakeAll();
+  void SetConnected(bool connected);
 
   const std::string dsn_;
+  EpisodeCache* const cache_;
   mutable std::mutex mutex_;
   std::map<int64_t, std::pair<std::string, Callback>> subscribers_;
   int64_t next_subscription_ = 1;
   std::atomic<bool> stopping_{false};
+  std::condition_variable connected_changed_;
+  bool connected_ = false;  // guarded by mutex_
   std::thread thread_;
 };
 

@@ -37,10 +37,17 @@ absl::Status CheckPodcastWritable(pqxx::work& transaction, const std::string& po
 
 }  // namespace
 
+std::shared_ptr<const v1::Episode> EpisodeStore::FindCached(const domain::EpisodeKey& key) {
+  return cache_ != nullptr ? cache_->Find(key) : nullptr;
+}
+
 absl::StatusOr<v1::Episode> EpisodeStore::Get(const domain::EpisodeKey& key, Deadline deadline) {
-  return reads_.Read(deadline, [&](pqxx::transaction_base& transaction) {
+  const EpisodeCache::Ticket ticket = cache_ != nullptr ? cache_->Begin(key.podcast_id) : EpisodeCache::Ticket{};
+  absl::StatusOr<v1::Episode> episode = reads_.Read(deadline, [&](pqxx::transaction_base& transaction) {
     return rows::ReadEpisode(transaction, key, kSelectEpisode);
   });
+  if (cache_ != nullptr && episode.ok()) cache_->Store(key, *episode, ticket);
+  return episode;
 }
 
 absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::BatchGet(const std::string& podcast_id,
@@ -108,7 +115,7 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
 
 absl::StatusOr<v1::Episode> EpisodeStore::Create(const domain::EpisodeKey& key, const v1::Episode& episode,
                                                  const std::string& request_id, Deadline deadline) {
-  return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
+  absl::StatusOr<v1::Episode> stored = database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
     if (!request_id.empty()) {
       v1::Episode first;
       absl::StatusOr<bool> repeated = LoadEarlierResponse(transaction, key.podcast_id, request_id, first);
@@ -126,11 +133,14 @@ absl::StatusOr<v1::Episode> EpisodeStore::Create(const domain::EpisodeKey& key, 
     if (created.ok() && !request_id.empty()) RememberResponse(transaction, key.podcast_id, request_id, *created);
     return created;
   });
+  // After the commit, so that no read that began before it is kept.
+  if (cache_ != nullptr) cache_->InvalidatePodcast(key.podcast_id);
+  return stored;
 }
 
 absl::StatusOr<v1::Episode> EpisodeStore::Modify(const domain::EpisodeKey& key, const Mutation& mutate,
                                                  Deadline deadline) {
-  return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
+  absl::StatusOr<v1::Episode> modified = database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
     absl::StatusOr<v1::Episode> current = rows::ReadEpisode(transaction, key, kSelectEpisodeForUpdate);
     if (!current.ok()) return current.status();
     v1::Episode changed = *current;
@@ -139,6 +149,8 @@ absl::StatusOr<v1::Episode> EpisodeStore::Modify(const domain::EpisodeKey& key, 
     rows::UpdateEpisode(transaction, key, *current, changed);
     return rows::ReadEpisode(transaction, key, kSelectEpisode);
   });
+  if (cache_ != nullptr) cache_->InvalidatePodcast(key.podcast_id);
+  return modified;
 }
 
 absl::StatusOr<int64_t> EpisodeStore::LatestChange(const std::string& podcast_id, Deadline deadline) {

@@ -13,6 +13,7 @@
 #include "podmeta/v1/episode_service.pb.h"
 #include "podmeta/v1/resources.pb.h"
 #include "storage/database.h"
+#include "storage/episode_cache.h"
 
 namespace podmeta::storage {
 
@@ -48,9 +49,14 @@ struct EpisodeChangeRecord {
 class EpisodeStore {
  public:
   // Reads (Get, List, BatchGet) go to `reads`, which may be a replica;
-  // everything else to `database`, the primary.
-  EpisodeStore(Database& database, Database& reads) : database_(database), reads_(reads) {}
+  // everything else to `database`, the primary. Get keeps what it reads in
+  // `cache` (optional), and every write drops the podcast's cached episodes.
+  EpisodeStore(Database& database, Database& reads, EpisodeCache* cache = nullptr)
+      : database_(database), reads_(reads), cache_(cache) {}
 
+  // Null unless the episode is cached: lets callers answer without waiting
+  // for a database connection.
+  std::shared_ptr<const v1::Episode> FindCached(const domain::EpisodeKey& key);
   absl::StatusOr<v1::Episode> Get(const domain::EpisodeKey& key, Deadline deadline);
 
   // In the order of `episode_ids`; NOT_FOUND naming the first missing one.
@@ -83,6 +89,7 @@ class EpisodeStore {
  private:
   Database& database_;
   Database& reads_;
+  EpisodeCache* const cache_;
 };
 
 }  // namespace podmeta::storage

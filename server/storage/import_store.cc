@@ -34,7 +34,7 @@ absl::StatusOr<std::pair<bool, bool>> ImportPodcast(pqxx::work& transaction, con
 
 absl::StatusOr<v1::ImportShowPageResponse> ImportStore::Import(const domain::ShowPage& page, bool dry_run,
                                                                Deadline deadline) {
-  return database_.Transact(
+  absl::StatusOr<v1::ImportShowPageResponse> imported = database_.Transact(
       deadline,
       [&](pqxx::work& transaction) -> absl::StatusOr<v1::ImportShowPageResponse> {
         v1::ImportShowPageResponse response;
@@ -70,6 +70,8 @@ absl::StatusOr<v1::ImportShowPageResponse> ImportStore::Import(const domain::Sho
         return response;
       },
       dry_run ? Commit::kNever : Commit::kIfOk);
+  if (cache_ != nullptr && !dry_run) cache_->InvalidatePodcast(page.podcast_id);
+  return imported;
 }
 
 }  // namespace podmeta::storage

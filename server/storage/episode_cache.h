@@ -1,0 +1,82 @@
+// Hot episodes in memory, so that reading a popular episode needs no database
+// round trip.
+//
+// It stays correct across server replicas: every change to an episode
+// NOTIFYs its podcast (migration 0002), and the ChangeFeed of every server
+// drops that podcast's entries. A read that raced with a change is not kept:
+// readers take a ticket before they query, and Store refuses the result if
+// the podcast was invalidated since. While the feed is disconnected,
+// notifications may be lost, so the cache serves and keeps nothing until the
+// feed is back, and then starts empty.
+//
+// Only sound when reads come from the database that sends the
+// notifications: a replica may not have a change yet when its notification
+// arrives, and the stale read would be kept.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "domain/resource_names.h"
+#include "podmeta/v1/resources.pb.h"
+
+namespace podmeta::storage {
+
+class EpisodeCache {
+ public:
+  // Least recently used episodes go first once their estimated memory
+  // exceeds `capacity_bytes`.
+  explicit EpisodeCache(size_t capacity_bytes);
+
+  // Null on a miss, and always while the change feed is not connected.
+  std::shared_ptr<const v1::Episode> Find(const domain::EpisodeKey& key);
+
+  struct Ticket {
+    uint64_t epoch = 0;
+    uint64_t generation = 0;
+  };
+  // Taken before reading `podcast_id`'s episode from the database.
+  Ticket Begin(const std::string& podcast_id) const;
+  // Keeps `episode` unless its podcast was invalidated after `ticket` was taken.
+  void Store(const domain::EpisodeKey& key, v1::Episode episode, Ticket ticket);
+
+  void InvalidatePodcast(const std::string& podcast_id);
+  // The change feed's connection state: on (re)connect the cache starts empty.
+  void SetLive(bool live);
+
+  struct Stats {
+    uint64_t hits = 0;
+    uint64_t misses = 0;
+    size_t entries = 0;
+    size_t bytes = 0;
+  };
+  Stats stats() const;
+
+ private:
+  struct Entry {
+    domain::EpisodeKey key;
+    std::shared_ptr<const v1::Episode> episode;
+    size_t bytes = 0;
+  };
+  using Recency = std::list<Entry>;  // most recently used first
+
+  // Generations are per bucket of podcasts, so their number stays bounded.
+  static constexpr size_t kBuckets = 1024;
+  static size_t BucketOf(const std::string& podcast_id);
+  void EraseLocked(Recency::iterator entry);
+
+  const size_t capacity_bytes_;
+  mutable std::mutex mutex_;
+  bool live_ = false;
+  uint64_t epoch_ = 0;
+  uint64_t generations_[kBuckets] = {};
+  Recency recency_;
+  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, Recency::iterator>> by_podcast_;
+  Stats stats_;
+};
+
+}  // namespace podmeta::storage

@@ -1,0 +1,183 @@
+// The episode cache against a real PostgreSQL and two servers on one
+// database, as replicas run in production: hits are served from memory, and
+// no change (through this server, another server, or plain SQL) leaves a
+// stale episode behind.
+#include <gtest/gtest.h>
+
+#include <pqxx/pqxx>
+
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "support/grpc_test_helpers.h"
+#include "support/test_server.h"
+
+namespace podmeta {
+namespace {
+
+using ::podmeta::testing::MakeChapter;
+using ::podmeta::testing::MakeEpisode;
+
+// Notifications travel through PostgreSQL, so another server's cache learns
+// of a change a moment after the commit; this bounds the wait, it is not a
+// speed requirement.
+constexpr auto kPropagationLimit = std::chrono::seconds(10);
+
+// A second server on the first one's database.
+class Replica {
+ public:
+  explicit Replica(const std::string& database_url) {
+    ServerConfig config;
+    config.listen = "127.0.0.1:0";
+    config.database_url = database_url;
+    config.pool_size = 4;
+    config.worker_threads = 4;
+    auto started = Server::Start(config);
+    if (!started.ok()) throw std::runtime_error("replica did not start: " + started.status().ToString());
+    server_ = std::move(*started);
+    episodes_ = v1::EpisodeService::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
+  }
+  ~Replica() {
+    server_->Shutdown(std::chrono::seconds(5));
+    server_->Wait();
+  }
+  v1::EpisodeService::Stub& episodes() { return *episodes_; }
+
+ private:
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<v1::EpisodeService::Stub> episodes_;
+};
+
+v1::Episode Get(v1::EpisodeService::Stub& episodes, const std::string& name) {
+  v1::GetEpisodeRequest request;
+  request.set_name(name);
+  grpc::ClientContext context;
+  v1::Episode episode;
+  const grpc::Status status = episodes.GetEpisode(&context, request, &episode);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return episode;
+}
+
+// Waits until `episodes` answers with `title`; the title it last saw.
+std::string AwaitTitle(v1::EpisodeService::Stub& episodes, const std::string& name, const std::string& title) {
+  const auto give_up = std::chrono::steady_clock::now() + kPropagationLimit;
+  std::string seen = Get(episodes, name).title();
+  while (seen != title && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    seen = Get(episodes, name).title();
+  }
+  return seen;
+}
+
+class EpisodeCacheTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new testing::TestServer();
+    ASSERT_TRUE(server_->CreatePodcast("cached").ok());
+    replica_ = new Replica(server_->database_url());
+  }
+  static void TearDownTestSuite() {
+    delete replica_;
+    delete server_;
+  }
+
+  void SetUp() override {
+    v1::CreateEpisodeRequest request;
+    request.set_parent("podcasts/cached");
+    ++number_;
+    *request.mutable_episode() = MakeEpisode("Original", number_, number_, {MakeChapter(0, "Intro")});
+    grpc::ClientContext context;
+    const grpc::Status status = server_->episodes().CreateEpisode(&context, request, &episode_);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  static v1::Episode Rename(const std::string& title) {
+    v1::UpdateEpisodeRequest request;
+    request.mutable_episode()->set_name(episode_.name());
+    request.mutable_episode()->set_title(title);
+    request.mutable_update_mask()->add_paths("title");
+    grpc::ClientContext context;
+    v1::Episode updated;
+    const grpc::Status status = server_->episodes().UpdateEpisode(&context, request, &updated);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return updated;
+  }
+
+  static void Sql(const std::string& statement) {
+    pqxx::connection connection(server_->database_url());
+    pqxx::nontransaction(connection).exec(statement);
+  }
+
+  static testing::TestServer* server_;
+  static Replica* replica_;
+  static int number_;
+  static v1::Episode episode_;
+};
+
+testing::TestServer* EpisodeCacheTest::server_ = nullptr;
+Replica* EpisodeCacheTest::replica_ = nullptr;
+int EpisodeCacheTest::number_ = 0;
+v1::Episode EpisodeCacheTest::episode_;
+
+TEST_F(EpisodeCacheTest, RepeatedGetsAreServedFromMemory) {
+  EXPECT_EQ(Get(server_->episodes(), episode_.name()).title(), "Original");
+  // Without its trigger a change sends no notification: only a cache can
+  // still answer with the old title.
+  Sql("ALTER TABLE episodes DISABLE TRIGGER episodes_record_change");
+  Sql(absl::StrCat("UPDATE episodes SET title = 'Changed behind the cache' WHERE episode_id = '", number_, "'"));
+  Sql("ALTER TABLE episodes ENABLE TRIGGER episodes_record_change");
+  const v1::Episode cached = Get(server_->episodes(), episode_.name());
+  EXPECT_EQ(cached.title(), "Original");
+  EXPECT_EQ(cached.chapters_size(), 1);
+  EXPECT_EQ(cached.etag(), episode_.etag());
+}
+
+TEST_F(EpisodeCacheTest, AWriteIsSeenByTheNextReadOnTheSameServer) {
+  EXPECT_EQ(Get(server_->episodes(), episode_.name()).title(), "Original");
+  const v1::Episode renamed = Rename("Renamed");
+  const v1::Episode read = Get(server_->episodes(), episode_.name());
+  EXPECT_EQ(read.title(), "Renamed");
+  EXPECT_EQ(read.etag(), renamed.etag());
+}
+
+TEST_F(EpisodeCacheTest, AWriteThroughAnotherServerReachesTheCache) {
+  EXPECT_EQ(Get(replica_->episodes(), episode_.name()).title(), "Original");
+  EXPECT_EQ(Get(replica_->episodes(), episode_.name()).title(), "Original");
+  Rename("Renamed on the other server");
+  EXPECT_EQ(AwaitTitle(replica_->episodes(), episode_.name(), "Renamed on the other server"),
+            "Renamed on the other server");
+}
+
+TEST_F(EpisodeCacheTest, AChangeMadeInSqlReachesTheCache) {
+  EXPECT_EQ(Get(server_->episodes(), episode_.name()).title(), "Original");
+  Sql(absl::StrCat("UPDATE episodes SET title = 'Changed in SQL', revision = nextval('revisions') WHERE episode_id = '",
+                   number_, "'"));
+  EXPECT_EQ(AwaitTitle(server_->episodes(), episode_.name(), "Changed in SQL"), "Changed in SQL");
+}
+
+TEST_F(EpisodeCacheTest, ReadersRacingWithWritersEndWithTheLastWrite) {
+  std::atomic<bool> writing{true};
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 4; ++i) {
+    readers.emplace_back([&, i] {
+      v1::EpisodeService::Stub& episodes = i % 2 == 0 ? server_->episodes() : replica_->episodes();
+      while (writing) Get(episodes, episode_.name());
+    });
+  }
+  std::string last;
+  for (int round = 0; round < 100; ++round) last = Rename(absl::StrCat("Round ", round)).etag();
+  writing = false;
+  for (std::thread& reader : readers) reader.join();
+
+  EXPECT_EQ(Get(server_->episodes(), episode_.name()).etag(), last);
+  EXPECT_EQ(AwaitTitle(replica_->episodes(), episode_.name(), "Round 99"), "Round 99");
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(Get(server_->episodes(), episode_.name()).etag(), last);
+    EXPECT_EQ(Get(replica_->episodes(), episode_.name()).etag(), last);
+  }
+}
+
+}  // namespace
+}  // namespace podmeta
