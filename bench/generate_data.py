@@ -4,7 +4,11 @@ podcasts.tsv, episodes.tsv, chapters.tsv, in the column order of
 migration 0001. Titles mix English, Polish and Spanish words and emoji, and
 every podcast has PART headings, so search and Unicode paths are exercised.
 
+With --show-pages, writes show pages instead (show-page-N.txt, the shape of
+examples/data/core-py.txt) for the bulk-import benchmark.
+
     generate_data.py OUT_DIR --podcasts N --episodes-per-podcast M [--seed S]
+    generate_data.py OUT_DIR --show-pages N --episodes-per-podcast M [--seed S]
 """
 import argparse
 import datetime
@@ -27,15 +31,50 @@ def escape(value):
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
+def show_page(rng, number, episodes):
+    """A show page with `episodes` episodes, newest first, 0-40 chapters each."""
+    lines = [f"Import show {number}", "Łukasz Langa and Pablo Galindo",
+             f"{title(rng, 12)}. Episodes about {title(rng, 6).lower()}.", "Episodes", ""]
+    for e in range(episodes, 0, -1):
+        minutes = rng.randint(20, 120)
+        if rng.random() < 0.2:
+            lines.append(f"{rng.randint(1, 30)} snips")
+        day = datetime.date(2000, 1, 1) + datetime.timedelta(days=e)
+        length = f"{minutes // 60}h {minutes % 60}min" if minutes >= 60 else f"{minutes}min"
+        lines.append(f"{day.strftime('%b')} {day.day}, {day.year} • {length}")
+        lines.append(f"Episode {e}: {title(rng, 8)}")
+        lines.append(" ".join(title(rng, 12) + "." for _ in range(4)))
+        count = rng.randint(0, 40)
+        if count:
+            lines.append("## Outline")
+            start = 0
+            for c in range(count):
+                heading = c > 0 and rng.random() < 0.1
+                lines.append(f"({start // 3600:02}:{start // 60 % 60:02}:{start % 60:02}) "
+                             + (f"PART {c}: {title(rng, 3)}" if heading else title(rng, 7)))
+                start += rng.randint(30, max(31, minutes * 60 // count))
+                if start >= minutes * 60:
+                    break
+        lines.append("")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
     parser.add_argument("--podcasts", type=int, default=1)
     parser.add_argument("--episodes-per-podcast", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--show-pages", type=int, default=0)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     os.makedirs(args.out, exist_ok=True)
+    if args.show_pages:
+        for number in range(args.show_pages):
+            with open(os.path.join(args.out, f"show-page-{number}.txt"), "w", encoding="utf-8") as page:
+                page.write(show_page(rng, number, args.episodes_per_podcast))
+        print(f"{args.show_pages} show pages of {args.episodes_per_podcast} episodes in {args.out}")
+        return
     chapters_written = 0
     with open(os.path.join(args.out, "podcasts.tsv"), "w", encoding="utf-8") as podcasts, \
             open(os.path.join(args.out, "episodes.tsv"), "w", encoding="utf-8") as episodes, \

@@ -116,13 +116,14 @@ grpc::ServerUnaryReactor* PodcastService::ImportShowPage(grpc::CallbackServerCon
                       return domain::InvalidField("content", "must be at most 3 MiB");
                     }
                     if (!domain::IsValidUtf8(content)) return domain::InvalidField("content", "must be UTF-8");
-                    const domain::ShowPage page = domain::ParseShowPage(content);
+                    domain::ShowPage page = domain::ParseShowPage(content);
                     if (!page.problems.empty() && (!request->allow_partial() || page.podcast_id.empty())) {
                       return domain::PageProblemsStatus(page.problems);
                     }
-                    auto imported = imports_.Import(page, request->dry_run(), DeadlineOf(context));
+                    const std::vector<domain::PageProblem> problems = std::move(page.problems);
+                    auto imported = imports_.Import(std::move(page), request->dry_run(), DeadlineOf(context));
                     if (!imported.ok()) return imported.status();
-                    for (const domain::PageProblem& problem : page.problems) {
+                    for (const domain::PageProblem& problem : problems) {
                       v1::ImportProblem* reported = imported->add_problems();
                       reported->set_line(problem.line);
                       reported->set_description(problem.description);

@@ -128,7 +128,7 @@ absl::StatusOr<v1::Episode> EpisodeStore::Create(const domain::EpisodeKey& key, 
       return absl::AlreadyExistsError(absl::StrCat("episode ", domain::EpisodeName(key), " (or one with guid \"",
                                                    episode.guid(), "\") already exists"));
     }
-    rows::InsertEpisode(transaction, key, episode);
+    rows::InsertEpisodes(transaction, key.podcast_id, {{key.episode_id, &episode}});
     absl::StatusOr<v1::Episode> created = rows::ReadEpisode(transaction, key, kSelectEpisode);
     if (created.ok() && !request_id.empty()) RememberResponse(transaction, key.podcast_id, request_id, *created);
     return created;

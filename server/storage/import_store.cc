@@ -1,6 +1,7 @@
 #include "storage/import_store.h"
 
 #include "domain/import.h"
+#include "absl/container/flat_hash_map.h"
 #include "domain/resources.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "storage/rows.h"
@@ -30,9 +31,49 @@ absl::StatusOr<std::pair<bool, bool>> ImportPodcast(pqxx::work& transaction, con
   return std::make_pair(false, true);
 }
 
+// Updates the page's valid episodes that exist and reports each in
+// `response`; returns the new ones (guid set), for one batched insert.
+// Pointers in the result point into `page`'s episodes.
+std::vector<EpisodeRow> ImportEpisodes(pqxx::work& transaction, domain::ShowPage& page,
+                                       v1::ImportShowPageResponse& response) {
+  std::vector<std::string> ids;
+  for (const domain::ParsedEpisode& parsed : page.episodes) {
+    if (parsed.valid) ids.push_back(parsed.episode_id);
+  }
+  absl::flat_hash_map<std::string, v1::Episode> stored;
+  for (v1::Episode& episode : rows::ReadEpisodes(page.podcast_id, transaction.exec_prepared(
+                                                                     StatementName(kSelectEpisodesForUpdate),
+                                                                     page.podcast_id, TextArray(ids)))) {
+    std::string id = EpisodeIdOf(episode);
+    stored.emplace(std::move(id), std::move(episode));
+  }
+  std::vector<EpisodeRow> created;
+  for (domain::ParsedEpisode& parsed : page.episodes) {
+    if (!parsed.valid) continue;
+    const domain::EpisodeKey key{page.podcast_id, parsed.episode_id};
+    auto existing = stored.find(parsed.episode_id);
+    if (existing == stored.end()) {
+      parsed.episode.set_guid(domain::NewGuid());
+      created.push_back(EpisodeRow{parsed.episode_id, &parsed.episode});
+      response.add_created_episodes(domain::EpisodeName(key));
+      continue;
+    }
+    const v1::Episode& current = existing->second;
+    v1::Episode changed = current;
+    domain::ApplyImportedEpisode(parsed.episode, changed);
+    if (MessageDifferencer::Equals(changed, current)) {
+      response.add_unchanged_episodes(domain::EpisodeName(key));
+    } else {
+      rows::UpdateEpisode(transaction, key, current, changed);
+      response.add_updated_episodes(domain::EpisodeName(key));
+    }
+  }
+  return created;
+}
+
 }  // namespace
 
-absl::StatusOr<v1::ImportShowPageResponse> ImportStore::Import(const domain::ShowPage& page, bool dry_run,
+absl::StatusOr<v1::ImportShowPageResponse> ImportStore::Import(domain::ShowPage page, bool dry_run,
                                                                Deadline deadline) {
   absl::StatusOr<v1::ImportShowPageResponse> imported = database_.Transact(
       deadline,
@@ -42,28 +83,7 @@ absl::StatusOr<v1::ImportShowPageResponse> ImportStore::Import(const domain::Sho
         if (!podcast.ok()) return podcast.status();
         response.set_podcast_created(podcast->first);
         response.set_podcast_updated(podcast->second);
-        for (const domain::ParsedEpisode& parsed : page.episodes) {
-          if (!parsed.valid) continue;
-          const domain::EpisodeKey key{page.podcast_id, parsed.episode_id};
-          const std::string name = domain::EpisodeName(key);
-          absl::StatusOr<v1::Episode> stored = rows::ReadEpisode(transaction, key, kSelectEpisodeForUpdate);
-          if (absl::IsNotFound(stored.status())) {
-            v1::Episode episode = parsed.episode;
-            episode.set_guid(domain::NewGuid());
-            rows::InsertEpisode(transaction, key, episode);
-            response.add_created_episodes(name);
-            continue;
-          }
-          if (!stored.ok()) return stored.status();
-          v1::Episode changed = *stored;
-          domain::ApplyImportedEpisode(parsed.episode, changed);
-          if (MessageDifferencer::Equals(changed, *stored)) {
-            response.add_unchanged_episodes(name);
-          } else {
-            rows::UpdateEpisode(transaction, key, *stored, changed);
-            response.add_updated_episodes(name);
-          }
-        }
+        rows::InsertEpisodes(transaction, page.podcast_id, ImportEpisodes(transaction, page, response));
         absl::StatusOr<v1::Podcast> result = rows::ReadPodcast(transaction, page.podcast_id, kSelectPodcast);
         if (!result.ok()) return result.status();
         *response.mutable_podcast() = *std::move(result);

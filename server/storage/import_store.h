@@ -17,7 +17,7 @@ class ImportStore {
 
   // Imports the page's valid episodes. With dry_run, reports what would
   // change and rolls everything back.
-  absl::StatusOr<v1::ImportShowPageResponse> Import(const domain::ShowPage& page, bool dry_run, Deadline deadline);
+  absl::StatusOr<v1::ImportShowPageResponse> Import(domain::ShowPage page, bool dry_run, Deadline deadline);
 
  private:
   Database& database_;

@@ -77,14 +77,25 @@ inline constexpr NamedQuery kSelectEpisodeForUpdate{
 inline constexpr NamedQuery kSelectEpisodes{
     "select_episodes",
     "SELECT " PODMETA_EPISODE_COLUMNS " FROM episodes e WHERE e.podcast_id = $1 AND e.episode_id = ANY($2::text[])"};
+inline constexpr NamedQuery kSelectEpisodesForUpdate{
+    "select_episodes_for_update",
+    "SELECT " PODMETA_EPISODE_COLUMNS
+    " FROM episodes e WHERE e.podcast_id = $1 AND e.episode_id = ANY($2::text[]) FOR UPDATE"};
 inline constexpr NamedQuery kEpisodeIdTaken{
     "episode_id_taken",
     "SELECT count(*) FROM episodes WHERE podcast_id = $1 AND (episode_id = $2 OR guid = $3)"};
-inline constexpr NamedQuery kInsertEpisode{
-    "insert_episode",
+// Any number of episodes in one statement: parallel arrays, unnested
+// ($2.. in the order of row_mapping.h's EpisodeArrays).
+inline constexpr NamedQuery kInsertEpisodes{
+    "insert_episodes",
     "INSERT INTO episodes (podcast_id, episode_id, guid, number, season, episode_type, title, description,"
     " publish_time, duration_ms, people, snip_count)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, " PODMETA_FROM_MICROS("$9") ", $10, $11::jsonb, $12)"};
+    " SELECT $1, e.episode_id, e.guid, e.number, e.season, e.episode_type, e.title, e.description, "
+    PODMETA_FROM_MICROS("e.publish_micros") ", e.duration_ms, e.people::jsonb, e.snip_count"
+    " FROM unnest($2::text[], $3::text[], $4::integer[], $5::integer[], $6::smallint[], $7::text[], $8::text[],"
+    " $9::bigint[], $10::bigint[], $11::text[], $12::integer[])"
+    " AS e(episode_id, guid, number, season, episode_type, title, description, publish_micros, duration_ms, people,"
+    " snip_count)"};
 inline constexpr NamedQuery kUpdateEpisode{
     "update_episode",
     "UPDATE episodes SET number = $3, season = $4, episode_type = $5, title = $6, description = $7,"
@@ -96,14 +107,16 @@ inline constexpr NamedQuery kUpdateEpisode{
 // --- chapters ---
 inline constexpr NamedQuery kDeleteChapters{"delete_chapters",
                                             "DELETE FROM chapters WHERE podcast_id = $1 AND episode_id = $2"};
-// One statement for a whole chapter list: parallel arrays, unnested.
+// The chapters of any number of episodes in one statement ($2.. in the order
+// of row_mapping.h's ChapterArrays).
 inline constexpr NamedQuery kInsertChapters{
     "insert_chapters",
     "INSERT INTO chapters (podcast_id, episode_id, position, start_ms, end_ms, title, image_uri, link_uri, toc,"
     " part)"
-    " SELECT $1, $2, c.position - 1, c.start_ms, c.end_ms, c.title, c.image_uri, c.link_uri, c.toc, c.part"
-    " FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[])"
-    " WITH ORDINALITY AS c(start_ms, end_ms, title, image_uri, link_uri, toc, part, position)"};
+    " SELECT $1, c.episode_id, c.position, c.start_ms, c.end_ms, c.title, c.image_uri, c.link_uri, c.toc, c.part"
+    " FROM unnest($2::text[], $3::integer[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::text[],"
+    " $9::boolean[], $10::text[])"
+    " AS c(episode_id, position, start_ms, end_ms, title, image_uri, link_uri, toc, part)"};
 
 // --- search ---
 // Ranks every matching episode (title and description) and chapter (title),
@@ -156,7 +169,7 @@ inline constexpr NamedQuery kInsertRequestId{
 inline constexpr NamedQuery kAllQueries[] = {
     kSetStatementTimeout, kSelectPodcast,     kSelectPodcastForUpdate, kListPodcasts,      kCountPodcasts,
     kInsertPodcast,       kUpdatePodcast,     kSelectEpisode,          kSelectEpisodeForUpdate, kSelectEpisodes,
-    kEpisodeIdTaken,      kInsertEpisode,
+    kSelectEpisodesForUpdate, kEpisodeIdTaken,      kInsertEpisodes,
     kUpdateEpisode,       kDeleteChapters,         kInsertChapters,    kLockRequestId,
     kSelectRequestId,     kInsertRequestId,   kSearch,                 kLatestChange,      kChangesAfter,
 };

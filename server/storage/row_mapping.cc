@@ -44,26 +44,43 @@ void ChaptersFromJson(const pqxx::field& field, google::protobuf::RepeatedPtrFie
   }
 }
 
-std::string QuotedElement(absl::string_view value) {
-  std::string quoted = "\"";
-  for (char c : value) {
-    if (c == '"' || c == '\\') quoted += '\\';
-    quoted += c;
+// Appends to a PostgreSQL array literal, element by element.
+class ArrayLiteral {
+ public:
+  ArrayLiteral& Text(absl::string_view value) {
+    Separate();
+    literal_ += '"';
+    for (char c : value) {
+      if (c == '"' || c == '\\') literal_ += '\\';
+      literal_ += c;
+    }
+    literal_ += '"';
+    return *this;
   }
-  quoted += '"';
-  return quoted;
-}
+  ArrayLiteral& Number(int64_t value) {
+    Separate();
+    absl::StrAppend(&literal_, value);
+    return *this;
+  }
+  ArrayLiteral& Null() {
+    Separate();
+    literal_ += "NULL";
+    return *this;
+  }
+  ArrayLiteral& Bool(bool value) {
+    Separate();
+    literal_ += value ? 't' : 'f';
+    return *this;
+  }
+  ArrayLiteral& OptionalNumber(bool present, int64_t value) { return present ? Number(value) : Null(); }
+  std::string Finish() { return literal_ + '}'; }
 
-template <typename Element>
-std::string ArrayLiteral(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters, Element element) {
-  std::string literal = "{";
-  for (int i = 0; i < chapters.size(); ++i) {
-    if (i > 0) literal += ',';
-    literal += element(chapters[i]);
+ private:
+  void Separate() {
+    if (literal_.size() > 1) literal_ += ',';
   }
-  literal += '}';
-  return literal;
-}
+  std::string literal_ = "{";
+};
 
 }  // namespace
 
@@ -118,29 +135,50 @@ std::string PeopleToJson(const google::protobuf::RepeatedPtrField<v1::Person>& p
   return list.dump();
 }
 
-ChapterArrays ChapterArraysOf(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters) {
-  return ChapterArrays{
-      ArrayLiteral(chapters, [](const v1::Chapter& c) { return std::to_string(MillisOf(c.start_offset())); }),
-      ArrayLiteral(chapters,
-                   [](const v1::Chapter& c) {
-                     return c.has_end_offset() ? std::to_string(MillisOf(c.end_offset())) : std::string("NULL");
-                   }),
-      ArrayLiteral(chapters, [](const v1::Chapter& c) { return QuotedElement(c.title()); }),
-      ArrayLiteral(chapters, [](const v1::Chapter& c) { return QuotedElement(c.image_uri()); }),
-      ArrayLiteral(chapters, [](const v1::Chapter& c) { return QuotedElement(c.link_uri()); }),
-      ArrayLiteral(chapters, [](const v1::Chapter& c) { return std::string(c.toc() ? "t" : "f"); }),
-      ArrayLiteral(chapters, [](const v1::Chapter& c) { return QuotedElement(c.part()); }),
-  };
+EpisodeArrays EpisodeArraysOf(const std::vector<EpisodeRow>& rows) {
+  ArrayLiteral ids, guids, numbers, seasons, types, titles, descriptions, publish_micros, duration_ms, people, snips;
+  for (const auto& [episode_id, episode] : rows) {
+    ids.Text(episode_id);
+    guids.Text(episode->guid());
+    numbers.OptionalNumber(episode->has_number(), episode->number());
+    seasons.OptionalNumber(episode->has_season(), episode->season());
+    types.Number(episode->type());
+    titles.Text(episode->title());
+    descriptions.Text(episode->description());
+    publish_micros.Number(MicrosOf(episode->publish_time()));
+    duration_ms.Number(MillisOf(episode->duration()));
+    people.Text(PeopleToJson(episode->people()));
+    snips.Number(episode->snip_count());
+  }
+  return EpisodeArrays{ids.Finish(),    guids.Finish(),         numbers.Finish(),        seasons.Finish(),
+                       types.Finish(),  titles.Finish(),        descriptions.Finish(),   publish_micros.Finish(),
+                       duration_ms.Finish(), people.Finish(), snips.Finish()};
+}
+
+ChapterArrays ChapterArraysOf(const std::vector<EpisodeRow>& rows) {
+  ArrayLiteral ids, positions, start_ms, end_ms, titles, image_uris, link_uris, tocs, parts;
+  for (const auto& [episode_id, episode] : rows) {
+    for (int position = 0; position < episode->chapters_size(); ++position) {
+      const v1::Chapter& chapter = episode->chapters(position);
+      ids.Text(episode_id);
+      positions.Number(position);
+      start_ms.Number(MillisOf(chapter.start_offset()));
+      end_ms.OptionalNumber(chapter.has_end_offset(), chapter.has_end_offset() ? MillisOf(chapter.end_offset()) : 0);
+      titles.Text(chapter.title());
+      image_uris.Text(chapter.image_uri());
+      link_uris.Text(chapter.link_uri());
+      tocs.Bool(chapter.toc());
+      parts.Text(chapter.part());
+    }
+  }
+  return ChapterArrays{ids.Finish(),        positions.Finish(), start_ms.Finish(), end_ms.Finish(), titles.Finish(),
+                       image_uris.Finish(), link_uris.Finish(), tocs.Finish(),     parts.Finish()};
 }
 
 std::string TextArray(const std::vector<std::string>& values) {
-  std::string literal = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) literal += ',';
-    literal += QuotedElement(values[i]);
-  }
-  literal += '}';
-  return literal;
+  ArrayLiteral literal;
+  for (const std::string& value : values) literal.Text(value);
+  return literal.Finish();
 }
 
 std::string EpisodeIdOf(const v1::Episode& episode) {

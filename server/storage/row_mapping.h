@@ -22,11 +22,25 @@ std::string PeopleToJson(const google::protobuf::RepeatedPtrField<v1::Person>& p
 int64_t MicrosOf(const google::protobuf::Timestamp& time);
 int64_t MillisOf(const google::protobuf::Duration& duration);
 
-// The parallel arrays kInsertChapters unnests, as PostgreSQL array literals.
-struct ChapterArrays {
-  std::string start_ms, end_ms, titles, image_uris, link_uris, tocs, parts;
+// An episode to insert, by id.
+struct EpisodeRow {
+  std::string episode_id;
+  const v1::Episode* episode = nullptr;
 };
-ChapterArrays ChapterArraysOf(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters);
+
+// The parallel arrays kInsertEpisodes and kInsertChapters unnest, as
+// PostgreSQL array literals: one statement writes any number of rows.
+struct EpisodeArrays {
+  std::string episode_ids, guids, numbers, seasons, types, titles, descriptions, publish_micros, duration_ms, people,
+      snip_counts;
+};
+EpisodeArrays EpisodeArraysOf(const std::vector<EpisodeRow>& rows);
+
+// Every chapter of every row, with its episode id and position.
+struct ChapterArrays {
+  std::string episode_ids, positions, start_ms, end_ms, titles, image_uris, link_uris, tocs, parts;
+};
+ChapterArrays ChapterArraysOf(const std::vector<EpisodeRow>& rows);
 
 // A text[] literal: {"a","b"} with quotes and backslashes escaped.
 std::string TextArray(const std::vector<std::string>& values);

@@ -21,13 +21,16 @@ std::optional<int32_t> OptionalNumber(bool present, int32_t value) {
   return present ? std::optional<int32_t>(value) : std::nullopt;
 }
 
+void InsertChapters(pqxx::work& transaction, const std::string& podcast_id, const std::vector<EpisodeRow>& episodes) {
+  const ChapterArrays arrays = ChapterArraysOf(episodes);
+  transaction.exec_prepared(StatementName(kInsertChapters), podcast_id, arrays.episode_ids, arrays.positions,
+                            arrays.start_ms, arrays.end_ms, arrays.titles, arrays.image_uris, arrays.link_uris,
+                            arrays.tocs, arrays.parts);
+}
+
 void WriteChapters(pqxx::work& transaction, const domain::EpisodeKey& key, const v1::Episode& episode) {
   transaction.exec_prepared(StatementName(kDeleteChapters), key.podcast_id, key.episode_id);
-  if (episode.chapters().empty()) return;
-  const ChapterArrays arrays = ChapterArraysOf(episode.chapters());
-  transaction.exec_prepared(StatementName(kInsertChapters), key.podcast_id, key.episode_id, arrays.start_ms,
-                            arrays.end_ms, arrays.titles, arrays.image_uris, arrays.link_uris, arrays.tocs,
-                            arrays.parts);
+  if (!episode.chapters().empty()) InsertChapters(transaction, key.podcast_id, {{key.episode_id, &episode}});
 }
 
 }  // namespace
@@ -69,13 +72,13 @@ absl::StatusOr<v1::Episode> ReadEpisode(pqxx::transaction_base& transaction, con
   return EpisodeFromRow(key.podcast_id, rows[0]);
 }
 
-void InsertEpisode(pqxx::work& transaction, const domain::EpisodeKey& key, const v1::Episode& episode) {
-  transaction.exec_prepared(StatementName(kInsertEpisode), key.podcast_id, key.episode_id, episode.guid(),
-                            OptionalNumber(episode.has_number(), episode.number()),
-                            OptionalNumber(episode.has_season(), episode.season()), static_cast<int>(episode.type()),
-                            episode.title(), episode.description(), MicrosOf(episode.publish_time()),
-                            MillisOf(episode.duration()), PeopleToJson(episode.people()), episode.snip_count());
-  WriteChapters(transaction, key, episode);
+void InsertEpisodes(pqxx::work& transaction, const std::string& podcast_id, const std::vector<EpisodeRow>& episodes) {
+  if (episodes.empty()) return;
+  const EpisodeArrays arrays = EpisodeArraysOf(episodes);
+  transaction.exec_prepared(StatementName(kInsertEpisodes), podcast_id, arrays.episode_ids, arrays.guids,
+                            arrays.numbers, arrays.seasons, arrays.types, arrays.titles, arrays.descriptions,
+                            arrays.publish_micros, arrays.duration_ms, arrays.people, arrays.snip_counts);
+  InsertChapters(transaction, podcast_id, episodes);
 }
 
 void UpdateEpisode(pqxx::work& transaction, const domain::EpisodeKey& key, const v1::Episode& current,

@@ -12,6 +12,7 @@
 #include "domain/resource_names.h"
 #include "podmeta/v1/resources.pb.h"
 #include "storage/queries.h"
+#include "storage/row_mapping.h"
 
 namespace podmeta::storage::rows {
 
@@ -27,8 +28,8 @@ absl::StatusOr<v1::Episode> ReadEpisode(pqxx::transaction_base& transaction, con
                                         const NamedQuery& query);
 // Episodes (with chapters) from rows of queries.h's episode columns.
 std::vector<v1::Episode> ReadEpisodes(const std::string& podcast_id, const pqxx::result& rows);
-// Inserts the episode and its chapters.
-void InsertEpisode(pqxx::work& transaction, const domain::EpisodeKey& key, const v1::Episode& episode);
+// Inserts the episodes and their chapters: two statements, however many.
+void InsertEpisodes(pqxx::work& transaction, const std::string& podcast_id, const std::vector<EpisodeRow>& episodes);
 // Writes `changed` over `current`: the row, and the chapters only if they differ.
 void UpdateEpisode(pqxx::work& transaction, const domain::EpisodeKey& key, const v1::Episode& current,
                    const v1::Episode& changed);

@@ -152,6 +152,28 @@ class PodmetaEndToEnd(unittest.TestCase):
         restored = self.cli("import", ENV["PODMETA_CORE_PY"])
         self.assertEqual(restored.returncode, 0, restored.stderr)
 
+    def test_51_one_import_creates_updates_and_keeps_episodes(self):
+        with open(ENV["PODMETA_CORE_PY"], encoding="utf-8") as page:
+            original = page.read().replace("core.py\n", "core.py mixed\n", 1)
+        first = self.cli("import", "-", stdin=original)
+        self.assertEqual(first.returncode, 0, first.stderr)
+        new_episode = ("Nov 1, 2024 • 1h 2min\nEpisode 15: Łukasz returns\nA new one.\n## Outline\n"
+                       "(00:00:00) INTRO\n(00:10:00) PART 1: Żółw\n(00:20:00) Deep dive\n\n")
+        changed = original.replace("\nSep 3, 2024", "\n" + new_episode + "Sep 3, 2024", 1).replace(
+            "Episode 12: WTF Python", "Episode 12: WTF Python, again")
+        result = self.cli("import", "-", "--output", "json", stdin=changed)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        response = json.loads(result.stdout)
+        self.assertEqual(response["createdEpisodes"], ["podcasts/core-py-mixed/episodes/15"])
+        self.assertEqual(response["updatedEpisodes"], ["podcasts/core-py-mixed/episodes/12"])
+        self.assertEqual(len(response["unchangedEpisodes"]), 9)
+        fifteen = self.cli_json("episodes", "get", "core-py-mixed/15")
+        self.assertEqual(fifteen["title"], "Łukasz returns")
+        self.assertEqual([c["startOffset"] for c in fifteen["chapters"]], ["0s", "600s", "1200s"])
+        self.assertEqual([c.get("part", "") for c in fifteen["chapters"]], ["", "PART 1: Żółw", "PART 1: Żółw"])
+        self.assertEqual(len(self.cli_json("episodes", "get", "core-py-mixed/14")["chapters"]), 35)
+        self.assertEqual(self.cli_json("podcasts", "get", "core-py-mixed")["episodeCount"], 11)
+
     def test_6_cli_exit_codes(self):
         self.assertEqual(self.cli("episodes", "get", "core-py/999").returncode, 3)
         self.assertEqual(self.cli("episodes", "get", "Not A Name").returncode, 4)
