@@ -1,20 +1,19 @@
 // Prints the ListEpisodes page token that continues after the given episode
-// in the default order (newest first), for benchmarking deep pages without
-// fetching the 10,000 pages before them.
+// in the default order (newest first) of a listing of TOTAL episodes, for
+// benchmarking deep pages without fetching the 10,000 pages before them.
 //
-//   bench_page_token PARENT PUBLISH_TIME_MICROS EPISODE_ID
+//   bench_page_token PARENT PUBLISH_TIME_MICROS EPISODE_ID TOTAL
 #include <iostream>
 #include <string>
 
 #include "domain/episode_query.h"
-#include "domain/page_token.h"
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: bench_page_token PARENT PUBLISH_TIME_MICROS EPISODE_ID\n";
+  if (argc != 5) {
+    std::cerr << "usage: bench_page_token PARENT PUBLISH_TIME_MICROS EPISODE_ID TOTAL\n";
     return 2;
   }
   const uint64_t fingerprint = podmeta::domain::EpisodeListFingerprint(argv[1], "", "", false);
-  std::cout << podmeta::domain::EncodePageToken(fingerprint, {argv[2], argv[3]}) << '\n';
+  std::cout << podmeta::domain::EncodeEpisodePageToken(fingerprint, {argv[2], argv[3], std::stoi(argv[4])}) << '\n';
   return 0;
 }

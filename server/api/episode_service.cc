@@ -27,12 +27,9 @@ uint64_t ListFingerprint(const v1::ListEpisodesRequest& request) {
                                         request.show_deleted());
 }
 
-absl::StatusOr<std::optional<storage::EpisodeCursor>> CursorOf(const v1::ListEpisodesRequest& request) {
+absl::StatusOr<std::optional<domain::EpisodePagePosition>> CursorOf(const v1::ListEpisodesRequest& request) {
   if (request.page_token().empty()) return std::nullopt;
-  auto keys = domain::DecodePageToken(request.page_token(), ListFingerprint(request));
-  if (!keys.ok()) return keys.status();
-  if (keys->size() != 2) return domain::InvalidField("page_token", "is not an episode page token");
-  return storage::EpisodeCursor{(*keys)[0], (*keys)[1]};
+  return domain::DecodeEpisodePageToken(request.page_token(), ListFingerprint(request));
 }
 
 // Everything wrong with a ListEpisodes request, at once.
@@ -182,8 +179,7 @@ grpc::ServerUnaryReactor* EpisodeService::ListEpisodes(grpc::CallbackServerConte
                       *reply.add_episodes() = *Presented(std::move(episode));
                     }
                     if (page->next) {
-                      reply.set_next_page_token(domain::EncodePageToken(
-                          ListFingerprint(*request), {page->next->sort_key, page->next->episode_id}));
+                      reply.set_next_page_token(domain::EncodeEpisodePageToken(ListFingerprint(*request), *page->next));
                     }
                     reply.set_total_size(page->total_size);
                     return reply;

@@ -249,6 +249,23 @@ uint64_t EpisodeListFingerprint(absl::string_view parent, absl::string_view filt
   return QueryFingerprint({"episodes", parent, filter, order_by, show_deleted ? "deleted" : ""});
 }
 
+std::string EncodeEpisodePageToken(uint64_t list_fingerprint, const EpisodePagePosition& position) {
+  return EncodePageToken(list_fingerprint,
+                         {position.sort_key, position.episode_id, std::to_string(position.total_size)});
+}
+
+absl::StatusOr<EpisodePagePosition> DecodeEpisodePageToken(absl::string_view token, uint64_t list_fingerprint) {
+  auto keys = DecodePageToken(token, list_fingerprint);
+  if (!keys.ok()) return keys.status();
+  EpisodePagePosition position;
+  if (keys->size() != 3 || !absl::SimpleAtoi((*keys)[2], &position.total_size)) {
+    return InvalidField("page_token", "is not an episode page token");
+  }
+  position.sort_key = (*keys)[0];
+  position.episode_id = (*keys)[1];
+  return position;
+}
+
 absl::StatusOr<EpisodeOrder> ParseEpisodeOrder(absl::string_view order_by) {
   std::vector<absl::string_view> words = absl::StrSplit(order_by, ' ', absl::SkipEmpty());
   EpisodeOrder order;

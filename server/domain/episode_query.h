@@ -54,6 +54,20 @@ struct EpisodeOrder {
 uint64_t EpisodeListFingerprint(absl::string_view parent, absl::string_view filter, absl::string_view order_by,
                                 bool show_deleted);
 
+// Where a page of a listing ends, as its page token carries it: the last
+// episode's sort key (as text: microseconds, number or title) and id, and the
+// total the listing counted on its first page, so that later pages need not
+// count again.
+struct EpisodePagePosition {
+  std::string sort_key;
+  std::string episode_id;
+  int32_t total_size = 0;
+};
+std::string EncodeEpisodePageToken(uint64_t list_fingerprint, const EpisodePagePosition& position);
+// INVALID_ARGUMENT (on "page_token") unless `token` came from
+// EncodeEpisodePageToken with the same fingerprint.
+absl::StatusOr<EpisodePagePosition> DecodeEpisodePageToken(absl::string_view token, uint64_t list_fingerprint);
+
 // "" (publish_time desc), "publish_time", "number desc", "title", ... ;
 // INVALID_ARGUMENT on field "order_by" otherwise.
 absl::StatusOr<EpisodeOrder> ParseEpisodeOrder(absl::string_view order_by);

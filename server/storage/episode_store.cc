@@ -35,6 +35,11 @@ absl::Status CheckPodcastWritable(pqxx::work& transaction, const std::string& po
   return absl::OkStatus();
 }
 
+int32_t Count(pqxx::transaction_base& transaction, const std::string& count_sql,
+              const std::vector<std::string>& params) {
+  return transaction.exec_params(count_sql, pqxx::prepare::make_dynamic_params(params))[0][0].as<int32_t>();
+}
+
 }  // namespace
 
 std::shared_ptr<const v1::Episode> EpisodeStore::FindCached(const domain::EpisodeKey& key) {
@@ -73,7 +78,9 @@ absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::BatchGet(const std::strin
 }
 
 absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, Deadline deadline) {
-  return reads_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<EpisodePage> {
+  // Separate statements, not one snapshot: a total counted a moment before
+  // the page is what AIP-158 allows, and reads need no BEGIN/COMMIT.
+  return reads_.Read(deadline, [&](pqxx::transaction_base& transaction) -> absl::StatusOr<EpisodePage> {
     if (absl::StatusOr<v1::Podcast> podcast = rows::ReadPodcast(transaction, query.podcast_id, kSelectPodcast);
         !podcast.ok()) {
       return podcast.status();
@@ -100,15 +107,14 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
                                               " LIMIT $", params.size(), "::integer");
 
     EpisodePage page;
+    page.total_size = query.after ? query.after->total_size : Count(transaction, count_sql, count_params);
     page.episodes = rows::ReadEpisodes(query.podcast_id,
                                        transaction.exec_params(list_sql, pqxx::prepare::make_dynamic_params(params)));
     if (page.episodes.size() > static_cast<size_t>(query.page_size)) {
       page.episodes.pop_back();
       const v1::Episode& last = page.episodes.back();
-      page.next = EpisodeCursor{SortKeyOf(last, query.order.field), EpisodeIdOf(last)};
+      page.next = domain::EpisodePagePosition{SortKeyOf(last, query.order.field), EpisodeIdOf(last), page.total_size};
     }
-    page.total_size = transaction.exec_params(count_sql, pqxx::prepare::make_dynamic_params(count_params))[0][0]
-                          .as<int32_t>();
     return page;
   });
 }

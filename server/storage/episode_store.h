@@ -17,26 +17,20 @@
 
 namespace podmeta::storage {
 
-// Where a page of a listing ends: the last episode's sort key (as text:
-// microseconds, number or title) and id.
-struct EpisodeCursor {
-  std::string sort_key;
-  std::string episode_id;
-};
-
 struct EpisodeListQuery {
   std::string podcast_id;
   std::optional<domain::FilterNode> filter;
   domain::EpisodeOrder order;
   bool show_deleted = false;
   int32_t page_size = 50;
-  std::optional<EpisodeCursor> after;
+  // Continue after this position, and take its total instead of counting.
+  std::optional<domain::EpisodePagePosition> after;
 };
 
 struct EpisodePage {
   std::vector<v1::Episode> episodes;
   // Set when more episodes follow the page.
-  std::optional<EpisodeCursor> next;
+  std::optional<domain::EpisodePagePosition> next;
   int32_t total_size = 0;
 };
 

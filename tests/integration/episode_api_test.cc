@@ -21,7 +21,7 @@ class EpisodeApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     server_ = new testing::TestServer();
-    for (const char* id : {"show", "paging", "other"}) ASSERT_TRUE(server_->CreatePodcast(id).ok());
+    for (const char* id : {"show", "paging", "other", "counted"}) ASSERT_TRUE(server_->CreatePodcast(id).ok());
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -368,6 +368,31 @@ TEST_F(EpisodeApiTest, PagingThroughAThousandEpisodesReturnsEachExactlyOnce) {
   EXPECT_EQ(seen.size(), static_cast<size_t>(kEpisodes));
   EXPECT_EQ(pages, (kEpisodes + 36) / 37);
   EXPECT_TRUE(std::is_sorted(publish_times.rbegin(), publish_times.rend())) << "newest first";
+}
+
+TEST_F(EpisodeApiTest, LaterPagesReportTheTotalCountedForTheFirst) {
+  for (int i = 0; i < 3; ++i) {
+    v1::Episode created;
+    ASSERT_TRUE(Create(MakeEpisode("Counted " + std::to_string(i), i, i), &created, "podcasts/counted").ok());
+  }
+  v1::ListEpisodesRequest request;
+  request.set_parent("podcasts/counted");
+  request.set_page_size(2);
+  v1::ListEpisodesResponse first;
+  ASSERT_TRUE(List(request, &first).ok());
+  EXPECT_EQ(first.total_size(), 3);
+
+  v1::Episode added;
+  ASSERT_TRUE(Create(MakeEpisode("Added while listing", 10, 10), &added, "podcasts/counted").ok());
+  request.set_page_token(first.next_page_token());
+  v1::ListEpisodesResponse second;
+  ASSERT_TRUE(List(request, &second).ok());
+  EXPECT_EQ(second.total_size(), 3) << "the listing's total, as counted when it began";
+
+  request.clear_page_token();
+  v1::ListEpisodesResponse again;
+  ASSERT_TRUE(List(request, &again).ok());
+  EXPECT_EQ(again.total_size(), 4);
 }
 
 TEST_F(EpisodeApiTest, PageSizeAboveTheMaximumIsClamped) {
