@@ -118,18 +118,28 @@ absl::StatusOr<SearchQuery> SearchQueryOf(const v1::SearchEpisodesRequest& reque
 }  // namespace
 
 grpc::ServerUnaryReactor* EpisodeService::GetEpisode(grpc::CallbackServerContext* context,
-                                                     const v1::GetEpisodeRequest* request, v1::Episode* response) {
-  absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request->name(), "name");
-  // A cached episode is answered on gRPC's own thread: no hand-off, no wait
-  // for a database connection.
-  if (std::shared_ptr<const v1::Episode> cached = key.ok() ? episodes_.FindCached(*key) : nullptr) {
-    *response = *cached;
-    domain::DeriveChapterEnds(*response);
+                                                     const grpc::ByteBuffer* request_bytes, grpc::ByteBuffer* response) {
+  v1::GetEpisodeRequest request;
+  if (!ParseMessage(*request_bytes, request)) {
+    return FinishedNow(context, absl::InvalidArgumentError("the request is not a GetEpisodeRequest"));
+  }
+  absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request.name(), "name");
+  if (!key.ok()) return FinishedNow(context, key.status());
+  // A hit is answered on gRPC's own thread: no hand-off, no database.
+  if (std::shared_ptr<const std::string> cached = cache_ != nullptr ? cache_->Find(*key) : nullptr) {
+    *response = ByteBufferOf(*cached);
     return FinishedNow(context, absl::OkStatus());
   }
-  return RunUnary(context, executor_, response, [this, context, key = std::move(key)]() -> EpisodeResult {
-    if (!key.ok()) return key.status();
-    return Presented(episodes_.Get(*key, DeadlineOf(context)));
+  return RunUnary(context, executor_, response, [this, context, key = *key]() -> absl::StatusOr<grpc::ByteBuffer> {
+    // Taken before the read: a change committed meanwhile keeps it out of the cache.
+    const storage::EpisodeCache::Ticket ticket =
+        cache_ != nullptr ? cache_->Begin(key.podcast_id) : storage::EpisodeCache::Ticket{};
+    EpisodeResult episode = Presented(episodes_.Get(key, DeadlineOf(context)));
+    if (!episode.ok()) return episode.status();
+    std::string serialized = episode->SerializeAsString();
+    grpc::ByteBuffer reply = ByteBufferOf(serialized);
+    if (cache_ != nullptr) cache_->Store(key, std::move(serialized), ticket);
+    return reply;
   });
 }
 

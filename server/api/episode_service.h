@@ -11,14 +11,18 @@
 
 namespace podmeta::api {
 
-class EpisodeService final : public v1::EpisodeService::CallbackService {
+// GetEpisode is a raw method (bytes in, bytes out): cached episodes are kept
+// serialized, and a hit is answered with those bytes as they are.
+class EpisodeService final
+    : public v1::EpisodeService::WithRawCallbackMethod_GetEpisode<v1::EpisodeService::CallbackService> {
  public:
-  EpisodeService(storage::EpisodeStore& episodes, storage::SearchStore& search, storage::ChangeFeed& feed,
-                 const WriteAccess& access, BlockingExecutor& executor)
-      : episodes_(episodes), search_(search), feed_(feed), access_(access), executor_(executor) {}
+  // `cache` may be null (no cache).
+  EpisodeService(storage::EpisodeStore& episodes, storage::EpisodeCache* cache, storage::SearchStore& search,
+                 storage::ChangeFeed& feed, const WriteAccess& access, BlockingExecutor& executor)
+      : episodes_(episodes), cache_(cache), search_(search), feed_(feed), access_(access), executor_(executor) {}
 
-  grpc::ServerUnaryReactor* GetEpisode(grpc::CallbackServerContext* context, const v1::GetEpisodeRequest* request,
-                                       v1::Episode* response) override;
+  grpc::ServerUnaryReactor* GetEpisode(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* BatchGetEpisodes(grpc::CallbackServerContext* context,
                                              const v1::BatchGetEpisodesRequest* request,
                                              v1::BatchGetEpisodesResponse* response) override;
@@ -57,6 +61,7 @@ class EpisodeService final : public v1::EpisodeService::CallbackService {
                                           storage::EpisodeStore::Mutation mutate);
 
   storage::EpisodeStore& episodes_;
+  storage::EpisodeCache* const cache_;
   storage::SearchStore& search_;
   storage::ChangeFeed& feed_;
   const WriteAccess& access_;

@@ -31,6 +31,19 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, Blockin
   return reactor;
 }
 
+// For raw methods: a copy of `bytes` as a message body.
+inline grpc::ByteBuffer ByteBufferOf(const std::string& bytes) {
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+// For raw methods: false unless `bytes` hold a valid `message`.
+template <typename Message>
+bool ParseMessage(const grpc::ByteBuffer& bytes, Message& message) {
+  grpc::ByteBuffer readable(bytes);  // shares the slices
+  return grpc::SerializationTraits<Message>::Deserialize(&readable, &message).ok();
+}
+
 // Finishes the call on the calling thread, for answers that need no blocking work.
 inline grpc::ServerUnaryReactor* FinishedNow(grpc::CallbackServerContext* context, const absl::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();

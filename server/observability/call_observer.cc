@@ -38,7 +38,7 @@ const char* CodeName(grpc::StatusCode code) {
 
 std::string NewRequestId() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
-  return absl::StrFormat("%016x", generator());
+  return absl::StrCat(absl::Hex(generator(), absl::kZeroPad16));
 }
 
 // A caller's id is kept if it is short and printable; anything else is replaced.
@@ -53,7 +53,7 @@ bool UsableRequestId(absl::string_view id) {
 class ObservingInterceptor final : public grpc::experimental::Interceptor {
  public:
   ObservingInterceptor(grpc::experimental::ServerRpcInfo* info, CallObserver& observer)
-      : method_(info->method()), observer_(observer), start_(std::chrono::steady_clock::now()) {}
+      : metrics_(observer.ForMethod(info->method())), start_(std::chrono::steady_clock::now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
@@ -69,7 +69,7 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-      observer_.Record(method_, methods->GetSendStatus().error_code(), seconds, RequestId());
+      metrics_.Record(methods->GetSendStatus().error_code(), seconds, RequestId());
     }
     methods->Proceed();
   }
@@ -80,8 +80,7 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
     return request_id_;
   }
 
-  const std::string method_;
-  CallObserver& observer_;
+  CallObserver::MethodMetrics& metrics_;
   const std::chrono::steady_clock::time_point start_;
   std::string request_id_;
 };
@@ -113,32 +112,35 @@ std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CallObser
   return std::make_unique<ObservingInterceptorFactory>(*this);
 }
 
-void CallObserver::Record(const std::string& method, grpc::StatusCode code, double seconds,
-                          const std::string& request_id) {
-  const char* code_name = CodeName(code);
-  prometheus::Counter* counter = nullptr;
-  prometheus::Histogram* histogram = nullptr;
-  {
-    std::lock_guard lock(mutex_);
-    const std::string key = absl::StrCat(method, " ", code_name);
-    auto found = counters_.find(key);
-    if (found == counters_.end()) {
-      found = counters_.emplace(key, &requests_.Add({{"method", method}, {"code", code_name}})).first;
-    }
-    counter = found->second;
-    auto timed = histograms_.find(method);
-    if (timed == histograms_.end()) {
-      static const prometheus::Histogram::BucketBoundaries kBuckets = {
-          0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-      timed = histograms_.emplace(method, &latency_.Add({{"method", method}}, kBuckets)).first;
-    }
-    histogram = timed->second;
+CallObserver::MethodMetrics& CallObserver::ForMethod(const char* method) {
+  std::lock_guard lock(mutex_);
+  auto found = methods_.find(absl::string_view(method));
+  if (found == methods_.end()) found = methods_.emplace(method, std::make_unique<MethodMetrics>(*this, method)).first;
+  return *found->second;
+}
+
+CallObserver::MethodMetrics::MethodMetrics(CallObserver& observer, std::string method)
+    : observer_(observer),
+      method_(std::move(method)),
+      latency_(observer.latency_.Add({{"method", method_}},
+                                     prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                                             0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10})) {}
+
+void CallObserver::MethodMetrics::Record(grpc::StatusCode code, double seconds, const std::string& request_id) {
+  const size_t index = static_cast<size_t>(code) < by_code_.size() ? static_cast<size_t>(code) : 2;  // UNKNOWN
+  prometheus::Counter* counter = by_code_[index].load(std::memory_order_acquire);
+  if (counter == nullptr) {
+    std::lock_guard lock(observer_.mutex_);
+    counter = &observer_.requests_.Add({{"method", method_}, {"code", CodeName(code)}});
+    by_code_[index].store(counter, std::memory_order_release);
   }
   counter->Increment();
-  histogram->Observe(seconds);
-  LogEvent(code == grpc::StatusCode::OK ? spdlog::level::debug : spdlog::level::warn, "call",
-           {{"method", method},
-            {"code", code_name},
+  latency_.Observe(seconds);
+  const spdlog::level::level_enum level = code == grpc::StatusCode::OK ? spdlog::level::debug : spdlog::level::warn;
+  if (!spdlog::should_log(level)) return;
+  LogEvent(level, "call",
+           {{"method", method_},
+            {"code", CodeName(code)},
             {"duration_ms", absl::StrFormat("%.3f", seconds * 1000)},
             {"request_id", request_id}});
 }

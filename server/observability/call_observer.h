@@ -4,10 +4,13 @@
 // failures at warn, successes at debug.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
+
+#include "absl/container/flat_hash_map.h"
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/server_interceptor.h>
@@ -23,16 +26,26 @@ class CallObserver {
 
   std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> NewInterceptorFactory();
 
-  void Record(const std::string& method, grpc::StatusCode code, double seconds, const std::string& request_id);
+  // One method's metrics. Family::Add locks and hashes labels, so each
+  // method's are looked up once, when its first call starts.
+  class MethodMetrics {
+   public:
+    MethodMetrics(CallObserver& observer, std::string method);
+    void Record(grpc::StatusCode code, double seconds, const std::string& request_id);
+
+   private:
+    CallObserver& observer_;
+    const std::string method_;
+    prometheus::Histogram& latency_;
+    std::array<std::atomic<prometheus::Counter*>, 17> by_code_{};  // grpc::StatusCode 0..16
+  };
+  MethodMetrics& ForMethod(const char* method);
 
  private:
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& latency_;
   std::mutex mutex_;
-  // Family::Add locks and hashes labels; the metrics of a (method, code)
-  // pair are looked up once and kept here.
-  std::unordered_map<std::string, prometheus::Counter*> counters_;
-  std::unordered_map<std::string, prometheus::Histogram*> histograms_;
+  absl::flat_hash_map<std::string, std::unique_ptr<MethodMetrics>> methods_;
 };
 
 }  // namespace podmeta::observability

@@ -14,7 +14,7 @@ EpisodeCache::EpisodeCache(size_t capacity_bytes) : capacity_bytes_(capacity_byt
 
 size_t EpisodeCache::BucketOf(const std::string& podcast_id) { return std::hash<std::string>{}(podcast_id) % kBuckets; }
 
-std::shared_ptr<const v1::Episode> EpisodeCache::Find(const domain::EpisodeKey& key) {
+std::shared_ptr<const std::string> EpisodeCache::Find(const domain::EpisodeKey& key) {
   std::lock_guard lock(mutex_);
   if (!live_) return nullptr;
   auto podcast = by_podcast_.find(key.podcast_id);
@@ -35,10 +35,11 @@ EpisodeCache::Ticket EpisodeCache::Begin(const std::string& podcast_id) const {
   return Ticket{epoch_, generations_[BucketOf(podcast_id)]};
 }
 
-void EpisodeCache::Store(const domain::EpisodeKey& key, v1::Episode episode, Ticket ticket) {
-  const size_t bytes = episode.SpaceUsedLong() + key.podcast_id.size() + key.episode_id.size() + kEntryOverheadBytes;
+void EpisodeCache::Store(const domain::EpisodeKey& key, std::string serialized_episode, Ticket ticket) {
+  const size_t bytes =
+      serialized_episode.size() + key.podcast_id.size() + key.episode_id.size() + kEntryOverheadBytes;
   if (bytes > capacity_bytes_) return;
-  auto shared = std::make_shared<const v1::Episode>(std::move(episode));
+  auto shared = std::make_shared<const std::string>(std::move(serialized_episode));
   std::lock_guard lock(mutex_);
   if (!live_ || ticket.epoch != epoch_ || ticket.generation != generations_[BucketOf(key.podcast_id)]) return;
   if (auto podcast = by_podcast_.find(key.podcast_id); podcast != by_podcast_.end()) {

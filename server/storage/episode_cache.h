@@ -1,5 +1,6 @@
-// Hot episodes in memory, so that reading a popular episode needs no database
-// round trip.
+// Hot episodes in memory, kept as the bytes GetEpisode answers with, so that
+// reading a popular episode needs no database round trip, no copy and no
+// serialization.
 //
 // It stays correct across server replicas: every change to an episode
 // NOTIFYs its podcast (migration 0002), and the ChangeFeed of every server
@@ -22,18 +23,17 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "domain/resource_names.h"
-#include "podmeta/v1/resources.pb.h"
 
 namespace podmeta::storage {
 
 class EpisodeCache {
  public:
-  // Least recently used episodes go first once their estimated memory
-  // exceeds `capacity_bytes`.
+  // Least recently used episodes go first once their memory (bytes plus
+  // bookkeeping) exceeds `capacity_bytes`.
   explicit EpisodeCache(size_t capacity_bytes);
 
   // Null on a miss, and always while the change feed is not connected.
-  std::shared_ptr<const v1::Episode> Find(const domain::EpisodeKey& key);
+  std::shared_ptr<const std::string> Find(const domain::EpisodeKey& key);
 
   struct Ticket {
     uint64_t epoch = 0;
@@ -41,8 +41,9 @@ class EpisodeCache {
   };
   // Taken before reading `podcast_id`'s episode from the database.
   Ticket Begin(const std::string& podcast_id) const;
-  // Keeps `episode` unless its podcast was invalidated after `ticket` was taken.
-  void Store(const domain::EpisodeKey& key, v1::Episode episode, Ticket ticket);
+  // Keeps `serialized_episode` unless its podcast was invalidated after
+  // `ticket` was taken.
+  void Store(const domain::EpisodeKey& key, std::string serialized_episode, Ticket ticket);
 
   void InvalidatePodcast(const std::string& podcast_id);
   // The change feed's connection state: on (re)connect the cache starts empty.
@@ -59,7 +60,7 @@ class EpisodeCache {
  private:
   struct Entry {
     domain::EpisodeKey key;
-    std::shared_ptr<const v1::Episode> episode;
+    std::shared_ptr<const std::string> episode;
     size_t bytes = 0;
   };
   using Recency = std::list<Entry>;  // most recently used first

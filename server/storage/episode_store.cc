@@ -42,17 +42,10 @@ int32_t Count(pqxx::transaction_base& transaction, const std::string& count_sql,
 
 }  // namespace
 
-std::shared_ptr<const v1::Episode> EpisodeStore::FindCached(const domain::EpisodeKey& key) {
-  return cache_ != nullptr ? cache_->Find(key) : nullptr;
-}
-
 absl::StatusOr<v1::Episode> EpisodeStore::Get(const domain::EpisodeKey& key, Deadline deadline) {
-  const EpisodeCache::Ticket ticket = cache_ != nullptr ? cache_->Begin(key.podcast_id) : EpisodeCache::Ticket{};
-  absl::StatusOr<v1::Episode> episode = reads_.Read(deadline, [&](pqxx::transaction_base& transaction) {
+  return reads_.Read(deadline, [&](pqxx::transaction_base& transaction) {
     return rows::ReadEpisode(transaction, key, kSelectEpisode);
   });
-  if (cache_ != nullptr && episode.ok()) cache_->Store(key, *episode, ticket);
-  return episode;
 }
 
 absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::BatchGet(const std::string& podcast_id,

@@ -43,14 +43,11 @@ struct EpisodeChangeRecord {
 class EpisodeStore {
  public:
   // Reads (Get, List, BatchGet) go to `reads`, which may be a replica;
-  // everything else to `database`, the primary. Get keeps what it reads in
-  // `cache` (optional), and every write drops the podcast's cached episodes.
+  // everything else to `database`, the primary. Every write drops the
+  // podcast's episodes from `cache` (optional) once it has committed.
   EpisodeStore(Database& database, Database& reads, EpisodeCache* cache = nullptr)
       : database_(database), reads_(reads), cache_(cache) {}
 
-  // Null unless the episode is cached: lets callers answer without waiting
-  // for a database connection.
-  std::shared_ptr<const v1::Episode> FindCached(const domain::EpisodeKey& key);
   absl::StatusOr<v1::Episode> Get(const domain::EpisodeKey& key, Deadline deadline);
 
   // In the order of `episode_ids`; NOT_FOUND naming the first missing one.

@@ -2,6 +2,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <grpcpp/generic/generic_stub.h>
+
+#include <future>
 #include <set>
 #include <thread>
 
@@ -336,6 +339,22 @@ TEST_F(EpisodeApiTest, BatchGetReturnsInRequestOrderAndFailsOnAnyMissing) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_THAT(ViolatedFields(status), ElementsAre("names[3]"));
   }
+}
+
+// GetEpisode reads its request bytes itself (a raw method, for the cache).
+TEST_F(EpisodeApiTest, GetEpisodeRejectsBytesThatAreNotARequest) {
+  grpc::GenericStub generic(grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials()));
+  const std::string garbage = "\xff\xff\xff\xff";
+  grpc::Slice slice(garbage);
+  const grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::ClientContext context;
+  std::promise<grpc::Status> done;
+  generic.UnaryCall(&context, "/podmeta.v1.EpisodeService/GetEpisode", grpc::StubOptions(), &request, &response,
+                    [&done](grpc::Status status) { done.set_value(std::move(status)); });
+  const grpc::Status status = done.get_future().get();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "the request is not a GetEpisodeRequest");
 }
 
 TEST_F(EpisodeApiTest, PagingThroughAThousandEpisodesReturnsEachExactlyOnce) {
