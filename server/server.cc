@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "api/blocking_executor.h"
+#include "api/episode_read_batcher.h"
 #include "api/episode_service.h"
 #include "api/podcast_service.h"
 #include "grpc/health/v1/health.pb.h"
@@ -39,6 +40,8 @@ namespace {
 constexpr int kMaxReceiveMessageBytes = 4 * 1024 * 1024;
 // Per connection; calls beyond it wait for a stream instead of piling up.
 constexpr int kMaxConcurrentStreams = 1000;
+// Episodes one coalesced GetEpisode statement reads at most.
+constexpr size_t kMaxEpisodeReadBatch = 128;
 
 }  // namespace
 
@@ -59,8 +62,9 @@ struct Server::Parts {
         search(reads()),
         feed(config.database_url, episode_cache.get()),
         executor(config.worker_threads),
+        episode_reads(episodes, executor, config.pool_size, kMaxEpisodeReadBatch),
         podcast_service(podcasts, imports, access, executor),
-        episode_service(episodes, episode_cache.get(), search, feed, access, executor) {}
+        episode_service(episodes, episode_reads, episode_cache.get(), search, feed, access, executor) {}
 
   storage::Database& reads() { return read_database ? *read_database : database; }
 
@@ -74,6 +78,7 @@ struct Server::Parts {
   storage::SearchStore search;
   storage::ChangeFeed feed;
   api::BlockingExecutor executor;
+  api::EpisodeReadBatcher episode_reads;
   api::PodcastService podcast_service;
   api::EpisodeService episode_service;
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();

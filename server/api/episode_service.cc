@@ -130,17 +130,22 @@ grpc::ServerUnaryReactor* EpisodeService::GetEpisode(grpc::CallbackServerContext
     *response = ByteBufferOf(*cached);
     return FinishedNow(context, absl::OkStatus());
   }
-  return RunUnary(context, executor_, response, [this, context, key = *key]() -> absl::StatusOr<grpc::ByteBuffer> {
-    // Taken before the read: a change committed meanwhile keeps it out of the cache.
-    const storage::EpisodeCache::Ticket ticket =
-        cache_ != nullptr ? cache_->Begin(key.podcast_id) : storage::EpisodeCache::Ticket{};
-    EpisodeResult episode = Presented(episodes_.Get(key, DeadlineOf(context)));
-    if (!episode.ok()) return episode.status();
+  // Taken before the read: a change committed meanwhile keeps it out of the cache.
+  const storage::EpisodeCache::Ticket ticket =
+      cache_ != nullptr ? cache_->Begin(key->podcast_id) : storage::EpisodeCache::Ticket{};
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  episode_reads_.Read(*key, [this, reactor, response, key = *key, ticket](EpisodeResult episode) {
+    episode = Presented(std::move(episode));
+    if (!episode.ok()) {
+      reactor->Finish(ToGrpcStatus(episode.status()));
+      return;
+    }
     std::string serialized = episode->SerializeAsString();
-    grpc::ByteBuffer reply = ByteBufferOf(serialized);
+    *response = ByteBufferOf(serialized);
     if (cache_ != nullptr) cache_->Store(key, std::move(serialized), ticket);
-    return reply;
+    reactor->Finish(grpc::Status::OK);
   });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* EpisodeService::BatchGetEpisodes(grpc::CallbackServerContext* context,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/blocking_executor.h"
+#include "api/episode_read_batcher.h"
 #include "api/write_access.h"
 #include "podmeta/v1/episode_service.grpc.pb.h"
 #include "storage/change_feed.h"
@@ -16,10 +17,17 @@ namespace podmeta::api {
 class EpisodeService final
     : public v1::EpisodeService::WithRawCallbackMethod_GetEpisode<v1::EpisodeService::CallbackService> {
  public:
-  // `cache` may be null (no cache).
-  EpisodeService(storage::EpisodeStore& episodes, storage::EpisodeCache* cache, storage::SearchStore& search,
-                 storage::ChangeFeed& feed, const WriteAccess& access, BlockingExecutor& executor)
-      : episodes_(episodes), cache_(cache), search_(search), feed_(feed), access_(access), executor_(executor) {}
+  // GetEpisode reads through `episode_reads`; `cache` may be null (no cache).
+  EpisodeService(storage::EpisodeStore& episodes, EpisodeReadBatcher& episode_reads, storage::EpisodeCache* cache,
+                 storage::SearchStore& search, storage::ChangeFeed& feed, const WriteAccess& access,
+                 BlockingExecutor& executor)
+      : episodes_(episodes),
+        episode_reads_(episode_reads),
+        cache_(cache),
+        search_(search),
+        feed_(feed),
+        access_(access),
+        executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetEpisode(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override;
@@ -61,6 +69,7 @@ class EpisodeService final
                                           storage::EpisodeStore::Mutation mutate);
 
   storage::EpisodeStore& episodes_;
+  EpisodeReadBatcher& episode_reads_;
   storage::EpisodeCache* const cache_;
   storage::SearchStore& search_;
   storage::ChangeFeed& feed_;

@@ -48,6 +48,24 @@ absl::StatusOr<v1::Episode> EpisodeStore::Get(const domain::EpisodeKey& key, Dea
   });
 }
 
+absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::GetMany(const std::vector<domain::EpisodeKey>& keys,
+                                                                Deadline deadline) {
+  std::vector<std::string> podcast_ids, episode_ids;
+  for (const domain::EpisodeKey& key : keys) {
+    podcast_ids.push_back(key.podcast_id);
+    episode_ids.push_back(key.episode_id);
+  }
+  return reads_.Read(deadline, [&](pqxx::transaction_base& transaction) -> absl::StatusOr<std::vector<v1::Episode>> {
+    const pqxx::result rows = transaction.exec_prepared(StatementName(kSelectEpisodesByKeys), TextArray(podcast_ids),
+                                                        TextArray(episode_ids));
+    std::vector<v1::Episode> episodes;
+    episodes.reserve(rows.size());
+    constexpr int kPodcastIdColumn = 16;
+    for (const pqxx::row& row : rows) episodes.push_back(EpisodeFromRow(row[kPodcastIdColumn].c_str(), row));
+    return episodes;
+  });
+}
+
 absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::BatchGet(const std::string& podcast_id,
                                                                 const std::vector<std::string>& episode_ids,
                                                                 Deadline deadline) {

@@ -50,6 +50,10 @@ class EpisodeStore {
 
   absl::StatusOr<v1::Episode> Get(const domain::EpisodeKey& key, Deadline deadline);
 
+  // The episodes that exist among `keys` (of any podcasts), in no particular
+  // order, read by one statement.
+  absl::StatusOr<std::vector<v1::Episode>> GetMany(const std::vector<domain::EpisodeKey>& keys, Deadline deadline);
+
   // In the order of `episode_ids`; NOT_FOUND naming the first missing one.
   absl::StatusOr<std::vector<v1::Episode>> BatchGet(const std::string& podcast_id,
                                                     const std::vector<std::string>& episode_ids, Deadline deadline);

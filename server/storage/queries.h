@@ -77,6 +77,13 @@ inline constexpr NamedQuery kSelectEpisodeForUpdate{
 inline constexpr NamedQuery kSelectEpisodes{
     "select_episodes",
     "SELECT " PODMETA_EPISODE_COLUMNS " FROM episodes e WHERE e.podcast_id = $1 AND e.episode_id = ANY($2::text[])"};
+// Episodes of any podcasts by (podcast, episode) pairs; the podcast id
+// follows the episode columns.
+inline constexpr NamedQuery kSelectEpisodesByKeys{
+    "select_episodes_by_keys",
+    "SELECT " PODMETA_EPISODE_COLUMNS ", e.podcast_id"
+    " FROM unnest($1::text[], $2::text[]) AS k(podcast_id, episode_id)"
+    " JOIN episodes e ON e.podcast_id = k.podcast_id AND e.episode_id = k.episode_id"};
 inline constexpr NamedQuery kSelectEpisodesForUpdate{
     "select_episodes_for_update",
     "SELECT " PODMETA_EPISODE_COLUMNS
@@ -169,7 +176,7 @@ inline constexpr NamedQuery kInsertRequestId{
 inline constexpr NamedQuery kAllQueries[] = {
     kSetStatementTimeout, kSelectPodcast,     kSelectPodcastForUpdate, kListPodcasts,      kCountPodcasts,
     kInsertPodcast,       kUpdatePodcast,     kSelectEpisode,          kSelectEpisodeForUpdate, kSelectEpisodes,
-    kSelectEpisodesForUpdate, kEpisodeIdTaken,      kInsertEpisodes,
+    kSelectEpisodesByKeys, kSelectEpisodesForUpdate, kEpisodeIdTaken,      kInsertEpisodes,
     kUpdateEpisode,       kDeleteChapters,         kInsertChapters,    kLockRequestId,
     kSelectRequestId,     kInsertRequestId,   kSearch,                 kLatestChange,      kChangesAfter,
 };

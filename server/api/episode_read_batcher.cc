@@ -1,0 +1,75 @@
+#include "api/episode_read_batcher.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+
+namespace podmeta::api {
+
+void EpisodeReadBatcher::Read(domain::EpisodeKey key, Done done) {
+  bool start_drain = false;
+  {
+    std::lock_guard lock(mutex_);
+    pending_.push_back(Pending{std::move(key), std::move(done)});
+    if (running_ < max_batches_) {
+      ++running_;
+      start_drain = true;
+    }
+  }
+  if (start_drain) executor_.Submit([this] { Drain(); });
+}
+
+void EpisodeReadBatcher::Drain() {
+  for (;;) {
+    std::vector<Pending> batch;
+    bool last = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (pending_.empty()) {
+        --running_;
+        return;
+      }
+      while (!pending_.empty() && batch.size() < max_batch_size_) {
+        batch.push_back(std::move(pending_.front()));
+        pending_.pop_front();
+      }
+      // Decided under the lock: a read that arrives from now on starts its
+      // own drain, so this one may stop after its batch.
+      last = pending_.empty();
+      if (last) --running_;
+    }
+    Complete(batch);
+    if (last) return;
+  }
+}
+
+void EpisodeReadBatcher::Complete(std::vector<Pending>& batch) {
+  // Popular episodes come many times in one batch: each is read once, and
+  // handed out by copy until its last waiter gets the original.
+  absl::flat_hash_map<std::string, int> waiters;
+  std::vector<domain::EpisodeKey> keys;
+  for (const Pending& pending : batch) {
+    if (++waiters[domain::EpisodeName(pending.key)] == 1) keys.push_back(pending.key);
+  }
+  absl::StatusOr<std::vector<v1::Episode>> found = store_.GetMany(keys, storage::kNoDeadline);
+  absl::flat_hash_map<std::string, v1::Episode*> by_name;
+  if (found.ok()) {
+    for (v1::Episode& episode : *found) by_name[episode.name()] = &episode;
+  }
+  for (Pending& pending : batch) {
+    if (!found.ok()) {
+      pending.done(found.status());
+      continue;
+    }
+    const std::string name = domain::EpisodeName(pending.key);
+    auto match = by_name.find(name);
+    if (match == by_name.end()) {
+      pending.done(absl::NotFoundError(absl::StrCat("episode ", name, " does not exist")));
+    } else if (--waiters[name] == 0) {
+      pending.done(std::move(*match->second));
+    } else {
+      pending.done(*match->second);
+    }
+  }
+}
+
+}  // namespace podmeta::api
