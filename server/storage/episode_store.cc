@@ -111,11 +111,15 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
       absl::StrAppend(&where, " AND (", key, ", e.episode_id) ", query.order.descending ? "<" : ">", " (",
                       cursor_key, ", $", params.size(), ")");
     }
-    // One row more than the page tells whether another page follows.
-    params.push_back(std::to_string(query.page_size + 1));
-    const std::string list_sql = absl::StrCat("SELECT ", std::string(kEpisodeColumns), " FROM episodes e WHERE ", where,
-                                              " ORDER BY ", key, " ", direction, ", e.episode_id ", direction,
-                                              " LIMIT $", params.size(), "::integer");
+    // The page's rows are chosen first and only they are read whole (with
+    // their chapters). One row more than the page tells whether another page
+    // follows. The limit is written out, not a parameter: a generic plan
+    // would not know it is small and might sort the whole podcast instead of
+    // walking the index; it is a validated integer, never caller text.
+    const std::string order = absl::StrCat(" ORDER BY ", key, " ", direction, ", e.episode_id ", direction);
+    const std::string list_sql = absl::StrCat("SELECT ", std::string(kEpisodeColumns),
+                                              " FROM (SELECT * FROM episodes e WHERE ", where, order, " LIMIT ",
+                                              query.page_size + 1, ") e", order);
 
     EpisodePage page;
     page.total_size = query.after ? query.after->total_size : Count(transaction, count_sql, count_params);

@@ -126,22 +126,42 @@ inline constexpr NamedQuery kInsertChapters{
     " AS c(episode_id, position, start_ms, end_ms, title, image_uri, link_uri, toc, part)"};
 
 // --- search ---
-// Ranks every matching episode (title and description) and chapter (title),
-// takes one keyset page by (rank, podcast, episode, chapter position; -1
-// for the episode itself), and only then builds the highlighted snippets.
+// Ranks the matching episodes (title and description) and chapters (title),
+// takes one keyset page by (rank, podcast, episode, chapter position; -1 for
+// the episode itself), and only then builds the highlighted snippets.
+//
+// Ranking is bounded: it looks at the first 2,000 matching episodes and the
+// first 2,000 matching chapters, in storage order. A rare word has
+// fewer matches and is ranked exactly; a word in a tenth of all titles would
+// otherwise rank millions of rows for one page. Run with custom plans
+// (kSearchSettings): the planner then sees the query's words and their
+// frequency, and reads a common word's first matches by scanning instead of
+// building a bitmap of all of them.
 // $1 podcast id or '' for all, $2 query (web-search syntax), $3 limit,
 // $4..$7 the cursor (rank, podcast, episode, position) or NULLs.
+#define PODMETA_SEARCH_QUERY "websearch_to_tsquery('simple', $2)"
+#define PODMETA_SEARCH_CANDIDATES "2000"
+inline constexpr NamedQuery kSearchSettings{
+    "search_settings",
+    "SELECT set_config('plan_cache_mode', 'force_custom_plan', true),"
+    " set_config('synchronize_seqscans', 'off', true)"};  // the same first matches every time
 inline constexpr NamedQuery kSearch{
     "search",
-    "WITH q AS (SELECT websearch_to_tsquery('simple', $2) AS query),"
+    "WITH episode_candidates AS ("
+    "  SELECT e.podcast_id, e.episode_id, e.search_document FROM episodes e"
+    "  WHERE ($1 = '' OR e.podcast_id = $1) AND e.delete_time IS NULL"
+    "   AND e.search_document @@ " PODMETA_SEARCH_QUERY " LIMIT " PODMETA_SEARCH_CANDIDATES "),"
+    " chapter_candidates AS ("
+    "  SELECT c.podcast_id, c.episode_id, c.position, c.search_document"
+    "  FROM chapters c JOIN episodes e ON e.podcast_id = c.podcast_id AND e.episode_id = c.episode_id"
+    "  WHERE ($1 = '' OR c.podcast_id = $1) AND e.delete_time IS NULL"
+    "   AND c.search_document @@ " PODMETA_SEARCH_QUERY " LIMIT " PODMETA_SEARCH_CANDIDATES "),"
     " hits AS ("
-    "  SELECT ts_rank(e.search_document, q.query) AS rank, e.podcast_id, e.episode_id, -1 AS position"
-    "  FROM episodes e, q"
-    "  WHERE ($1 = '' OR e.podcast_id = $1) AND e.delete_time IS NULL AND e.search_document @@ q.query"
+    "  SELECT ts_rank(ec.search_document, " PODMETA_SEARCH_QUERY ") AS rank, ec.podcast_id, ec.episode_id,"
+    "   -1 AS position FROM episode_candidates ec"
     "  UNION ALL"
-    "  SELECT ts_rank(c.search_document, q.query), c.podcast_id, c.episode_id, c.position"
-    "  FROM chapters c JOIN episodes e ON e.podcast_id = c.podcast_id AND e.episode_id = c.episode_id, q"
-    "  WHERE ($1 = '' OR c.podcast_id = $1) AND e.delete_time IS NULL AND c.search_document @@ q.query),"
+    "  SELECT ts_rank(cc.search_document, " PODMETA_SEARCH_QUERY "), cc.podcast_id, cc.episode_id, cc.position"
+    "  FROM chapter_candidates cc),"
     " page AS ("
     "  SELECT * FROM hits"
     "  WHERE $4::real IS NULL OR (rank, podcast_id, episode_id, position) < ($4::real, $5, $6, $7::integer)"
@@ -149,13 +169,16 @@ inline constexpr NamedQuery kSearch{
     " SELECT page.rank::text, page.podcast_id, page.episode_id, page.position, e.title, c.title, c.start_ms,"
     "  c.part,"
     "  CASE WHEN page.position < 0"
-    "   THEN ts_headline('simple', e.title || ': ' || e.description, q.query,"
+    "   THEN ts_headline('simple', e.title || ': ' || e.description, " PODMETA_SEARCH_QUERY ","
     "                    'StartSel=<b>, StopSel=</b>, MaxWords=35, MinWords=15, MaxFragments=2')"
-    "   ELSE ts_headline('simple', c.title, q.query, 'StartSel=<b>, StopSel=</b>, HighlightAll=true') END"
+    "   ELSE ts_headline('simple', c.title, " PODMETA_SEARCH_QUERY ", 'StartSel=<b>, StopSel=</b>, HighlightAll=true')"
+    "  END"
     " FROM page JOIN episodes e ON e.podcast_id = page.podcast_id AND e.episode_id = page.episode_id"
     " LEFT JOIN chapters c ON c.podcast_id = page.podcast_id AND c.episode_id = page.episode_id"
-    "  AND c.position = page.position, q"
+    "  AND c.position = page.position"
     " ORDER BY page.rank DESC, page.podcast_id DESC, page.episode_id DESC, page.position DESC"};
+#undef PODMETA_SEARCH_QUERY
+#undef PODMETA_SEARCH_CANDIDATES
 
 // --- change feed ---
 inline constexpr NamedQuery kLatestChange{
@@ -178,7 +201,7 @@ inline constexpr NamedQuery kAllQueries[] = {
     kInsertPodcast,       kUpdatePodcast,     kSelectEpisode,          kSelectEpisodeForUpdate, kSelectEpisodes,
     kSelectEpisodesByKeys, kSelectEpisodesForUpdate, kEpisodeIdTaken,      kInsertEpisodes,
     kUpdateEpisode,       kDeleteChapters,         kInsertChapters,    kLockRequestId,
-    kSelectRequestId,     kInsertRequestId,   kSearch,                 kLatestChange,      kChangesAfter,
+    kSelectRequestId,     kInsertRequestId,   kSearchSettings, kSearch, kLatestChange,      kChangesAfter,
 };
 
 #undef PODMETA_PODCAST_COLUMNS

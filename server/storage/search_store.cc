@@ -13,6 +13,7 @@ absl::StatusOr<SearchPage> SearchStore::Search(const std::string& podcast_id, co
     const auto cursor_text = [&](const std::string& value) {
       return after ? std::optional<std::string>(value) : std::nullopt;
     };
+    transaction.exec_prepared(StatementName(kSearchSettings));
     // One row more than the page tells whether another page follows.
     const pqxx::result rows = transaction.exec_prepared(
         StatementName(kSearch), podcast_id, query, page_size + 1, cursor_text(after ? after->rank : ""),
