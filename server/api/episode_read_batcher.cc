@@ -5,11 +5,11 @@
 
 namespace podmeta::api {
 
-void EpisodeReadBatcher::Read(domain::EpisodeKey key, Done done) {
+void EpisodeReadBatcher::Read(const grpc::ServerContextBase* context, domain::EpisodeKey key, Done done) {
   bool start_drain = false;
   {
     std::lock_guard lock(mutex_);
-    pending_.push_back(Pending{std::move(key), std::move(done)});
+    pending_.push_back(Pending{context, std::move(key), std::move(done)});
     if (running_ < max_batches_) {
       ++running_;
       start_drain = true;
@@ -47,15 +47,22 @@ void EpisodeReadBatcher::Complete(std::vector<Pending>& batch) {
   // handed out by copy until its last waiter gets the original.
   absl::flat_hash_map<std::string, int> waiters;
   std::vector<domain::EpisodeKey> keys;
-  for (const Pending& pending : batch) {
+  std::vector<Pending> wanted;
+  for (Pending& pending : batch) {
+    if (pending.context->IsCancelled()) {
+      pending.done(absl::CancelledError("the call ended before its episode was read"));
+      continue;
+    }
     if (++waiters[domain::EpisodeName(pending.key)] == 1) keys.push_back(pending.key);
+    wanted.push_back(std::move(pending));
   }
+  if (wanted.empty()) return;
   absl::StatusOr<std::vector<v1::Episode>> found = store_.GetMany(keys, storage::kNoDeadline);
   absl::flat_hash_map<std::string, v1::Episode*> by_name;
   if (found.ok()) {
     for (v1::Episode& episode : *found) by_name[episode.name()] = &episode;
   }
-  for (Pending& pending : batch) {
+  for (Pending& pending : wanted) {
     if (!found.ok()) {
       pending.done(found.status());
       continue;

@@ -11,6 +11,8 @@
 #include <functional>
 #include <mutex>
 
+#include <grpcpp/server_context.h>
+
 #include "absl/status/statusor.h"
 #include "api/blocking_executor.h"
 #include "domain/resource_names.h"
@@ -30,11 +32,13 @@ class EpisodeReadBatcher {
                      size_t max_batch_size)
       : store_(store), executor_(executor), max_batches_(max_batches), max_batch_size_(max_batch_size) {}
 
-  // `done` runs on an executor thread.
-  void Read(domain::EpisodeKey key, Done done);
+  // `done` runs on an executor thread; with CANCELLED, and without a read,
+  // when `context`'s call ended while it waited.
+  void Read(const grpc::ServerContextBase* context, domain::EpisodeKey key, Done done);
 
  private:
   struct Pending {
+    const grpc::ServerContextBase* context;
     domain::EpisodeKey key;
     Done done;
   };

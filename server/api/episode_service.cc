@@ -134,7 +134,7 @@ grpc::ServerUnaryReactor* EpisodeService::GetEpisode(grpc::CallbackServerContext
   const storage::EpisodeCache::Ticket ticket =
       cache_ != nullptr ? cache_->Begin(key->podcast_id) : storage::EpisodeCache::Ticket{};
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  episode_reads_.Read(*key, [this, reactor, response, key = *key, ticket](EpisodeResult episode) {
+  episode_reads_.Read(context, *key, [this, reactor, response, key = *key, ticket](EpisodeResult episode) {
     episode = Presented(std::move(episode));
     if (!episode.ok()) {
       reactor->Finish(ToGrpcStatus(episode.status()));

@@ -23,7 +23,14 @@ template <typename Response, typename Work>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, BlockingExecutor& executor,
                                    Response* response, Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  executor.Submit([reactor, response, work = std::move(work)]() mutable {
+  executor.Submit([context, reactor, response, work = std::move(work)]() mutable {
+    // A call given up while it waited in the queue (client gone, deadline
+    // passed) is not worth a database round trip: under overload, queued
+    // work of abandoned calls would otherwise delay every call behind it.
+    if (context->IsCancelled()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the call ended before its work started"));
+      return;
+    }
     absl::StatusOr<Response> result = work();
     if (result.ok()) *response = *std::move(result);
     reactor->Finish(ToGrpcStatus(result.status()));

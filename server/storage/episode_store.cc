@@ -122,7 +122,14 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
                                               query.page_size + 1, ") e", order);
 
     EpisodePage page;
-    page.total_size = query.after ? query.after->total_size : Count(transaction, count_sql, count_params);
+    if (query.after) {
+      page.total_size = query.after->total_size;
+    } else if (query.filter) {
+      page.total_size = Count(transaction, count_sql, count_params);
+    } else {
+      page.total_size = transaction.exec_prepared(StatementName(kCountEpisodes), query.podcast_id, query.show_deleted)[0][0]
+                            .as<int32_t>();
+    }
     page.episodes = rows::ReadEpisodes(query.podcast_id,
                                        transaction.exec_params(list_sql, pqxx::prepare::make_dynamic_params(params)));
     if (page.episodes.size() > static_cast<size_t>(query.page_size)) {

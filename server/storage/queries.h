@@ -23,7 +23,7 @@ inline std::string StatementName(const NamedQuery& query) { return std::string(q
 #define PODMETA_PODCAST_COLUMNS                                                                      \
   "p.podcast_id, p.guid, p.title, p.description, p.people::text, p.language, p.image_uri, "          \
   "p.feed_uri, "                                                                                     \
-  "(SELECT count(*) FROM episodes c WHERE c.podcast_id = p.podcast_id AND c.delete_time IS NULL), " \
+  "coalesce((SELECT n.live FROM podcast_episode_counts n WHERE n.podcast_id = p.podcast_id), 0), " \
   PODMETA_MICROS("p.create_time") ", " PODMETA_MICROS("p.update_time") ", " PODMETA_MICROS(        \
       "p.delete_time") ", p.revision"
 
@@ -88,6 +88,12 @@ inline constexpr NamedQuery kSelectEpisodesForUpdate{
     "select_episodes_for_update",
     "SELECT " PODMETA_EPISODE_COLUMNS
     " FROM episodes e WHERE e.podcast_id = $1 AND e.episode_id = ANY($2::text[]) FOR UPDATE"};
+// How many episodes a podcast has (migration 0003 keeps the counts); $2:
+// deleted ones included.
+inline constexpr NamedQuery kCountEpisodes{
+    "count_episodes",
+    "SELECT coalesce((SELECT CASE WHEN $2 THEN total ELSE live END FROM podcast_episode_counts"
+    " WHERE podcast_id = $1), 0)"};
 inline constexpr NamedQuery kEpisodeIdTaken{
     "episode_id_taken",
     "SELECT count(*) FROM episodes WHERE podcast_id = $1 AND (episode_id = $2 OR guid = $3)"};
@@ -199,7 +205,7 @@ inline constexpr NamedQuery kInsertRequestId{
 inline constexpr NamedQuery kAllQueries[] = {
     kSetStatementTimeout, kSelectPodcast,     kSelectPodcastForUpdate, kListPodcasts,      kCountPodcasts,
     kInsertPodcast,       kUpdatePodcast,     kSelectEpisode,          kSelectEpisodeForUpdate, kSelectEpisodes,
-    kSelectEpisodesByKeys, kSelectEpisodesForUpdate, kEpisodeIdTaken,      kInsertEpisodes,
+    kSelectEpisodesByKeys, kSelectEpisodesForUpdate, kCountEpisodes, kEpisodeIdTaken,      kInsertEpisodes,
     kUpdateEpisode,       kDeleteChapters,         kInsertChapters,    kLockRequestId,
     kSelectRequestId,     kInsertRequestId,   kSearchSettings, kSearch, kLatestChange,      kChangesAfter,
 };

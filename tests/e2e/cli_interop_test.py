@@ -317,9 +317,7 @@ class PodmetaEndToEnd(unittest.TestCase):
         restored = self.cli("import", ENV["PODMETA_CORE_PY"])
         self.assertEqual(restored.returncode, 0, restored.stderr)
 
-    def test_89_metrics_count_calls_and_logs_are_json_with_request_ids(self):
-        for _ in range(3):
-            self.assertEqual(self.cli("episodes", "get", "core-py/404").returncode, 3)
+    def metrics(self):
         with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=10) as response:
             metrics = response.read().decode()
         samples = {}
@@ -327,6 +325,12 @@ class PodmetaEndToEnd(unittest.TestCase):
             if line and not line.startswith("#"):
                 name, value = line.rsplit(" ", 1)
                 samples[name] = float(value)
+        return samples
+
+    def test_89_metrics_count_calls_and_logs_are_json_with_request_ids(self):
+        for _ in range(3):
+            self.assertEqual(self.cli("episodes", "get", "core-py/404").returncode, 3)
+        samples = self.metrics()
         not_found = ('podmeta_grpc_requests_total{code="NOT_FOUND",'
                      'method="/podmeta.v1.EpisodeService/GetEpisode"}')
         self.assertGreaterEqual(samples[not_found], 3)
@@ -336,6 +340,14 @@ class PodmetaEndToEnd(unittest.TestCase):
                       samples)
         self.assertIn("podmeta_db_pool_connections_open", samples)
         self.assertIn("podmeta_watch_streams", samples)
+
+        before = self.metrics()
+        for _ in range(3):
+            self.assertEqual(self.cli("episodes", "get", "core-py/14").returncode, 0)
+        after = self.metrics()
+        self.assertGreaterEqual(after["podmeta_episode_cache_hits"] - before["podmeta_episode_cache_hits"], 2)
+        self.assertGreaterEqual(after["podmeta_episode_cache_entries"], 1)
+        self.assertGreater(after["podmeta_episode_cache_bytes"], 0)
 
         self.log.flush()
         with open(self.log_path, encoding="utf-8") as log:

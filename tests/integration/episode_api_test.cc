@@ -414,6 +414,57 @@ TEST_F(EpisodeApiTest, LaterPagesReportTheTotalCountedForTheFirst) {
   EXPECT_EQ(again.total_size(), 4);
 }
 
+// The counts come from podcast_episode_counts (migration 0003), kept by
+// triggers: creates, deletes and undeletes must all move them.
+TEST_F(EpisodeApiTest, CountsFollowCreatesDeletesAndUndeletes) {
+  ASSERT_TRUE(server_->CreatePodcast("counting").ok());
+  std::vector<std::string> names;
+  for (int i = 0; i < 3; ++i) {
+    v1::Episode created;
+    ASSERT_TRUE(Create(MakeEpisode("Counting " + std::to_string(i), i, i), &created, "podcasts/counting").ok());
+    names.push_back(created.name());
+  }
+  const auto episode_count = [] {
+    v1::GetPodcastRequest request;
+    request.set_name("podcasts/counting");
+    grpc::ClientContext context;
+    v1::Podcast podcast;
+    EXPECT_TRUE(server_->podcasts().GetPodcast(&context, request, &podcast).ok());
+    return podcast.episode_count();
+  };
+  const auto listed_total = [this](bool show_deleted) {
+    v1::ListEpisodesRequest request;
+    request.set_parent("podcasts/counting");
+    request.set_show_deleted(show_deleted);
+    v1::ListEpisodesResponse page;
+    EXPECT_TRUE(List(request, &page).ok());
+    return page.total_size();
+  };
+  EXPECT_EQ(episode_count(), 3);
+  EXPECT_EQ(listed_total(false), 3);
+
+  {
+    v1::DeleteEpisodeRequest request;
+    request.set_name(names[1]);
+    grpc::ClientContext context;
+    v1::Episode deleted;
+    ASSERT_TRUE(server_->episodes().DeleteEpisode(&context, request, &deleted).ok());
+  }
+  EXPECT_EQ(episode_count(), 2);
+  EXPECT_EQ(listed_total(false), 2);
+  EXPECT_EQ(listed_total(true), 3);
+
+  {
+    v1::UndeleteEpisodeRequest request;
+    request.set_name(names[1]);
+    grpc::ClientContext context;
+    v1::Episode undeleted;
+    ASSERT_TRUE(server_->episodes().UndeleteEpisode(&context, request, &undeleted).ok());
+  }
+  EXPECT_EQ(episode_count(), 3);
+  EXPECT_EQ(listed_total(false), 3);
+}
+
 TEST_F(EpisodeApiTest, PageSizeAboveTheMaximumIsClamped) {
   v1::ListEpisodesRequest request;
   request.set_parent("podcasts/paging");
