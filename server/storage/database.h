@@ -1,6 +1,7 @@
 // The one way storage code talks to PostgreSQL: a pooled connection, one
-// transaction per call, the caller's deadline applied as statement_timeout,
-// and every exception turned into a domain status.
+// transaction per call (or none, for a read of one statement), the caller's
+// deadline applied as statement_timeout, and every exception turned into a
+// domain status.
 //
 //   absl::StatusOr<v1::Episode> episode = database.Transact(deadline,
 //       [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> { ... });
