@@ -122,16 +122,33 @@ int EpisodeCacheTest::number_ = 0;
 v1::Episode EpisodeCacheTest::episode_;
 
 TEST_F(EpisodeCacheTest, RepeatedGetsAreServedFromMemory) {
-  EXPECT_EQ(Get(server_->episodes(), episode_.name()).title(), "Original");
+  // The creation in SetUp notifies the change feed a moment later, and that
+  // notification (rightly) drops what a read kept before it. A watch wakes
+  // only after the feed has dropped the podcast's entries, so once it reports
+  // a later change, nothing is pending.
+  grpc::ClientContext watch_context;
+  watch_context.set_deadline(std::chrono::system_clock::now() + kPropagationLimit);
+  v1::WatchEpisodesRequest watch;
+  watch.set_parent("podcasts/cached");
+  auto changes = server_->episodes().WatchEpisodes(&watch_context, watch);
+  changes->WaitForInitialMetadata();
+  Rename("Cached");
+  v1::EpisodeChange change;
+  ASSERT_TRUE(changes->Read(&change));
+  watch_context.TryCancel();
+  while (changes->Read(&change)) {
+  }
+  (void)changes->Finish();
+
+  EXPECT_EQ(Get(server_->episodes(), episode_.name()).title(), "Cached");
   // Without its trigger a change sends no notification: only a cache can
   // still answer with the old title.
   Sql("ALTER TABLE episodes DISABLE TRIGGER episodes_record_change");
   Sql(absl::StrCat("UPDATE episodes SET title = 'Changed behind the cache' WHERE episode_id = '", number_, "'"));
   Sql("ALTER TABLE episodes ENABLE TRIGGER episodes_record_change");
   const v1::Episode cached = Get(server_->episodes(), episode_.name());
-  EXPECT_EQ(cached.title(), "Original");
+  EXPECT_EQ(cached.title(), "Cached");
   EXPECT_EQ(cached.chapters_size(), 1);
-  EXPECT_EQ(cached.etag(), episode_.etag());
 }
 
 TEST_F(EpisodeCacheTest, AWriteIsSeenByTheNextReadOnTheSameServer) {
