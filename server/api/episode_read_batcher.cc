@@ -47,14 +47,15 @@ void EpisodeReadBatcher::Complete(std::vector<Pending>& batch) {
   // handed out by copy until its last waiter gets the original.
   absl::flat_hash_map<std::string, int> waiters;
   std::vector<domain::EpisodeKey> keys;
-  std::vector<Pending> wanted;
+  std::vector<std::pair<std::string, Pending*>> wanted;  // by episode name
   for (Pending& pending : batch) {
     if (pending.context->IsCancelled()) {
       pending.done(absl::CancelledError("the call ended before its episode was read"));
       continue;
     }
-    if (++waiters[domain::EpisodeName(pending.key)] == 1) keys.push_back(pending.key);
-    wanted.push_back(std::move(pending));
+    std::string name = domain::EpisodeName(pending.key);
+    if (++waiters[name] == 1) keys.push_back(pending.key);
+    wanted.emplace_back(std::move(name), &pending);
   }
   if (wanted.empty()) return;
   absl::StatusOr<std::vector<v1::Episode>> found = store_.GetMany(keys, storage::kNoDeadline);
@@ -62,19 +63,18 @@ void EpisodeReadBatcher::Complete(std::vector<Pending>& batch) {
   if (found.ok()) {
     for (v1::Episode& episode : *found) by_name[episode.name()] = &episode;
   }
-  for (Pending& pending : wanted) {
+  for (auto& [name, pending] : wanted) {
     if (!found.ok()) {
-      pending.done(found.status());
+      pending->done(found.status());
       continue;
     }
-    const std::string name = domain::EpisodeName(pending.key);
     auto match = by_name.find(name);
     if (match == by_name.end()) {
-      pending.done(absl::NotFoundError(absl::StrCat("episode ", name, " does not exist")));
+      pending->done(absl::NotFoundError(absl::StrCat("episode ", name, " does not exist")));
     } else if (--waiters[name] == 0) {
-      pending.done(std::move(*match->second));
+      pending->done(std::move(*match->second));
     } else {
-      pending.done(*match->second);
+      pending->done(*match->second);
     }
   }
 }

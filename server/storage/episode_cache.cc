@@ -57,6 +57,10 @@ void EpisodeCache::EraseLocked(Recency::iterator entry) {
   auto podcast = by_podcast_.find(entry->key.podcast_id);
   podcast->second.erase(entry->key.episode_id);
   if (podcast->second.empty()) by_podcast_.erase(podcast);
+  DropLocked(entry);
+}
+
+void EpisodeCache::DropLocked(Recency::iterator entry) {
   --stats_.entries;
   stats_.bytes -= entry->bytes;
   recency_.erase(entry);
@@ -67,11 +71,7 @@ void EpisodeCache::InvalidatePodcast(const std::string& podcast_id) {
   ++generations_[BucketOf(podcast_id)];
   auto podcast = by_podcast_.find(podcast_id);
   if (podcast == by_podcast_.end()) return;
-  for (auto& [episode_id, entry] : podcast->second) {
-    --stats_.entries;
-    stats_.bytes -= entry->bytes;
-    recency_.erase(entry);
-  }
+  for (auto& [episode_id, entry] : podcast->second) DropLocked(entry);
   by_podcast_.erase(podcast);
 }
 

@@ -68,7 +68,10 @@ class EpisodeCache {
   // Generations are per bucket of podcasts, so their number stays bounded.
   static constexpr size_t kBuckets = 1024;
   static size_t BucketOf(const std::string& podcast_id);
+  // Removes `entry` everywhere.
   void EraseLocked(Recency::iterator entry);
+  // Removes `entry` from the recency list and the totals, not from by_podcast_.
+  void DropLocked(Recency::iterator entry);
 
   const size_t capacity_bytes_;
   mutable std::mutex mutex_;

@@ -35,11 +35,6 @@ absl::Status CheckPodcastWritable(pqxx::work& transaction, const std::string& po
   return absl::OkStatus();
 }
 
-int32_t Count(pqxx::transaction_base& transaction, const std::string& count_sql,
-              const std::vector<std::string>& params) {
-  return transaction.exec_params(count_sql, pqxx::prepare::make_dynamic_params(params))[0][0].as<int32_t>();
-}
-
 }  // namespace
 
 absl::StatusOr<v1::Episode> EpisodeStore::Get(const domain::EpisodeKey& key, Deadline deadline) {
@@ -99,8 +94,21 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
     std::vector<std::string> params = {query.podcast_id, query.show_deleted ? "true" : "false"};
     std::string where = "e.podcast_id = $1 AND ($2::boolean OR e.delete_time IS NULL)";
     if (query.filter) absl::StrAppend(&where, " AND ", FilterSql(*query.filter, params));
-    const std::string count_sql = absl::StrCat("SELECT count(*) FROM episodes e WHERE ", where);
-    const std::vector<std::string> count_params = params;
+
+    // Counted on a listing's first page only (later pages carry it); without
+    // a filter, migration 0003's counts answer.
+    EpisodePage page;
+    if (query.after) {
+      page.total_size = query.after->total_size;
+    } else if (query.filter) {
+      page.total_size = transaction
+                            .exec_params(absl::StrCat("SELECT count(*) FROM episodes e WHERE ", where),
+                                         pqxx::prepare::make_dynamic_params(params))[0][0]
+                            .as<int32_t>();
+    } else {
+      page.total_size = transaction.exec_prepared(StatementName(kCountEpisodes), query.podcast_id, query.show_deleted)[0][0]
+                            .as<int32_t>();
+    }
 
     const std::string key = SortKeySql(query.order.field);
     const char* direction = query.order.descending ? "DESC" : "ASC";
@@ -121,15 +129,6 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
                                               " FROM (SELECT * FROM episodes e WHERE ", where, order, " LIMIT ",
                                               query.page_size + 1, ") e", order);
 
-    EpisodePage page;
-    if (query.after) {
-      page.total_size = query.after->total_size;
-    } else if (query.filter) {
-      page.total_size = Count(transaction, count_sql, count_params);
-    } else {
-      page.total_size = transaction.exec_prepared(StatementName(kCountEpisodes), query.podcast_id, query.show_deleted)[0][0]
-                            .as<int32_t>();
-    }
     page.episodes = rows::ReadEpisodes(query.podcast_id,
                                        transaction.exec_params(list_sql, pqxx::prepare::make_dynamic_params(params)));
     if (page.episodes.size() > static_cast<size_t>(query.page_size)) {
