@@ -95,7 +95,6 @@ void EpisodeWatch::Read() {
   const v1::EpisodeChange* to_write = nullptr;
   {
     std::lock_guard lock(mutex_);
-    reading_ = false;
     if (!failure.ok()) {
       finish_requested_ = true;
       final_status_ = ToGrpcStatus(failure);
@@ -115,18 +114,25 @@ void EpisodeWatch::Read() {
         outbox_.push_back(std::move(change));
       }
       if (changes.size() == static_cast<size_t>(kReadBatch)) read_again_ = true;
-      if (read_again_ && !finish_requested_) {
-        read_again_ = false;
-        reading_ = true;
-        executor_.Submit([this] { Read(); });
-      }
       to_write = NextWriteLocked();
     }
   }
   // gRPC may run reactions inline from these calls, so mutex_ is not held.
+  // reading_ stays set until the end: while it is, no other thread finishes
+  // the call, so `this` outlives this function.
   if (send_metadata) StartSendInitialMetadata();
   if (to_write != nullptr) StartWrite(to_write);
-  FinishIfIdle();
+  {
+    std::lock_guard lock(mutex_);
+    if (read_again_ && !finish_requested_) {
+      read_again_ = false;
+      executor_.Submit([this] { Read(); });
+      return;
+    }
+  }
+  // Clears reading_ in the same step as deciding to finish: once it is
+  // cleared, another thread may finish the call and free `this`.
+  FinishIfIdle(/*read_ended=*/true);
 }
 
 const v1::EpisodeChange* EpisodeWatch::NextWriteLocked() {
@@ -164,11 +170,12 @@ void EpisodeWatch::RequestFinish(grpc::Status status) {
   FinishIfIdle();
 }
 
-void EpisodeWatch::FinishIfIdle() {
+void EpisodeWatch::FinishIfIdle(bool read_ended) {
   int64_t subscription = 0;
   grpc::Status status;
   {
     std::lock_guard lock(mutex_);
+    if (read_ended) reading_ = false;
     if (!finish_requested_ || finished_ || reading_ || writing_) return;
     finished_ = true;
     subscription = subscription_;

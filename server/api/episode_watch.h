@@ -44,7 +44,9 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
   // starts the write after releasing mutex_. Needs mutex_ held.
   const v1::EpisodeChange* NextWriteLocked();
   void RequestFinish(grpc::Status status);
-  void FinishIfIdle();
+  // Finishes the call once a finish is requested and no read or write is in
+  // flight; `read_ended` also marks the running read as done.
+  void FinishIfIdle(bool read_ended = false);
 
   grpc::CallbackServerContext* const context_;
   storage::EpisodeStore& episodes_;
