@@ -36,31 +36,30 @@ absl::StatusOr<std::optional<domain::EpisodePagePosition>> CursorOf(const v1::Li
 absl::StatusOr<storage::EpisodeListQuery> ListQueryOf(const v1::ListEpisodesRequest& request) {
   domain::Violations violations;
   storage::EpisodeListQuery query;
-  auto collect = [&](const absl::Status& status) { violations.Append(domain::FieldViolationsOf(status)); };
   if (auto podcast_id = domain::ParsePodcastName(request.parent(), "parent"); podcast_id.ok()) {
     query.podcast_id = *podcast_id;
   } else {
-    collect(podcast_id.status());
+    violations.Merge(podcast_id.status(), "parent");
   }
   if (auto filter = domain::ParseEpisodeFilter(request.filter()); filter.ok()) {
     query.filter = *std::move(filter);
   } else {
-    collect(filter.status());
+    violations.Merge(filter.status(), "filter");
   }
   if (auto order = domain::ParseEpisodeOrder(request.order_by()); order.ok()) {
     query.order = *order;
   } else {
-    collect(order.status());
+    violations.Merge(order.status(), "order_by");
   }
   if (auto page_size = domain::EffectivePageSize(request.page_size()); page_size.ok()) {
     query.page_size = *page_size;
   } else {
-    collect(page_size.status());
+    violations.Merge(page_size.status(), "page_size");
   }
   if (auto cursor = CursorOf(request); cursor.ok()) {
     query.after = *cursor;
   } else {
-    collect(cursor.status());
+    violations.Merge(cursor.status(), "page_token");
   }
   query.show_deleted = request.show_deleted();
   if (!violations.empty()) return violations.ToStatus();
@@ -79,13 +78,12 @@ struct SearchQuery {
 
 absl::StatusOr<SearchQuery> SearchQueryOf(const v1::SearchEpisodesRequest& request) {
   domain::Violations violations;
-  auto collect = [&](const absl::Status& status) { violations.Append(domain::FieldViolationsOf(status)); };
   SearchQuery query;
   if (!request.parent().empty()) {
     if (auto podcast_id = domain::ParsePodcastName(request.parent(), "parent"); podcast_id.ok()) {
       query.podcast_id = *podcast_id;
     } else {
-      collect(podcast_id.status());
+      violations.Merge(podcast_id.status(), "parent");
     }
   }
   if (absl::StripAsciiWhitespace(request.query()).empty()) {
@@ -98,13 +96,13 @@ absl::StatusOr<SearchQuery> SearchQueryOf(const v1::SearchEpisodesRequest& reque
   if (auto page_size = domain::EffectivePageSize(request.page_size()); page_size.ok()) {
     query.page_size = *page_size;
   } else {
-    collect(page_size.status());
+    violations.Merge(page_size.status(), "page_size");
   }
   if (!request.page_token().empty()) {
     auto keys = domain::DecodePageToken(request.page_token(), SearchFingerprint(request));
     int32_t position = 0;
     if (!keys.ok()) {
-      collect(keys.status());
+      violations.Merge(keys.status(), "page_token");
     } else if (keys->size() != 4 || !absl::SimpleAtoi((*keys)[3], &position)) {
       violations.Add("page_token", "is not a search page token");
     } else {
@@ -123,6 +121,7 @@ grpc::ServerUnaryReactor* EpisodeService::GetEpisode(grpc::CallbackServerContext
   if (!ParseMessage(*request_bytes, request)) {
     return FinishedNow(context, absl::InvalidArgumentError("the request is not a GetEpisodeRequest"));
   }
+  if (absl::Status text = domain::CheckRequestText(request); !text.ok()) return FinishedNow(context, text);
   absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request.name(), "name");
   if (!key.ok()) return FinishedNow(context, key.status());
   // A hit is answered on gRPC's own thread: no hand-off, no database.
@@ -151,7 +150,7 @@ grpc::ServerUnaryReactor* EpisodeService::GetEpisode(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* EpisodeService::BatchGetEpisodes(grpc::CallbackServerContext* context,
                                                            const v1::BatchGetEpisodesRequest* request,
                                                            v1::BatchGetEpisodesResponse* response) {
-  return RunUnary(context, executor_, response,
+  return RunUnary(context, executor_, *request, response,
                   [this, context, request]() -> absl::StatusOr<v1::BatchGetEpisodesResponse> {
                     absl::StatusOr<std::string> podcast_id = domain::ParsePodcastName(request->parent(), "parent");
                     if (!podcast_id.ok()) return podcast_id.status();
@@ -164,7 +163,7 @@ grpc::ServerUnaryReactor* EpisodeService::BatchGetEpisodes(grpc::CallbackServerC
                       const std::string field = absl::StrCat("names[", i, "]");
                       auto key = domain::ParseEpisodeName(request->names(i), field);
                       if (!key.ok()) {
-                        violations.Append(domain::FieldViolationsOf(key.status()));
+                        violations.Merge(key.status(), field);
                       } else if (key->podcast_id != *podcast_id) {
                         violations.Add(field, "is not an episode of " + request->parent());
                       } else {
@@ -183,7 +182,7 @@ grpc::ServerUnaryReactor* EpisodeService::BatchGetEpisodes(grpc::CallbackServerC
 grpc::ServerUnaryReactor* EpisodeService::ListEpisodes(grpc::CallbackServerContext* context,
                                                        const v1::ListEpisodesRequest* request,
                                                        v1::ListEpisodesResponse* response) {
-  return RunUnary(context, executor_, response,
+  return RunUnary(context, executor_, *request, response,
                   [this, context, request]() -> absl::StatusOr<v1::ListEpisodesResponse> {
                     absl::StatusOr<storage::EpisodeListQuery> query = ListQueryOf(*request);
                     if (!query.ok()) return query.status();
@@ -204,7 +203,7 @@ grpc::ServerUnaryReactor* EpisodeService::ListEpisodes(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* EpisodeService::CreateEpisode(grpc::CallbackServerContext* context,
                                                         const v1::CreateEpisodeRequest* request,
                                                         v1::Episode* response) {
-  return RunWrite(context, access_, executor_, response, [this, context, request]() -> EpisodeResult {
+  return RunWrite(context, access_, executor_, *request, response, [this, context, request]() -> EpisodeResult {
     absl::StatusOr<std::string> podcast_id = domain::ParsePodcastName(request->parent(), "parent");
     if (!podcast_id.ok()) return podcast_id.status();
     if (request->request_id().size() > domain::kMaxRequestIdBytes) {
@@ -220,10 +219,10 @@ grpc::ServerUnaryReactor* EpisodeService::CreateEpisode(grpc::CallbackServerCont
 }
 
 grpc::ServerUnaryReactor* EpisodeService::ModifyEpisode(grpc::CallbackServerContext* context,
-                                                        v1::Episode* response, const std::string& name,
+                                                        const google::protobuf::Message& request, v1::Episode* response, const std::string& name,
                                                         const char* name_field,
                                                         storage::EpisodeStore::Mutation mutate) {
-  return RunWrite(context, access_, executor_, response,
+  return RunWrite(context, access_, executor_, request, response,
                   [this, context, name, name_field, mutate = std::move(mutate)]() -> EpisodeResult {
                     absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(name, name_field);
                     if (!key.ok()) return key.status();
@@ -234,7 +233,7 @@ grpc::ServerUnaryReactor* EpisodeService::ModifyEpisode(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* EpisodeService::UpdateEpisode(grpc::CallbackServerContext* context,
                                                         const v1::UpdateEpisodeRequest* request,
                                                         v1::Episode* response) {
-  return ModifyEpisode(context, response, request->episode().name(), "episode.name",
+  return ModifyEpisode(context, *request, response, request->episode().name(), "episode.name",
                        [request](v1::Episode& episode) {
                          return domain::ApplyEpisodeUpdate(request->episode(), request->update_mask(), episode);
                        });
@@ -243,7 +242,7 @@ grpc::ServerUnaryReactor* EpisodeService::UpdateEpisode(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* EpisodeService::DeleteEpisode(grpc::CallbackServerContext* context,
                                                         const v1::DeleteEpisodeRequest* request,
                                                         v1::Episode* response) {
-  return ModifyEpisode(context, response, request->name(), "name", [request](v1::Episode& episode) {
+  return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
     return domain::MarkDeleted(request->etag(), episode);
   });
 }
@@ -251,7 +250,7 @@ grpc::ServerUnaryReactor* EpisodeService::DeleteEpisode(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* EpisodeService::UndeleteEpisode(grpc::CallbackServerContext* context,
                                                           const v1::UndeleteEpisodeRequest* request,
                                                           v1::Episode* response) {
-  return ModifyEpisode(context, response, request->name(), "name", [request](v1::Episode& episode) {
+  return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
     return domain::MarkUndeleted(request->etag(), episode);
   });
 }
@@ -259,7 +258,7 @@ grpc::ServerUnaryReactor* EpisodeService::UndeleteEpisode(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* EpisodeService::ReplaceChapters(grpc::CallbackServerContext* context,
                                                           const v1::ReplaceChaptersRequest* request,
                                                           v1::Episode* response) {
-  return ModifyEpisode(context, response, request->name(), "name", [request](v1::Episode& episode) {
+  return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
     if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) return matches;
     return domain::ReplaceChapters(request->chapters(), episode);
   });
@@ -268,7 +267,7 @@ grpc::ServerUnaryReactor* EpisodeService::ReplaceChapters(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* EpisodeService::InsertChapter(grpc::CallbackServerContext* context,
                                                         const v1::InsertChapterRequest* request,
                                                         v1::Episode* response) {
-  return ModifyEpisode(context, response, request->name(), "name", [request](v1::Episode& episode) {
+  return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
     if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) return matches;
     return domain::InsertChapter(request->chapter(), episode);
   });
@@ -277,7 +276,7 @@ grpc::ServerUnaryReactor* EpisodeService::InsertChapter(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* EpisodeService::UpdateChapter(grpc::CallbackServerContext* context,
                                                         const v1::UpdateChapterRequest* request,
                                                         v1::Episode* response) {
-  return ModifyEpisode(context, response, request->name(), "name", [request](v1::Episode& episode) {
+  return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
     if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) return matches;
     return domain::UpdateChapter(request->index(), request->chapter(), request->update_mask(), episode);
   });
@@ -286,7 +285,7 @@ grpc::ServerUnaryReactor* EpisodeService::UpdateChapter(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* EpisodeService::DeleteChapter(grpc::CallbackServerContext* context,
                                                         const v1::DeleteChapterRequest* request,
                                                         v1::Episode* response) {
-  return ModifyEpisode(context, response, request->name(), "name", [request](v1::Episode& episode) {
+  return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
     if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) return matches;
     return domain::DeleteChapter(request->index(), episode);
   });
@@ -295,7 +294,7 @@ grpc::ServerUnaryReactor* EpisodeService::DeleteChapter(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* EpisodeService::ExportChapters(grpc::CallbackServerContext* context,
                                                          const v1::ExportChaptersRequest* request,
                                                          v1::ExportChaptersResponse* response) {
-  return RunUnary(context, executor_, response,
+  return RunUnary(context, executor_, *request, response,
                   [this, context, request]() -> absl::StatusOr<v1::ExportChaptersResponse> {
                     absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request->name(), "name");
                     if (!key.ok()) return key.status();
@@ -313,27 +312,30 @@ grpc::ServerUnaryReactor* EpisodeService::ExportChapters(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* EpisodeService::ImportChapters(grpc::CallbackServerContext* context,
                                                          const v1::ImportChaptersRequest* request,
                                                          v1::Episode* response) {
-  if (request->content().size() > domain::kMaxChapterFileBytes) {
-    return RunWrite(context, access_, executor_, response, []() -> EpisodeResult {
-      return domain::InvalidField("content", "must be at most 1 MiB");
-    });
-  }
-  absl::StatusOr<domain::ChapterList> chapters = domain::ReadChapters(request->content(), request->format());
-  return ModifyEpisode(context, response, request->name(), "name",
-                       [request, chapters = std::move(chapters)](v1::Episode& episode) {
-                         if (!chapters.ok()) return chapters.status();
-                         if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag());
-                             !matches.ok()) {
-                           return matches;
-                         }
-                         return domain::ReplaceChapters(*chapters, episode);
-                       });
+  // The file is read on the executor after the token check (never on gRPC's
+  // own threads, never for a caller who may not write), and before the
+  // episode is locked.
+  return RunWrite(context, access_, executor_, *request, response, [this, context, request]() -> EpisodeResult {
+    absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request->name(), "name");
+    if (!key.ok()) return key.status();
+    absl::StatusOr<domain::ChapterList> chapters = domain::ReadChapters(request->content(), request->format());
+    if (!chapters.ok()) return chapters.status();
+    return Presented(episodes_.Modify(
+        *key,
+        [request, &chapters](v1::Episode& episode) {
+          if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) {
+            return matches;
+          }
+          return domain::ReplaceChapters(*chapters, episode);
+        },
+        DeadlineOf(context)));
+  });
 }
 
 grpc::ServerUnaryReactor* EpisodeService::SearchEpisodes(grpc::CallbackServerContext* context,
                                                          const v1::SearchEpisodesRequest* request,
                                                          v1::SearchEpisodesResponse* response) {
-  return RunUnary(context, executor_, response,
+  return RunUnary(context, executor_, *request, response,
                   [this, context, request]() -> absl::StatusOr<v1::SearchEpisodesResponse> {
                     absl::StatusOr<SearchQuery> query = SearchQueryOf(*request);
                     if (!query.ok()) return query.status();

@@ -30,6 +30,7 @@ EpisodeWatch::EpisodeWatch(grpc::CallbackServerContext* context, storage::Episod
     : context_(context), episodes_(episodes), feed_(feed), executor_(executor) {}
 
 void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
+  if (absl::Status text = domain::CheckRequestText(request); !text.ok()) return RequestFinish(ToGrpcStatus(text));
   absl::StatusOr<std::string> podcast_id = domain::ParsePodcastName(request.parent(), "parent");
   if (!podcast_id.ok()) return RequestFinish(ToGrpcStatus(podcast_id.status()));
   podcast_id_ = *podcast_id;
@@ -40,8 +41,10 @@ void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
     auto keys = domain::DecodePageToken(request.resume_token(), TokenFingerprint(parent_));
     int64_t change = 0;
     if (!keys.ok()) {
-      return RequestFinish(ToGrpcStatus(domain::InvalidField(
-          "resume_token", std::string(domain::FieldViolationsOf(keys.status()).at(0).description))));
+      // The page-token decoder names its field "page_token"; here it is the resume token.
+      domain::Violations violations;
+      violations.Add("resume_token", std::string(keys.status().message()));
+      return RequestFinish(ToGrpcStatus(violations.ToStatus()));
     }
     if (keys->size() != 1 || !absl::SimpleAtoi(keys->front(), &change)) {
       return RequestFinish(ToGrpcStatus(domain::InvalidField("resume_token", "is not a resume token")));

@@ -20,7 +20,7 @@ uint64_t ListFingerprint(const v1::ListPodcastsRequest& request) {
 
 grpc::ServerUnaryReactor* PodcastService::GetPodcast(grpc::CallbackServerContext* context,
                                                      const v1::GetPodcastRequest* request, v1::Podcast* response) {
-  return RunUnary(context, executor_, response, [this, context, request]() -> PodcastResult {
+  return RunUnary(context, executor_, *request, response, [this, context, request]() -> PodcastResult {
     absl::StatusOr<std::string> id = domain::ParsePodcastName(request->name(), "name");
     if (!id.ok()) return id.status();
     return podcasts_.Get(*id, DeadlineOf(context));
@@ -30,7 +30,7 @@ grpc::ServerUnaryReactor* PodcastService::GetPodcast(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* PodcastService::ListPodcasts(grpc::CallbackServerContext* context,
                                                        const v1::ListPodcastsRequest* request,
                                                        v1::ListPodcastsResponse* response) {
-  return RunUnary(context, executor_, response,
+  return RunUnary(context, executor_, *request, response,
                   [this, context, request]() -> absl::StatusOr<v1::ListPodcastsResponse> {
                     absl::StatusOr<int32_t> page_size = domain::EffectivePageSize(request->page_size());
                     if (!page_size.ok()) return page_size.status();
@@ -57,7 +57,7 @@ grpc::ServerUnaryReactor* PodcastService::ListPodcasts(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* PodcastService::CreatePodcast(grpc::CallbackServerContext* context,
                                                         const v1::CreatePodcastRequest* request,
                                                         v1::Podcast* response) {
-  return RunWrite(context, access_, executor_, response, [this, context, request]() -> PodcastResult {
+  return RunWrite(context, access_, executor_, *request, response, [this, context, request]() -> PodcastResult {
     if (request->request_id().size() > domain::kMaxRequestIdBytes) {
       return domain::InvalidField("request_id", "must be at most 128 bytes");
     }
@@ -70,10 +70,10 @@ grpc::ServerUnaryReactor* PodcastService::CreatePodcast(grpc::CallbackServerCont
 }
 
 grpc::ServerUnaryReactor* PodcastService::ModifyPodcast(grpc::CallbackServerContext* context,
-                                                        v1::Podcast* response, const std::string& name,
+                                                        const google::protobuf::Message& request, v1::Podcast* response, const std::string& name,
                                                         const char* name_field,
                                                         storage::PodcastStore::Mutation mutate) {
-  return RunWrite(context, access_, executor_, response,
+  return RunWrite(context, access_, executor_, request, response,
                   [this, context, name, name_field, mutate = std::move(mutate)]() -> PodcastResult {
                     absl::StatusOr<std::string> id = domain::ParsePodcastName(name, name_field);
                     if (!id.ok()) return id.status();
@@ -84,7 +84,7 @@ grpc::ServerUnaryReactor* PodcastService::ModifyPodcast(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* PodcastService::UpdatePodcast(grpc::CallbackServerContext* context,
                                                         const v1::UpdatePodcastRequest* request,
                                                         v1::Podcast* response) {
-  return ModifyPodcast(context, response, request->podcast().name(), "podcast.name",
+  return ModifyPodcast(context, *request, response, request->podcast().name(), "podcast.name",
                        [request](v1::Podcast& podcast) {
                          return domain::ApplyPodcastUpdate(request->podcast(), request->update_mask(), podcast);
                        });
@@ -93,7 +93,7 @@ grpc::ServerUnaryReactor* PodcastService::UpdatePodcast(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* PodcastService::DeletePodcast(grpc::CallbackServerContext* context,
                                                         const v1::DeletePodcastRequest* request,
                                                         v1::Podcast* response) {
-  return ModifyPodcast(context, response, request->name(), "name", [request](v1::Podcast& podcast) {
+  return ModifyPodcast(context, *request, response, request->name(), "name", [request](v1::Podcast& podcast) {
     return domain::MarkDeleted(request->etag(), podcast);
   });
 }
@@ -101,7 +101,7 @@ grpc::ServerUnaryReactor* PodcastService::DeletePodcast(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* PodcastService::UndeletePodcast(grpc::CallbackServerContext* context,
                                                           const v1::UndeletePodcastRequest* request,
                                                           v1::Podcast* response) {
-  return ModifyPodcast(context, response, request->name(), "name", [request](v1::Podcast& podcast) {
+  return ModifyPodcast(context, *request, response, request->name(), "name", [request](v1::Podcast& podcast) {
     return domain::MarkUndeleted(request->etag(), podcast);
   });
 }
@@ -109,7 +109,7 @@ grpc::ServerUnaryReactor* PodcastService::UndeletePodcast(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* PodcastService::ImportShowPage(grpc::CallbackServerContext* context,
                                                          const v1::ImportShowPageRequest* request,
                                                          v1::ImportShowPageResponse* response) {
-  return RunWrite(context, access_, executor_, response,
+  return RunWrite(context, access_, executor_, *request, response,
                   [this, context, request]() -> absl::StatusOr<v1::ImportShowPageResponse> {
                     const std::string& content = request->content();
                     if (content.size() > domain::kMaxShowPageBytes) {

@@ -1,5 +1,7 @@
 #include "api/status_mapping.h"
 
+#include <spdlog/spdlog.h>
+
 #include "domain/errors.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -10,7 +12,13 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   // absl::StatusCode and grpc::StatusCode share google.rpc.Code's numbering.
   const auto code = static_cast<grpc::StatusCode>(status.code());
-  const std::string message(status.message());
+  std::string message = domain::Truncated(domain::ValidUtf8(status.message()), domain::kMaxMessageBytes);
+  if (code == grpc::StatusCode::INTERNAL || code == grpc::StatusCode::UNKNOWN) {
+    // What went wrong inside is for the operator (it may hold SQL or
+    // internals), not the caller.
+    spdlog::error("internal error: {}", message);
+    message = "internal error; the server's log has the details";
+  }
   google::rpc::Status details;
   details.set_code(static_cast<int>(status.code()));
   details.set_message(message);

@@ -1,10 +1,11 @@
 // Runs a unary RPC's work on the blocking executor and finishes the call with
 // its result: the work returns absl::StatusOr<Response>; an OK result is the
-// response, an error becomes the gRPC status (with field violations).
+// response, an error becomes the gRPC status (with field violations). The
+// request passes the boundary check (domain::CheckRequestText) first.
 //
 //   grpc::ServerUnaryReactor* Service::GetThing(grpc::CallbackServerContext* context,
 //                                               const GetThingRequest* request, Thing* response) {
-//     return RunUnary(context, executor_, response, [=] { return store_.Get(...); });
+//     return RunUnary(context, executor_, *request, response, [=] { return store_.Get(...); });
 //   }
 #pragma once
 
@@ -16,12 +17,21 @@
 #include "api/blocking_executor.h"
 #include "api/status_mapping.h"
 #include "api/write_access.h"
+#include "domain/validation.h"
 
 namespace podmeta::api {
 
+// Finishes the call on the calling thread, for answers that need no blocking work.
+inline grpc::ServerUnaryReactor* FinishedNow(grpc::CallbackServerContext* context, const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
 template <typename Response, typename Work>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, BlockingExecutor& executor,
-                                   Response* response, Work work) {
+                                   const google::protobuf::Message& request, Response* response, Work work) {
+  if (absl::Status text = domain::CheckRequestText(request); !text.ok()) return FinishedNow(context, text);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   executor.Submit([context, reactor, response, work = std::move(work)]() mutable {
     // A call given up while it waited in the queue (client gone, deadline
@@ -51,20 +61,14 @@ bool ParseMessage(const grpc::ByteBuffer& bytes, Message& message) {
   return grpc::SerializationTraits<Message>::Deserialize(&readable, &message).ok();
 }
 
-// Finishes the call on the calling thread, for answers that need no blocking work.
-inline grpc::ServerUnaryReactor* FinishedNow(grpc::CallbackServerContext* context, const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
-
 // RunUnary for writes: refused (UNAUTHENTICATED / PERMISSION_DENIED) unless
 // `access` lets the caller write.
 template <typename Response, typename Work>
 grpc::ServerUnaryReactor* RunWrite(grpc::CallbackServerContext* context, const WriteAccess& access,
-                                   BlockingExecutor& executor, Response* response, Work work) {
+                                   BlockingExecutor& executor, const google::protobuf::Message& request,
+                                   Response* response, Work work) {
   if (absl::Status allowed = access.CheckWrite(*context); !allowed.ok()) return FinishedNow(context, allowed);
-  return RunUnary(context, executor, response, std::move(work));
+  return RunUnary(context, executor, request, response, std::move(work));
 }
 
 // The call's deadline as a time point; "none" (gRPC's infinite future) stays

@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -16,6 +15,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "domain/errors.h"
+#include "domain/limits.h"
+#include "domain/patterns.h"
 #include "domain/validation.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -40,6 +41,11 @@ class Problems {
   Violations violations_;
 };
 
+// An empty file is far more often a mistake (an empty pipe, a wrong path)
+// than a wish to remove every chapter, which ReplaceChapters says explicitly.
+constexpr absl::string_view kNoChapters =
+    "has no chapters; to remove every chapter, replace them with an empty list";
+
 // "HH:MM:SS.mmm" (WebVTT and normal play time alike, hours always written).
 std::string Timestamp(int64_t millis, bool with_millis) {
   const int64_t seconds = millis / 1000;
@@ -51,16 +57,16 @@ std::string Timestamp(int64_t millis, bool with_millis) {
 // "[[HH:]MM:]SS[.mmm]" → milliseconds.
 std::optional<int64_t> ParseClock(absl::string_view text) {
   // Digit counts are bounded so the numbers always fit.
-  static const std::regex pattern(R"(^(?:(?:(\d{1,5}):)?(\d{1,2}):)?(\d{1,9})(?:\.(\d{1,3}))?$)");
-  std::cmatch match;
-  if (!std::regex_match(text.begin(), text.end(), match, pattern)) return std::nullopt;
-  const int64_t hours = match[1].matched ? std::stoll(match[1]) : 0;
-  const int64_t minutes = match[2].matched ? std::stoll(match[2]) : 0;
-  const int64_t seconds = std::stoll(match[3]);
-  if ((match[2].matched && seconds > 59) || (match[1].matched && minutes > 59)) return std::nullopt;
+  static const Pattern pattern(R"((?:(?:(\d{1,5}):)?(\d{1,2}):)?(\d{1,9})(?:\.(\d{1,3}))?)");
+  const std::optional<PatternMatch> match = pattern.FullMatch(text);
+  if (!match) return std::nullopt;
+  const int64_t hours = match->has(1) ? std::stoll(match->str(1)) : 0;
+  const int64_t minutes = match->has(2) ? std::stoll(match->str(2)) : 0;
+  const int64_t seconds = std::stoll(match->str(3));
+  if ((match->has(2) && seconds > 59) || (match->has(1) && minutes > 59)) return std::nullopt;
   int64_t millis = 0;
-  if (match[4].matched) {
-    std::string fraction = match[4].str();
+  if (match->has(4)) {
+    std::string fraction = match->str(4);
     fraction.resize(3, '0');
     millis = std::stoll(fraction);
   }
@@ -183,6 +189,7 @@ std::string WritePodlove(const v1::Episode& episode) {
 
 struct PodloveParse {
   XML_Parser parser = nullptr;
+  bool has_chapters_element = false;
   ChapterList chapters;
   Problems problems;
 };
@@ -191,6 +198,9 @@ void OnPodloveElement(void* data, const XML_Char* name, const XML_Char** attribu
   auto* parse = static_cast<PodloveParse*>(data);
   // Namespace processing reports "URI|local"; accept the PSC namespace or none.
   absl::string_view element(name);
+  if (element == "http://podlove.org/simple-chapters|chapters" || element == "chapters") {
+    parse->has_chapters_element = true;
+  }
   if (element != "http://podlove.org/simple-chapters|chapter" && element != "chapter") return;
   const int line = static_cast<int>(XML_GetCurrentLineNumber(parse->parser));
   v1::Chapter chapter;
@@ -232,6 +242,7 @@ absl::StatusOr<ChapterList> ReadPodlove(absl::string_view content) {
                        absl::StrCat("XML error: ", XML_ErrorString(XML_GetErrorCode(parse.parser))));
   }
   XML_ParserFree(parse.parser);
+  if (parsed && !parse.has_chapters_element) parse.problems.Add(0, "has no <psc:chapters> element");
   if (!parse.problems.empty()) return parse.problems.ToStatus();
   return std::move(parse.chapters);
 }
@@ -325,29 +336,31 @@ std::string WritePlainText(const v1::Episode& episode) {
 }
 
 absl::StatusOr<ChapterList> ReadPlainText(absl::string_view content) {
-  static const std::regex chapter_line(R"(^\(([0-9:.]+)\)\s*(.*)$)");
+  static const Pattern chapter_line(R"(\(([0-9:.]+)\)\s*(.*))");
   Problems problems;
   ChapterList chapters;
   int line_number = 0;
   for (absl::string_view line : Lines(content)) {
     ++line_number;
-    const std::string trimmed(absl::StripAsciiWhitespace(line));
+    const absl::string_view trimmed = absl::StripAsciiWhitespace(line);
     if (trimmed.empty()) continue;
-    std::smatch match;
-    if (!std::regex_match(trimmed, match, chapter_line)) {
+    const std::optional<PatternMatch> match = chapter_line.FullMatch(trimmed);
+    if (!match) {
       problems.Add(line_number, "expected a chapter as \"(HH:MM:SS) Title\"");
       continue;
     }
-    std::optional<int64_t> start = ParseClock(match[1].str());
+    std::optional<int64_t> start = ParseClock(match->view(1));
     if (!start) {
-      problems.Add(line_number, absl::StrCat("\"(", match[1].str(), ")\" is not a time (HH:MM:SS, minutes and seconds 0 to 59)"));
+      problems.Add(line_number, absl::StrCat(Quoted(absl::StrCat("(", match->view(1), ")")),
+                                             " is not a time (HH:MM:SS, minutes and seconds 0 to 59)"));
       continue;
     }
     v1::Chapter chapter;
     *chapter.mutable_start_offset() = FromMillis(*start);
-    chapter.set_title(match[2].str());
+    chapter.set_title(match->str(2));
     *chapters.Add() = std::move(chapter);
   }
+  if (problems.empty() && chapters.empty()) problems.Add(0, kNoChapters);
   if (!problems.empty()) return problems.ToStatus();
   return chapters;
 }
@@ -391,8 +404,25 @@ v1::ChapterFormat DetectChapterFormat(absl::string_view content) {
 }
 
 absl::StatusOr<ChapterList> ReadChapters(absl::string_view content, v1::ChapterFormat format) {
+  if (content.size() > kMaxChapterFileBytes) {
+    return InvalidField("content", absl::StrCat("must be at most ", kMaxChapterFileBytes, " bytes"));
+  }
   if (format == v1::CHAPTER_FORMAT_UNSPECIFIED) format = DetectChapterFormat(content);
   if (!IsValidUtf8(content)) return InvalidField("content", "must be UTF-8");
+  if (format == v1::WEBVTT || format == v1::PLAIN_TEXT) {
+    // Line-based formats: a chapter line is short, so a huge one is an error
+    // (reported, not parsed).
+    Problems problems;
+    int line_number = 0;
+    for (absl::string_view line : Lines(content)) {
+      ++line_number;
+      if (line.size() > kMaxLineBytes) {
+        problems.Add(line_number, absl::StrCat("the line is ", line.size(), " bytes long; lines may have at most ",
+                                               kMaxLineBytes, " bytes"));
+      }
+    }
+    if (!problems.empty()) return problems.ToStatus();
+  }
   switch (format) {
     case v1::PODCASTING2_JSON:
       return ReadPodcasting2(content);

@@ -81,7 +81,11 @@ class FilterParser {
         tokens_.push_back({Token::Kind::kWord, std::string(text_.substr(i, k - i)), position});
         i = k;
       } else {
-        return Error(position, absl::StrCat("unexpected character \"", std::string(1, c), "\""));
+        // Quote the whole character (up to four bytes of UTF-8), never part of one.
+        size_t end = i + 1;
+        while (end < text_.size() && end < i + 4 && (static_cast<unsigned char>(text_[end]) & 0xC0) == 0x80) ++end;
+        return Error(position, absl::StrCat("unexpected character ", Quoted(text_.substr(i, end - i)),
+                                            "; quote values that are not plain words"));
       }
     }
     tokens_.push_back({Token::Kind::kEnd, "end of filter", text_.size() + 1});

@@ -17,6 +17,8 @@ inline constexpr size_t kMaxGuidBytes = 256;
 inline constexpr size_t kMaxShowPageBytes = 3 * 1024 * 1024;
 inline constexpr size_t kMaxChapterFileBytes = 1024 * 1024;
 inline constexpr size_t kMaxSearchQueryBytes = 1000;
+// One line of a show page or of a line-based chapter file (text, WebVTT).
+inline constexpr size_t kMaxLineBytes = 64 * 1024;
 
 inline constexpr int32_t kDefaultPageSize = 50;
 inline constexpr int32_t kMaxPageSize = 1000;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 #include <optional>
-#include <regex>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -13,6 +12,8 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "domain/limits.h"
+#include "domain/patterns.h"
 #include "domain/resource_names.h"
 #include "domain/resources.h"
 #include "domain/validation.h"
@@ -28,24 +29,24 @@ struct Line {
   std::string text;  // trimmed
 };
 
-const std::regex& DateLine() {
-  static const std::regex pattern(
-      R"(^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (\d{1,2}), (\d{4})\s*(?:•|\|)\s*(.+)$)");
+const Pattern& DateLine() {
+  static const Pattern pattern(
+      R"((Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (\d{1,2}), (\d{4})\s*(?:•|\|)\s*(.+))");
   return pattern;
 }
 
-const std::regex& SnipsLine() {
-  static const std::regex pattern(R"(^(\d{1,9}) snips?$)");
+const Pattern& SnipsLine() {
+  static const Pattern pattern(R"((\d{1,9}) snips?)");
   return pattern;
 }
 
-const std::regex& NumberedTitle() {
-  static const std::regex pattern(R"(^Episode (\d+)\s*(?::|-|–|—)\s*(.+)$)");
+const Pattern& NumberedTitle() {
+  static const Pattern pattern(R"(Episode (\d+)\s*(?::|-|–|—)\s*(.+))");
   return pattern;
 }
 
-const std::regex& ChapterLine() {
-  static const std::regex pattern(R"(^\((\d{1,2}):(\d{1,2})(?::(\d{1,2}))?\)\s*(.*)$)");
+const Pattern& ChapterLine() {
+  static const Pattern pattern(R"(\((\d{1,2}):(\d{1,2})(?::(\d{1,2}))?\)\s*(.*))");
   return pattern;
 }
 
@@ -65,14 +66,14 @@ int MonthNumber(const std::string& name) {
 // "1h 31min", "31min", "1h", "45s" → seconds.
 std::optional<int64_t> ParseListedDuration(absl::string_view text) {
   // Digit counts are bounded so the numbers always fit.
-  static const std::regex pattern(R"(^(?:(\d{1,5})\s*h)?\s*(?:(\d{1,6})\s*min)?\s*(?:(\d{1,9})\s*s)?$)");
-  std::smatch match;
-  const std::string value(absl::StripAsciiWhitespace(text));
-  if (value.empty() || !std::regex_match(value, match, pattern)) return std::nullopt;
+  static const Pattern pattern(R"((?:(\d{1,5})\s*h)?\s*(?:(\d{1,6})\s*min)?\s*(?:(\d{1,9})\s*s)?)");
+  const absl::string_view value = absl::StripAsciiWhitespace(text);
+  const std::optional<PatternMatch> match = value.empty() ? std::nullopt : pattern.FullMatch(value);
+  if (!match) return std::nullopt;
   int64_t seconds = 0;
-  if (match[1].matched) seconds += std::stoll(match[1]) * 3600;
-  if (match[2].matched) seconds += std::stoll(match[2]) * 60;
-  if (match[3].matched) seconds += std::stoll(match[3]);
+  if (match->has(1)) seconds += std::stoll(match->str(1)) * 3600;
+  if (match->has(2)) seconds += std::stoll(match->str(2)) * 60;
+  if (match->has(3)) seconds += std::stoll(match->str(3));
   return seconds;
 }
 
@@ -97,7 +98,13 @@ class Parser {
     int number = 0;
     for (absl::string_view raw : absl::StrSplit(text, '\n')) {
       ++number;
-      lines_.push_back({number, std::string(absl::StripAsciiWhitespace(absl::StripSuffix(raw, "\r")))});
+      absl::string_view trimmed = absl::StripAsciiWhitespace(absl::StripSuffix(raw, "\r"));
+      if (trimmed.size() > kMaxLineBytes) {
+        Problem(number, absl::StrCat("the line is ", trimmed.size(), " bytes long; lines may have at most ",
+                                     kMaxLineBytes, " bytes"));
+        trimmed = {};  // read as a blank line
+      }
+      lines_.push_back({number, std::string(trimmed)});
     }
   }
 
@@ -147,14 +154,14 @@ class Parser {
   bool AtEpisodeStart() const {
     if (position_ >= lines_.size()) return false;
     const std::string& text = lines_[position_].text;
-    return std::regex_match(text, SnipsLine()) || std::regex_match(text, DateLine());
+    return SnipsLine().Matches(text) || DateLine().Matches(text);
   }
 
   void SkipUnknownLine() {
     const Line& line = lines_[position_];
-    if (std::regex_match(line.text, NumberedTitle())) {
+    if (NumberedTitle().Matches(line.text)) {
       Problem(line.number, "episode title without a date line (\"Mon D, YYYY • duration\") before it");
-    } else if (std::regex_match(line.text, ChapterLine())) {
+    } else if (ChapterLine().Matches(line.text)) {
       Problem(line.number, "chapter outside an episode's \"## Outline\" or \"# Timestamps\" list");
     }
     ++position_;
@@ -162,21 +169,19 @@ class Parser {
 
   void ParseEpisode() {
     ParsedEpisode parsed;
-    std::smatch match;
-    if (std::regex_match(lines_[position_].text, match, SnipsLine())) {
-      parsed.episode.set_snip_count(std::stoi(match[1]));
+    if (std::optional<PatternMatch> snips = SnipsLine().FullMatch(lines_[position_].text)) {
+      parsed.episode.set_snip_count(std::stoi(snips->str(1)));
       const int snips_line = lines_[position_].number;
       ++position_;
       NextNonBlank();
-      if (position_ >= lines_.size() || !std::regex_match(lines_[position_].text, DateLine())) {
+      if (position_ >= lines_.size() || !DateLine().Matches(lines_[position_].text)) {
         Problem(snips_line, "snips line not followed by an episode's date line");
         return;
       }
     }
     const Line& date_line = lines_[position_];
     parsed.line = date_line.number;
-    std::regex_match(date_line.text, match, DateLine());
-    ParseDate(match, date_line.number, parsed);
+    ParseDate(*DateLine().FullMatch(date_line.text), date_line.number, parsed);
     ++position_;
 
     const Line* title = NextNonBlank();
@@ -186,15 +191,15 @@ class Parser {
       page_.episodes.push_back(std::move(parsed));
       return;
     }
-    if (std::regex_match(title->text, match, NumberedTitle())) {
+    if (std::optional<PatternMatch> numbered = NumberedTitle().FullMatch(title->text)) {
       int number = 0;
-      if (!absl::SimpleAtoi(std::string(match[1]), &number)) {
+      if (!absl::SimpleAtoi(numbered->view(1), &number)) {
         Problem(title->number, "episode number is too large");
         parsed.valid = false;
       }
       parsed.episode.set_number(number);
       parsed.episode.set_type(v1::Episode::FULL);
-      parsed.episode.set_title(match[2]);
+      parsed.episode.set_title(numbered->str(2));
     } else {
       parsed.episode.set_title(title->text);
       parsed.episode.set_type(v1::Episode::BONUS);
@@ -217,20 +222,20 @@ class Parser {
     page_.episodes.push_back(std::move(parsed));
   }
 
-  void ParseDate(const std::smatch& match, int line, ParsedEpisode& parsed) {
-    const int day = std::stoi(match[2]);
-    const int year = std::stoi(match[3]);
-    const absl::CivilDay civil(year, MonthNumber(match[1]), day);
+  void ParseDate(const PatternMatch& match, int line, ParsedEpisode& parsed) {
+    const int day = std::stoi(match.str(2));
+    const int year = std::stoi(match.str(3));
+    const absl::CivilDay civil(year, MonthNumber(match.str(1)), day);
     if (civil.day() != day || civil.year() != year) {
-      Problem(line, absl::StrCat("\"", match[1].str(), " ", day, ", ", year, "\" is not a date"));
+      Problem(line, absl::StrCat("\"", match.view(1), " ", day, ", ", year, "\" is not a date"));
       parsed.valid = false;
     } else {
       const absl::Time time = absl::FromCivil(civil, absl::UTCTimeZone());
       *parsed.episode.mutable_publish_time() = TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(time));
     }
-    const std::optional<int64_t> duration = ParseListedDuration(match[4].str());
+    const std::optional<int64_t> duration = ParseListedDuration(match.view(4));
     if (!duration) {
-      Problem(line, absl::StrCat(Quoted(match[4].str()), " is not a duration (like \"1h 31min\", \"31min\" or \"1h\")"));
+      Problem(line, absl::StrCat(Quoted(match.view(4)), " is not a duration (like \"1h 31min\", \"31min\" or \"1h\")"));
       parsed.valid = false;
     } else {
       *parsed.episode.mutable_duration() = TimeUtil::SecondsToDuration(*duration);
@@ -238,11 +243,11 @@ class Parser {
   }
 
   void ParseChapters(ParsedEpisode& parsed) {
-    std::smatch match;
     while (position_ < lines_.size() && !lines_[position_].text.empty() && !AtEpisodeStart()) {
       const Line& line = lines_[position_];
       ++position_;
-      if (!std::regex_match(line.text, match, ChapterLine())) {
+      const std::optional<PatternMatch> match = ChapterLine().FullMatch(line.text);
+      if (!match) {
         if (line.text.front() == '(') {
           Problem(line.number, "expected a chapter as \"(HH:MM:SS) Title\"");
           parsed.valid = false;
@@ -250,10 +255,10 @@ class Parser {
         continue;
       }
       // (MM:SS) has no third group; (HH:MM:SS) has all three.
-      const bool has_hours = match[3].matched;
-      const int hours = has_hours ? std::stoi(match[1]) : 0;
-      const int minutes = std::stoi(has_hours ? match[2] : match[1]);
-      const int seconds = std::stoi(has_hours ? match[3] : match[2]);
+      const bool has_hours = match->has(3);
+      const int hours = has_hours ? std::stoi(match->str(1)) : 0;
+      const int minutes = std::stoi(match->str(has_hours ? 2 : 1));
+      const int seconds = std::stoi(match->str(has_hours ? 3 : 2));
       if (minutes > 59 || seconds > 59) {
         Problem(line.number, absl::StrCat(minutes > 59 ? "minute " : "second ", minutes > 59 ? minutes : seconds,
                                           " in \"", line.text.substr(0, line.text.find(')') + 1),
@@ -263,7 +268,7 @@ class Parser {
       }
       v1::Chapter* chapter = parsed.episode.add_chapters();
       *chapter->mutable_start_offset() = TimeUtil::SecondsToDuration(int64_t{hours} * 3600 + minutes * 60 + seconds);
-      chapter->set_title(match[4]);
+      chapter->set_title(match->str(4));
       parsed.chapter_lines.push_back(line.number);
     }
   }
@@ -271,10 +276,9 @@ class Parser {
   // Line of the chapter a violation field like "chapters[3].start_offset"
   // names, or the episode's own line.
   static int LineOf(const ParsedEpisode& parsed, const std::string& field) {
-    static const std::regex chapter_field(R"(^chapters\[(\d+)\])");
-    std::smatch match;
-    if (std::regex_search(field, match, chapter_field)) {
-      const size_t chapter = std::stoul(match[1]);
+    static const Pattern chapter_field(R"(chapters\[(\d{1,9})\])");
+    if (std::optional<PatternMatch> match = chapter_field.PrefixMatch(field)) {
+      const size_t chapter = std::stoul(match->str(1));
       if (chapter < parsed.chapter_lines.size()) return parsed.chapter_lines[chapter];
     }
     return parsed.line;

@@ -256,4 +256,46 @@ absl::Status CheckEtag(absl::string_view current, absl::string_view requested) {
       absl::StrCat("etag mismatch: the resource changed (current etag ", current, "); read it again and retry"));
 }
 
+namespace {
+
+void CheckTextFields(const google::protobuf::Message& message, const std::string& prefix, Violations& violations) {
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const google::protobuf::FieldDescriptor* field : fields) {
+    const std::string path = prefix.empty() ? field->name() : absl::StrCat(prefix, ".", field->name());
+    const bool is_text = field->type() == google::protobuf::FieldDescriptor::TYPE_STRING;
+    const bool is_message = field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE;
+    if (!is_text && !is_message) continue;
+    if (field->is_repeated()) {
+      const int count = reflection->FieldSize(message, field);
+      for (int i = 0; i < count; ++i) {
+        const std::string element = absl::StrCat(path, "[", i, "]");
+        if (is_message) {
+          CheckTextFields(reflection->GetRepeatedMessage(message, field, i), element, violations);
+        } else if (std::string scratch; absl::StrContains(
+                       reflection->GetRepeatedStringReference(message, field, i, &scratch),
+                       absl::string_view("\0", 1))) {
+          violations.Add(element, "must not contain NUL characters");
+        }
+      }
+    } else if (is_message) {
+      CheckTextFields(reflection->GetMessage(message, field), path, violations);
+    } else {
+      std::string scratch;
+      if (absl::StrContains(reflection->GetStringReference(message, field, &scratch), absl::string_view("\0", 1))) {
+        violations.Add(path, "must not contain NUL characters");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+absl::Status CheckRequestText(const google::protobuf::Message& request) {
+  Violations violations;
+  CheckTextFields(request, "", violations);
+  return violations.ToStatus();
+}
+
 }  // namespace podmeta::domain

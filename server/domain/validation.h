@@ -39,6 +39,12 @@ void DeriveChapterEnds(v1::Episode& episode);
 // ABORTED when `requested` is set and differs from `current`.
 absl::Status CheckEtag(absl::string_view current, absl::string_view requested);
 
+// The boundary check every request passes before anything reads it: no
+// string field, at any depth, holds a NUL character (PostgreSQL cannot store
+// one, and libpq would silently cut the value there). INVALID_ARGUMENT names
+// each such field by its path ("episode.chapters[2].title").
+absl::Status CheckRequestText(const google::protobuf::Message& request);
+
 // Valid UTF-8 (no overlong forms, no surrogates).
 bool IsValidUtf8(absl::string_view text);
 

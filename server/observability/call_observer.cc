@@ -3,6 +3,7 @@
 #include <chrono>
 #include <random>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "observability/logging.h"
@@ -53,7 +54,9 @@ bool UsableRequestId(absl::string_view id) {
 class ObservingInterceptor final : public grpc::experimental::Interceptor {
  public:
   ObservingInterceptor(grpc::experimental::ServerRpcInfo* info, CallObserver& observer)
-      : metrics_(observer.ForMethod(info->method())), start_(std::chrono::steady_clock::now()) {}
+      : metrics_(observer.ForMethod(info->method())),
+        own_method_(absl::StartsWith(info->method(), "/podmeta.")),
+        start_(std::chrono::steady_clock::now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
@@ -67,6 +70,16 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
       methods->GetSendInitialMetadata()->emplace("x-request-id", RequestId());
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      // gRPC answers a request it cannot deserialize (not protobuf, or a
+      // string field that is not UTF-8) with a bare UNIMPLEMENTED before any
+      // handler runs; for podmeta's own methods that is the client's error.
+      if (own_method_ && methods->GetSendStatus().error_code() == grpc::StatusCode::UNIMPLEMENTED &&
+          methods->GetSendStatus().error_message().empty()) {
+        methods->ModifySendStatus(grpc::Status(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            "the request is not a valid protobuf message for this method (malformed, or a string field that is "
+            "not UTF-8)"));
+      }
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
       metrics_.Record(methods->GetSendStatus().error_code(), seconds, RequestId());
@@ -81,6 +94,7 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
   }
 
   CallObserver::MethodMetrics& metrics_;
+  const bool own_method_;
   const std::chrono::steady_clock::time_point start_;
   std::string request_id_;
 };

@@ -6,6 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
+#include "domain/limits.h"
+
 namespace podmeta::domain {
 namespace {
 
@@ -150,6 +153,39 @@ TEST(ShowPage, HugeNumbersAreProblemsNotCrashes) {
   ShowPage page = ParseShowPage(
       "Show\nHost\nAbout\n\n99999999999999999999 snips\nJan 2, 2024 • 99999999999999999999h\nEpisode 1: A\n");
   EXPECT_FALSE(page.problems.empty());
+}
+
+// Lines of 30,000 to 40,000 characters used to overflow the stack inside a
+// backtracking regular expression engine; every line shape goes through the
+// parser's patterns here.
+TEST(ShowPage, VeryLongLinesOfEveryShapeAreParsedNotCrashed) {
+  const std::string long_text(40'000, 'a');
+  const std::string long_digits(40'000, '7');
+  const std::string page_text = absl::StrCat(
+      "Show ", long_text, "\n", "Host ", long_text, "\n", long_text, "\n\n",      // header: lines 1-3
+      long_digits, " snips\n",                                                    // 5
+      "Jan 2, 2024 • ", long_text, "\n",                                           // 6
+      "Episode 1: ", long_text, "\n",                                              // 7
+      long_text, "\n",                                                             // 8
+      "## Outline\n",                                                              // 9
+      "(00:00) ", long_text, "\n",                                                 // 10
+      "(", long_digits, ") x\n",                                                   // 11
+      "\n",                                                                        // 12
+      "Episode ", long_digits, ": ", long_text, "\n");                             // 13
+  const ShowPage page = ParseShowPage(page_text);
+  EXPECT_FALSE(page.problems.empty());
+  for (const PageProblem& problem : page.problems) {
+    EXPECT_GE(problem.line, 1);
+    EXPECT_LE(problem.line, 13);
+  }
+}
+
+TEST(ShowPage, ALineOverTheLimitIsAProblemOnItsLine) {
+  const std::string page_text =
+      absl::StrCat("Show\nHost\nAbout\n\nJan 2, 2024 • 1h\nEpisode 1: A\n", std::string(kMaxLineBytes + 1, 'x'), "\n");
+  const ShowPage page = ParseShowPage(page_text);
+  ASSERT_THAT(ProblemLines(page), ElementsAre(7));
+  EXPECT_THAT(page.problems[0].description, HasSubstr("at most 65536 bytes"));
 }
 
 TEST(ShowPage, EmptyPageIsAProblem) {

@@ -152,8 +152,68 @@ TEST(ErrorSize, QuotedValuesAndMessagesAreBounded) {
   Violations violations;
   for (int i = 0; i < 500; ++i) violations.Add("content", std::string(200, 'y'));
   const absl::Status status = violations.ToStatus();
-  EXPECT_LE(status.message().size(), 1100u);
-  EXPECT_EQ(FieldViolationsOf(status).size(), 50u);
+  EXPECT_LE(status.message().size(), kMaxMessageBytes + 3);
+  // Everything a status carries fits in the 8 KiB a client accepts in
+  // trailers: the message percent-encoded (up to 3 bytes a byte) plus the
+  // details in base64 (4 bytes per 3), which repeat the message.
+  const auto payload = status.GetPayload(kBadRequestTypeUrl);
+  ASSERT_TRUE(payload.has_value());
+  EXPECT_LT(3 * status.message().size() + (payload->size() + status.message().size()) * 4 / 3, 7000u);
+  const size_t detailed = FieldViolationsOf(status).size();
+  EXPECT_GE(detailed, 5u);
+  EXPECT_LE(detailed, 50u);
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("more"));
+}
+
+TEST(ErrorSize, ManyShortViolationsAreDetailedUpToFifty) {
+  Violations violations;
+  for (int i = 0; i < 500; ++i) violations.Add(absl::StrCat("names[", i, "]"), "is not a name");
+  EXPECT_EQ(FieldViolationsOf(violations.ToStatus()).size(), 50u);
+}
+
+TEST(ErrorText, InvalidUtf8InAViolationIsReplacedSoTheDetailsStillParse) {
+  // A field violation quoting a cut character used to make the whole
+  // BadRequest unparseable, and the error was lost.
+  Violations violations;
+  violations.Add("filter", "unexpected character \"\xC5\"");
+  const std::vector<FieldViolation> parsed = FieldViolationsOf(violations.ToStatus());
+  ASSERT_EQ(parsed.size(), 1u);
+  EXPECT_EQ(parsed[0].description, "unexpected character \"\xEF\xBF\xBD\"");
+  EXPECT_EQ(ValidUtf8("Łukasz \xF0\x9F\x90 ok"), "Łukasz \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD ok");
+  EXPECT_EQ(ValidUtf8("Łukasz Poznań"), "Łukasz Poznań");
+}
+
+TEST(ErrorText, MergeNeverDropsAnError) {
+  Violations violations;
+  violations.Merge(absl::OkStatus(), "filter");
+  EXPECT_TRUE(violations.empty());
+  violations.Merge(absl::InvalidArgumentError("no details here"), "filter");
+  violations.Merge(InvalidField("order_by", "is wrong"), "ignored");
+  ASSERT_EQ(violations.list().size(), 2u);
+  EXPECT_EQ(violations.list()[0].field, "filter");
+  EXPECT_EQ(violations.list()[0].description, "no details here");
+  EXPECT_EQ(violations.list()[1].field, "order_by");
+}
+
+TEST(ErrorText, TruncatedCutsOnACharacterBoundary) {
+  EXPECT_EQ(Truncated("abc", 10), "abc");
+  EXPECT_EQ(Truncated("aał", 3), "aa…");
+}
+
+TEST(RequestText, NulInAnyStringFieldAtAnyDepthIsNamed) {
+  v1::Episode episode;
+  episode.set_title("fine");
+  episode.set_guid(std::string("a\0b", 3));
+  episode.add_chapters()->set_title("ok");
+  episode.add_chapters()->set_link_uri(std::string("https://x/\0", 11));
+  const absl::Status status = CheckRequestText(episode);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> fields;
+  for (const FieldViolation& violation : FieldViolationsOf(status)) fields.push_back(violation.field);
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre("guid", "chapters[1].link_uri"));
+  episode.set_guid("ab");
+  episode.mutable_chapters(1)->set_link_uri("https://x/");
+  EXPECT_TRUE(CheckRequestText(episode).ok());
 }
 
 TEST(CheckEtag, EmptyRequestMatchesAnythingAndAMismatchAborts) {
