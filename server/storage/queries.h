@@ -200,12 +200,20 @@ inline constexpr NamedQuery kSelectRequestId{
 inline constexpr NamedQuery kInsertRequestId{
     "insert_request_id", "INSERT INTO request_ids (podcast_id, request_id, response) VALUES ($1, $2, $3)"};
 
+// --- imports ---
+// Imports of one podcast take turns: two clients importing the same new page
+// at once must both see the podcast and episodes the first one created (an
+// import is idempotent), not race to insert the same rows.
+inline constexpr NamedQuery kLockPodcastImport{
+    "lock_podcast_import", "SELECT pg_advisory_xact_lock(hashtextextended('import/' || $1, 0))"};
+
 inline constexpr NamedQuery kAllQueries[] = {
     kSetStatementTimeout, kSelectPodcast,     kSelectPodcastForUpdate, kListPodcasts,      kCountPodcasts,
     kInsertPodcast,       kUpdatePodcast,     kSelectEpisode,          kSelectEpisodeForUpdate, kSelectEpisodes,
     kSelectEpisodesByKeys, kSelectEpisodesForUpdate, kCountEpisodes, kEpisodeIdTaken,      kInsertEpisodes,
     kUpdateEpisode,       kDeleteChapters,         kInsertChapters,    kLockRequestId,
     kSelectRequestId,     kInsertRequestId,   kSearchSettings, kSearch, kLatestChange,      kChangesAfter,
+    kLockPodcastImport,
 };
 
 #undef PODMETA_PODCAST_COLUMNS

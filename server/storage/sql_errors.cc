@@ -1,5 +1,7 @@
 #include "storage/sql_errors.h"
 
+#include <spdlog/spdlog.h>
+
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
@@ -7,25 +9,47 @@
 namespace podmeta::storage {
 
 absl::Status StatusFromSqlError(const std::exception& error, absl::string_view doing) {
+  // The exception's text (SQL, constraint and column names) is for the
+  // operator's log; the caller gets a code and a sentence it can act on.
   const std::string what = absl::StrCat(doing, ": ", error.what());
   if (dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr) {
-    return absl::UnavailableError(absl::StrCat("the outcome of the write is unknown; retry with the same request_id (",
-                                               what, ")"));
+    spdlog::warn("{}", what);
+    return absl::UnavailableError(
+        "database unavailable during the commit: the outcome of the write is unknown; retry with the same "
+        "request_id");
   }
   if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr) {
-    return absl::UnavailableError(absl::StrCat("database unavailable: ", what));
+    spdlog::warn("{}", what);
+    return absl::UnavailableError(absl::StrCat("database unavailable (", doing, ")"));
   }
-  if (dynamic_cast<const pqxx::unique_violation*>(&error) != nullptr) return absl::AlreadyExistsError(what);
+  if (dynamic_cast<const pqxx::unique_violation*>(&error) != nullptr) {
+    spdlog::info("{}", what);
+    return absl::AlreadyExistsError("a resource with the same id or guid already exists");
+  }
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
     const std::string& state = sql->sqlstate();
-    if (state == "40001" || state == "40P01") return absl::AbortedError(what);
-    if (state == "57014") return absl::DeadlineExceededError(what);
-    // Class 08 (connection exception) and 57P0x (server shutting down).
-    if (state.rfind("08", 0) == 0 || state.rfind("57P0", 0) == 0) {
-      return absl::UnavailableError(absl::StrCat("database unavailable: ", what));
+    if (state == "40001" || state == "40P01") {
+      spdlog::info("{}", what);
+      return absl::AbortedError("the write conflicted with a concurrent one; retry it");
+    }
+    if (state == "57014") {
+      spdlog::info("{}", what);
+      return absl::DeadlineExceededError("the call's time ran out while the database worked on it");
+    }
+    // Class 08 (connection exception), 57P0x (server shutting down), 53
+    // (insufficient resources: out of connections, disk or memory).
+    if (state.rfind("08", 0) == 0 || state.rfind("57P0", 0) == 0 || state.rfind("53", 0) == 0) {
+      spdlog::warn("{}", what);
+      return absl::UnavailableError(absl::StrCat("database unavailable (", doing, ")"));
+    }
+    // Class 22 (data exception): a value the request carried that the
+    // database cannot take (out of range, not a valid timestamp, ...).
+    if (state.rfind("22", 0) == 0) {
+      spdlog::info("{}", what);
+      return absl::InvalidArgumentError("a value in the request is outside what podmeta can store or compare");
     }
   }
-  return absl::InternalError(what);
+  return absl::InternalError(what);  // logged by the api layer, not sent
 }
 
 }  // namespace podmeta::storage
