@@ -1,5 +1,7 @@
 // podmeta-server: flags and environment, logging, signals; everything else is
 // in Server.
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <thread>
@@ -39,7 +41,22 @@ sigset_t BlockStopSignals() {
   return signals;
 }
 
+// Raises the soft limit on open files to the hard limit: every connection
+// is a file descriptor, and the usual soft default (1,024) lets a few
+// hundred idle clients exhaust it.
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  spdlog::info("open files: at most {}", static_cast<uint64_t>(limit.rlim_cur));
+}
+
 int Serve(const Flags& flags, const sigset_t& stop_signals) {
+  RaiseFileLimit();
   auto server = podmeta::Server::Start(flags.server);
   if (!server.ok()) {
     spdlog::error("cannot start: {}", server.status().ToString());
@@ -88,6 +105,9 @@ int Migrate(const Flags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A database host that does not answer must not hang a connection attempt
+  // (libpq waits forever by default); a caller's PGCONNECT_TIMEOUT wins.
+  setenv("PGCONNECT_TIMEOUT", "5", /*overwrite=*/0);
   const sigset_t stop_signals = BlockStopSignals();
   Flags flags;
   int64_t max_call_ms = flags.server.max_call_time.count();
@@ -130,6 +150,10 @@ int main(int argc, char** argv) {
   app.add_option("--worker-threads", flags.server.worker_threads, "Threads that run database work")
       ->envname("PODMETA_WORKER_THREADS")
       ->check(CLI::Range(1, 256));
+  app.add_option("--max-queued-calls", flags.server.max_queued_calls,
+                 "Calls that may wait for a worker thread; beyond it calls get RESOURCE_EXHAUSTED at once")
+      ->envname("PODMETA_MAX_QUEUED_CALLS")
+      ->check(CLI::Range(1, 1'000'000));
   app.add_option("--shutdown-grace-ms", flags.shutdown_grace_ms,
                  "On SIGTERM/SIGINT, how long calls in flight may take to finish")
       ->envname("PODMETA_SHUTDOWN_GRACE_MS")

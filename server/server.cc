@@ -15,12 +15,14 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "api/blocking_executor.h"
 #include "api/episode_read_batcher.h"
 #include "api/episode_service.h"
 #include "api/podcast_service.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/health/v1/health.pb.h"
 #include "observability/call_observer.h"
 #include "observability/live_gauges.h"
@@ -61,7 +63,7 @@ struct Server::Parts {
         imports(database, episode_cache.get()),
         search(reads()),
         feed(config.database_url, episode_cache.get()),
-        executor(config.worker_threads),
+        executor(config.worker_threads, config.max_queued_calls),
         episode_reads(episodes, executor, config.pool_size, kMaxEpisodeReadBatch),
         podcast_service(podcasts, imports, access, executor),
         episode_service(episodes, episode_reads, episode_cache.get(), search, feed, access, executor) {}
@@ -88,7 +90,13 @@ struct Server::Parts {
   std::unique_ptr<grpc::Server> grpc_server;
   int port = 0;
 
-  // Health follows the database: NOT_SERVING while it cannot be reached.
+  // Readiness follows the database (reachable, schema current); liveness
+  // follows the process itself. See MonitorHealth.
+  std::string database_url;
+  bool schema_current = false;  // only the health monitor writes it after Start
+  // Where the health monitor calls its own server to prove the listener
+  // still accepts connections; empty when it cannot (TLS listeners).
+  std::string self_target;
   std::mutex health_mutex;
   std::condition_variable health_wake;
   bool stopping = false;
@@ -109,13 +117,13 @@ absl::Status Migrate(const std::string& database_url) {
   }
 }
 
-// The server as a whole ("") and each podmeta service by name, so that
-// clients probing a specific service see the same state.
-void SetServing(grpc::Server& server, bool serving) {
+// Readiness: the server as a whole ("") and each podmeta service by name,
+// so that clients probing a specific service see the same state.
+void SetReady(grpc::Server& server, bool ready) {
   grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
-  health->SetServingStatus(serving);
-  for (const char* service : {v1::PodcastService::service_full_name(), v1::EpisodeService::service_full_name()}) {
-    health->SetServingStatus(service, serving);
+  for (const char* service :
+       {"", v1::PodcastService::service_full_name(), v1::EpisodeService::service_full_name()}) {
+    health->SetServingStatus(service, ready);
   }
 }
 
@@ -186,27 +194,92 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
   return grpc::SslServerCredentials(options);
 }
 
-// Checks the database every half second and reports health accordingly,
-// so load balancers and Kubernetes stop sending calls that can only fail.
+// Every half second: brings the schema up to date if it was not yet (the
+// database was down at start), then checks the database over a connection of
+// its own and reports readiness accordingly, so load balancers and
+// Kubernetes stop sending calls that can only fail. A busy pool is not a
+// reason to be unready: its calls queue and finish.
+// True when a new connection to the server's own listener gets a health
+// answer: a listener that stopped accepting (gRPC stops for good after an
+// accept() failure such as EMFILE) shows up here, while calls on existing
+// connections still work.
+bool ListenerAccepts(const std::string& target) {
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a new connection, never a shared one
+  auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments);
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(std::string(kLivenessService));
+  grpc::health::v1::HealthCheckResponse response;
+  return stub->Check(&context, request, &response).ok();
+}
+
+// Every half second: brings the schema up to date if it was not yet (the
+// database was down at start), then checks the database over a connection of
+// its own and reports readiness accordingly, so load balancers and
+// Kubernetes stop sending calls that can only fail. A busy pool is not a
+// reason to be unready: its calls queue and finish. Every few seconds it
+// also checks that the listener accepts new connections, and reports
+// liveness NOT_SERVING when three checks in a row fail.
 void MonitorHealth(Server::Parts& parts) {
   constexpr auto kInterval = std::chrono::milliseconds(500);
-  bool serving = true;
+  constexpr int kListenerCheckEvery = 6;  // intervals
+  constexpr int kListenerFailuresAllowed = 3;
+  storage::DatabaseProbe probe(parts.database_url);
+  bool ready = parts.schema_current;
+  bool live = true;
+  int round = 0;
+  int listener_failures = 0;
   std::unique_lock lock(parts.health_mutex);
   while (!parts.health_wake.wait_for(lock, kInterval, [&] { return parts.stopping; })) {
     lock.unlock();
-    const absl::Status reachable = parts.database.Ping(std::chrono::seconds(1));
+    if (!parts.schema_current && Migrate(parts.database_url).ok()) {
+      parts.schema_current = true;
+      spdlog::info("database reachable; schema current");
+    }
+    const absl::Status reachable = parts.schema_current ? probe.Check(std::chrono::seconds(1))
+                                                        : absl::UnavailableError("schema not migrated yet");
+    if (!parts.self_target.empty() && ++round % kListenerCheckEvery == 0) {
+      listener_failures = ListenerAccepts(parts.self_target) ? 0 : listener_failures + 1;
+    }
     lock.lock();
     if (parts.stopping) break;
-    if (reachable.ok() != serving) {
-      serving = reachable.ok();
-      SetServing(*parts.grpc_server, serving);
-      if (serving) {
-        spdlog::info("database reachable again: SERVING");
+    if (reachable.ok() != ready) {
+      ready = reachable.ok();
+      SetReady(*parts.grpc_server, ready);
+      if (ready) {
+        spdlog::info("database reachable: ready (SERVING)");
       } else {
-        spdlog::error("database unreachable ({}): NOT_SERVING", std::string(reachable.message()));
+        spdlog::error("database unreachable ({}): not ready (NOT_SERVING)", std::string(reachable.message()));
+      }
+    }
+    if (const bool accepting = listener_failures < kListenerFailuresAllowed; accepting != live) {
+      live = accepting;
+      parts.grpc_server->GetHealthCheckService()->SetServingStatus(std::string(kLivenessService), live);
+      if (live) {
+        spdlog::info("the listener accepts connections again: live");
+      } else {
+        spdlog::error("new connections to {} get no answer (file descriptors exhausted?): liveness NOT_SERVING",
+                      parts.self_target);
       }
     }
   }
+}
+
+// Where to reach a listener from this process: a wildcard address becomes
+// loopback. Empty for TLS listeners (a self-check would need a client
+// certificate).
+std::string SelfTarget(const ServerConfig& config, int port) {
+  if (!config.tls_cert_file.empty()) return "";
+  const std::string& listen = config.listen;
+  if (absl::StartsWith(listen, "unix:")) return listen;
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return "";
+  std::string host = listen.substr(0, colon);
+  if (host.empty() || host == "0.0.0.0" || host == "[::]" || host == "::") host = "127.0.0.1";
+  return absl::StrCat(host, ":", port);
 }
 
 }  // namespace
@@ -221,7 +294,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
     }
     spdlog::warn("no --auth-token-file: writes are open to anyone who can reach {}", config.listen);
   }
-  if (absl::Status migrated = Migrate(config.database_url); !migrated.ok()) return migrated;
+  // A database that is down at start is waited for (not ready meanwhile);
+  // a migration that fails is an error.
+  const absl::Status migrated = Migrate(config.database_url);
+  if (!migrated.ok() && !absl::IsUnavailable(migrated)) return migrated;
+  if (!migrated.ok()) {
+    spdlog::warn("{}; serving, not ready until the database answers", std::string(migrated.message()));
+  }
 
   // Debian's abseil is built with its debug checks on, so every absl::Mutex
   // lock (gRPC takes several a call) also maintains a lock-order graph for
@@ -235,9 +314,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   auto parts = std::make_unique<Parts>(config);
+  parts->database_url = config.database_url;
+  parts->schema_current = migrated.ok();
   // Until the change feed LISTENs, watches would wait for the next change and
   // the episode cache stays off; the database just answered, so this is quick.
-  if (!parts->feed.AwaitConnected(std::chrono::seconds(10))) {
+  if (parts->schema_current && !parts->feed.AwaitConnected(std::chrono::seconds(10))) {
     spdlog::warn("the change feed is not connected yet; serving anyway (watches and the cache follow once it is)");
   }
   if (absl::Status loaded = parts->access.Reload(); !loaded.ok()) return loaded;
@@ -257,7 +338,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   builder.RegisterService(&parts->episode_service);
   parts->grpc_server = builder.BuildAndStart();
   if (!parts->grpc_server) return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
-  SetServing(*parts->grpc_server, true);
+  // Liveness: the process answers calls. Never tied to the database.
+  parts->grpc_server->GetHealthCheckService()->SetServingStatus(std::string(kLivenessService), true);
+  SetReady(*parts->grpc_server, parts->schema_current);
+  parts->self_target = SelfTarget(config, parts->port);
   Server::Parts* monitored = parts.get();
   parts->health_monitor = std::thread([monitored] { MonitorHealth(*monitored); });
   spdlog::info("podmeta-server listening on {}", config.listen);
@@ -284,7 +368,8 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
   }
   parts_->health_wake.notify_all();
   if (parts_->health_monitor.joinable()) parts_->health_monitor.join();
-  SetServing(*parts_->grpc_server, false);
+  SetReady(*parts_->grpc_server, false);
+  parts_->grpc_server->GetHealthCheckService()->SetServingStatus(std::string(kLivenessService), false);
   parts_->grpc_server->Shutdown(std::chrono::system_clock::now() + grace);
   parts_->database.pool().CloseIdle();
 }

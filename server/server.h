@@ -10,10 +10,17 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 
 namespace podmeta {
+
+// Health (grpc.health.v1): the service "" and each podmeta service name say
+// whether the server is ready (the database answers and the schema is
+// current); the service "liveness" says whether the process serves at all.
+// A liveness probe must not restart a server whose database is down.
+inline constexpr std::string_view kLivenessService = "liveness";
 
 struct ServerConfig {
   // host:port, or unix:PATH. Port 0 picks a free port (see Server::port).
@@ -30,6 +37,9 @@ struct ServerConfig {
   size_t pool_size = 8;
   // Threads that run database work; calls beyond these wait in a queue.
   size_t worker_threads = 8;
+  // Calls that may wait in that queue; beyond it a call is answered
+  // RESOURCE_EXHAUSTED at once (admission control).
+  size_t max_queued_calls = 10'000;
   std::chrono::milliseconds shutdown_grace{10'000};
   // No call (and so no query: it becomes statement_timeout) runs longer,
   // whatever deadline the client sets, or when it sets none.
@@ -46,8 +56,10 @@ struct ServerConfig {
 
 class Server {
  public:
-  // Applies migrations, opens the pool, starts serving. Fails if the
-  // database cannot be reached or the address cannot be bound.
+  // Applies migrations, opens the pool, starts serving. A database that
+  // cannot be reached is waited for in the background (not ready until it
+  // answers, then migrated); fails if a migration fails or the address
+  // cannot be bound.
   static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerConfig& config);
 
   ~Server();

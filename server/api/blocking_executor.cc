@@ -2,7 +2,7 @@
 
 namespace podmeta::api {
 
-BlockingExecutor::BlockingExecutor(size_t threads) {
+BlockingExecutor::BlockingExecutor(size_t threads, size_t max_queued) : max_queued_(max_queued) {
   threads_.reserve(threads);
   for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
 }
@@ -22,6 +22,16 @@ void BlockingExecutor::Submit(std::function<void()> task) {
     tasks_.push_back(std::move(task));
   }
   ready_.notify_one();
+}
+
+bool BlockingExecutor::TrySubmit(std::function<void()> task) {
+  {
+    std::lock_guard lock(mutex_);
+    if (tasks_.size() >= max_queued_) return false;
+    tasks_.push_back(std::move(task));
+  }
+  ready_.notify_one();
+  return true;
 }
 
 void BlockingExecutor::Work() {

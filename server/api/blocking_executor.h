@@ -15,13 +15,20 @@ namespace podmeta::api {
 
 class BlockingExecutor {
  public:
-  explicit BlockingExecutor(size_t threads);
+  // `max_queued`: how many tasks TrySubmit lets wait at most.
+  BlockingExecutor(size_t threads, size_t max_queued);
   // Runs what was submitted, then joins the threads.
   ~BlockingExecutor();
   BlockingExecutor(const BlockingExecutor&) = delete;
   BlockingExecutor& operator=(const BlockingExecutor&) = delete;
 
+  // Queues `task` whatever the queue's length: for the server's own work,
+  // whose amount is bounded elsewhere (one read per watch, pool-size batches).
   void Submit(std::function<void()> task);
+  // Admission control for calls: queues `task` unless `max_queued` tasks
+  // already wait; false (and `task` dropped) when full.
+  bool TrySubmit(std::function<void()> task);
+  size_t max_queued() const { return max_queued_; }
 
  private:
   void Work();
@@ -29,6 +36,7 @@ class BlockingExecutor {
   std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<std::function<void()>> tasks_;
+  const size_t max_queued_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

@@ -2,18 +2,27 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "api/unary_call.h"
 
 namespace podmeta::api {
 
 void EpisodeReadBatcher::Read(const grpc::ServerContextBase* context, domain::EpisodeKey key, Done done) {
+  bool overloaded = false;
   bool start_drain = false;
   {
     std::lock_guard lock(mutex_);
-    pending_.push_back(Pending{context, std::move(key), std::move(done)});
-    if (running_ < max_batches_) {
-      ++running_;
-      start_drain = true;
+    overloaded = pending_.size() >= executor_.max_queued();
+    if (!overloaded) {
+      pending_.push_back(Pending{context, std::move(key), std::move(done)});
+      if (running_ < max_batches_) {
+        ++running_;
+        start_drain = true;
+      }
     }
+  }
+  if (overloaded) {
+    done(OverloadedStatus(executor_.max_queued()));
+    return;
   }
   if (start_drain) executor_.Submit([this] { Drain(); });
 }

@@ -339,7 +339,8 @@ grpc::ServerUnaryReactor* EpisodeService::SearchEpisodes(grpc::CallbackServerCon
                   [this, context, request]() -> absl::StatusOr<v1::SearchEpisodesResponse> {
                     absl::StatusOr<SearchQuery> query = SearchQueryOf(*request);
                     if (!query.ok()) return query.status();
-                    auto page = search_.Search(query->podcast_id, request->query(), query->page_size, query->after,
+                    auto page = search_.Search(query->podcast_id, domain::NormalizeSearchText(request->query()),
+                                               query->page_size, query->after,
                                                DeadlineOf(context));
                     if (!page.ok()) return page.status();
                     v1::SearchEpisodesResponse reply;

@@ -61,10 +61,16 @@ void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
 void EpisodeWatch::Wake() {
   std::lock_guard lock(mutex_);
   if (finish_requested_) return;
-  if (reading_) {
-    read_again_ = true;
-    return;
-  }
+  read_again_ = true;
+  StartReadLocked();
+}
+
+void EpisodeWatch::StartReadLocked() {
+  // Back pressure: the next batch is read only once the client has taken
+  // the last one, so a watcher that does not read holds at most one batch
+  // here; what it has not taken yet stays in the change log.
+  if (reading_ || !read_again_ || !outbox_.empty()) return;
+  read_again_ = false;
   reading_ = true;
   executor_.Submit([this] { Read(); });
 }
@@ -125,16 +131,10 @@ void EpisodeWatch::Read() {
   // the call, so `this` outlives this function.
   if (send_metadata) StartSendInitialMetadata();
   if (to_write != nullptr) StartWrite(to_write);
-  {
-    std::lock_guard lock(mutex_);
-    if (read_again_ && !finish_requested_) {
-      read_again_ = false;
-      executor_.Submit([this] { Read(); });
-      return;
-    }
-  }
-  // Clears reading_ in the same step as deciding to finish: once it is
-  // cleared, another thread may finish the call and free `this`.
+  // Clears reading_ (starting an owed read, if the outbox allows) in the same
+  // step as deciding to finish: once it is cleared, another thread may
+  // finish the call and free `this`. A read owed while the outbox is full
+  // starts when the client has taken it (OnWriteDone).
   FinishIfIdle(/*read_ended=*/true);
 }
 
@@ -155,6 +155,7 @@ void EpisodeWatch::OnWriteDone(bool ok) {
       final_status_ = grpc::Status(grpc::StatusCode::CANCELLED, "the watcher went away");
     }
     to_write = NextWriteLocked();
+    if (!finish_requested_) StartReadLocked();
   }
   if (to_write != nullptr) StartWrite(to_write);
   FinishIfIdle();
@@ -178,7 +179,10 @@ void EpisodeWatch::FinishIfIdle(bool read_ended) {
   grpc::Status status;
   {
     std::lock_guard lock(mutex_);
-    if (read_ended) reading_ = false;
+    if (read_ended) {
+      reading_ = false;
+      if (!finish_requested_) StartReadLocked();
+    }
     if (!finish_requested_ || finished_ || reading_ || writing_) return;
     finished_ = true;
     subscription = subscription_;

@@ -9,6 +9,8 @@
 //
 // At most one database read and one write are in flight at a time; the
 // stream finishes (and the reactor deletes itself) only when neither is.
+// A read starts only when the client has taken every change of the last
+// one, so a client that does not read costs at most one batch of memory.
 #pragma once
 
 #include <deque>
@@ -39,6 +41,8 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
   void Begin(const v1::WatchEpisodesRequest& request);
   // Schedules a read unless one is running (then that one reads again).
   void Wake();
+  // Starts an owed read if none runs and the outbox is empty. Needs mutex_ held.
+  void StartReadLocked();
   void Read();
   // Claims the next message to write, if no write is in flight; the caller
   // starts the write after releasing mutex_. Needs mutex_ held.

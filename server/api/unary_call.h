@@ -14,12 +14,20 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "api/blocking_executor.h"
 #include "api/status_mapping.h"
 #include "api/write_access.h"
 #include "domain/validation.h"
 
 namespace podmeta::api {
+
+// What a call that finds the executor's queue full gets: RESOURCE_EXHAUSTED,
+// which clients retry with backoff.
+inline absl::Status OverloadedStatus(size_t queued) {
+  return absl::ResourceExhaustedError(
+      absl::StrCat("the server is overloaded (", queued, " calls waiting); retry with backoff"));
+}
 
 // Finishes the call on the calling thread, for answers that need no blocking work.
 inline grpc::ServerUnaryReactor* FinishedNow(grpc::CallbackServerContext* context, const absl::Status& status) {
@@ -33,7 +41,7 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, Blockin
                                    const google::protobuf::Message& request, Response* response, Work work) {
   if (absl::Status text = domain::CheckRequestText(request); !text.ok()) return FinishedNow(context, text);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  executor.Submit([context, reactor, response, work = std::move(work)]() mutable {
+  const bool queued = executor.TrySubmit([context, reactor, response, work = std::move(work)]() mutable {
     // A call given up while it waited in the queue (client gone, deadline
     // passed) is not worth a database round trip: under overload, queued
     // work of abandoned calls would otherwise delay every call behind it.
@@ -45,6 +53,7 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, Blockin
     if (result.ok()) *response = *std::move(result);
     reactor->Finish(ToGrpcStatus(result.status()));
   });
+  if (!queued) reactor->Finish(ToGrpcStatus(OverloadedStatus(executor.max_queued())));
   return reactor;
 }
 

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "domain/errors.h"
 #include "domain/page_token.h"
@@ -262,7 +263,7 @@ absl::StatusOr<EpisodePagePosition> DecodeEpisodePageToken(absl::string_view tok
   auto keys = DecodePageToken(token, list_fingerprint);
   if (!keys.ok()) return keys.status();
   EpisodePagePosition position;
-  if (keys->size() != 3 || !absl::SimpleAtoi((*keys)[2], &position.total_size)) {
+  if (keys->size() != 3 || !absl::SimpleAtoi((*keys)[2], &position.total_size) || position.total_size < 0) {
     return InvalidField("page_token", "is not an episode page token");
   }
   position.sort_key = (*keys)[0];
@@ -288,6 +289,16 @@ absl::StatusOr<EpisodeOrder> ParseEpisodeOrder(absl::string_view order_by) {
   }
   order.descending = words.size() == 2 && words[1] == "desc";
   return order;
+}
+
+std::string NormalizeSearchText(absl::string_view text) {
+  std::vector<std::string> words;
+  for (absl::string_view word : absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty())) {
+    const size_t first = word.find_first_not_of('-');
+    if (first == absl::string_view::npos) continue;  // minus signs alone
+    words.push_back(absl::StrCat(first > 0 ? "-" : "", word.substr(first)));
+  }
+  return absl::StrJoin(words, " ");
 }
 
 }  // namespace podmeta::domain

@@ -72,4 +72,10 @@ absl::StatusOr<EpisodePagePosition> DecodeEpisodePageToken(absl::string_view tok
 // INVALID_ARGUMENT on field "order_by" otherwise.
 absl::StatusOr<EpisodeOrder> ParseEpisodeOrder(absl::string_view order_by);
 
+// Search text as PostgreSQL's web-search syntax should see it: a word's
+// leading minus signs (negation) fold into one and words of minus signs
+// alone are dropped. Nested negations overflow the database's query parser
+// ("tsquery stack too small"), which is no reason for a search to fail.
+std::string NormalizeSearchText(absl::string_view text);
+
 }  // namespace podmeta::domain

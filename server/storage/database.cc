@@ -25,11 +25,21 @@ Database::Database(std::string dsn, size_t pool_size, std::chrono::milliseconds 
             }),
       max_call_time_(max_call_time) {}
 
-absl::Status Database::Ping(std::chrono::milliseconds timeout) {
-  return Transact(std::chrono::system_clock::now() + timeout, [](pqxx::work& transaction) {
+DatabaseProbe::DatabaseProbe(std::string dsn) : dsn_(std::move(dsn)) {}
+
+DatabaseProbe::~DatabaseProbe() = default;
+
+absl::Status DatabaseProbe::Check(std::chrono::milliseconds timeout) {
+  try {
+    if (connection_ == nullptr || !connection_->is_open()) connection_ = std::make_unique<pqxx::connection>(dsn_);
+    pqxx::nontransaction transaction(*connection_);
+    transaction.exec("SET statement_timeout = " + std::to_string(timeout.count()));
     transaction.exec("SELECT 1");
     return absl::OkStatus();
-  });
+  } catch (const std::exception& error) {
+    connection_.reset();
+    return absl::UnavailableError(absl::StrCat("database unreachable: ", error.what()));
+  }
 }
 
 Deadline Database::AcquireDeadline(Deadline deadline) {

@@ -49,9 +49,6 @@ class Database {
 
   ConnectionPool& pool() { return pool_; }
 
-  // OK when a connection can run a query within `timeout`.
-  absl::Status Ping(std::chrono::milliseconds timeout);
-
  private:
   // SET LOCAL statement_timeout to what is left until the deadline, so a
   // query never outlives the call that asked for it.
@@ -64,6 +61,23 @@ class Database {
 
   ConnectionPool pool_;
   const std::chrono::milliseconds max_call_time_;
+};
+
+// A connection of its own for health checks, so that a pool whose
+// connections are all busy is not taken for a database that is down.
+// Not thread-safe: one prober (the health monitor) owns it.
+class DatabaseProbe {
+ public:
+  explicit DatabaseProbe(std::string dsn);
+  ~DatabaseProbe();
+
+  // OK when the database runs `SELECT 1` within `timeout` (reconnecting
+  // first if the last check lost the connection).
+  absl::Status Check(std::chrono::milliseconds timeout);
+
+ private:
+  const std::string dsn_;
+  std::unique_ptr<pqxx::connection> connection_;
 };
 
 template <typename Work>

@@ -79,6 +79,7 @@ absl::StatusOr<v1::ImportShowPageResponse> ImportStore::Import(domain::ShowPage 
       deadline,
       [&](pqxx::work& transaction) -> absl::StatusOr<v1::ImportShowPageResponse> {
         v1::ImportShowPageResponse response;
+        transaction.exec_prepared(StatementName(kImportSettings));
         transaction.exec_prepared(StatementName(kLockPodcastImport), page.podcast_id);
         absl::StatusOr<std::pair<bool, bool>> podcast = ImportPodcast(transaction, page);
         if (!podcast.ok()) return podcast.status();

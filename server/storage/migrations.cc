@@ -46,6 +46,10 @@ absl::StatusOr<int> ApplyMigrations(pqxx::connection& connection) {
   }
   try {
     pqxx::nontransaction session(connection);
+    // Fresh statistics for what the migrations made or changed: plans made
+    // from a table never analyzed assume it is tiny, and pooled connections
+    // keep their plans.
+    if (status.ok() && applied > 0) session.exec("ANALYZE");
     session.exec_params("SELECT pg_advisory_unlock($1)", kMigrationLockKey);
   } catch (const std::exception& error) {
     if (status.ok()) status = StatusFromSqlError(error, "releasing the migration lock");

@@ -204,6 +204,10 @@ inline constexpr NamedQuery kInsertRequestId{
 // Imports of one podcast take turns: two clients importing the same new page
 // at once must both see the podcast and episodes the first one created (an
 // import is idempotent), not race to insert the same rows.
+// An import's statements are planned for the rows at hand (a page may hold
+// tens of thousands of episodes), not with a generic plan made when the
+// tables were small.
+inline constexpr NamedQuery kImportSettings{"import_settings", "SET LOCAL plan_cache_mode = force_custom_plan"};
 inline constexpr NamedQuery kLockPodcastImport{
     "lock_podcast_import", "SELECT pg_advisory_xact_lock(hashtextextended('import/' || $1, 0))"};
 
@@ -213,7 +217,7 @@ inline constexpr NamedQuery kAllQueries[] = {
     kSelectEpisodesByKeys, kSelectEpisodesForUpdate, kCountEpisodes, kEpisodeIdTaken,      kInsertEpisodes,
     kUpdateEpisode,       kDeleteChapters,         kInsertChapters,    kLockRequestId,
     kSelectRequestId,     kInsertRequestId,   kSearchSettings, kSearch, kLatestChange,      kChangesAfter,
-    kLockPodcastImport,
+    kImportSettings,      kLockPodcastImport,
 };
 
 #undef PODMETA_PODCAST_COLUMNS

@@ -94,5 +94,22 @@ TEST(EpisodeOrder, AcceptsTheDocumentedOrders) {
   EXPECT_EQ(ParseEpisodeOrder("title; DROP TABLE x").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(SearchText, NestedNegationsFoldIntoOne) {
+  EXPECT_EQ(NormalizeSearchText(std::string(100, '-')), "");
+  EXPECT_EQ(NormalizeSearchText("- - - python"), "python");
+  EXPECT_EQ(NormalizeSearchText("---python  -gc \"free threading\""), "-python -gc \"free threading\"");
+  EXPECT_EQ(NormalizeSearchText("señal café"), "señal café");
+}
+
+TEST(Filter, NonAsciiOutsideQuotesIsAnErrorNamingTheFilter) {
+  const absl::Status status = ParseEpisodeFilter("person : Łukasz").status();
+  ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  const std::vector<FieldViolation> violations = FieldViolationsOf(status);
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "filter");
+  EXPECT_THAT(violations[0].description, ::testing::HasSubstr("\"Ł\""));
+  EXPECT_TRUE(ParseEpisodeFilter("person : \"Łukasz\"").ok());
+}
+
 }  // namespace
 }  // namespace podmeta::domain
