@@ -119,7 +119,7 @@ grpc::ServerUnaryReactor* EpisodeService::GetEpisode(grpc::CallbackServerContext
                                                      const grpc::ByteBuffer* request_bytes, grpc::ByteBuffer* response) {
   v1::GetEpisodeRequest request;
   if (!ParseMessage(*request_bytes, request)) {
-    return FinishedNow(context, absl::InvalidArgumentError("the request is not a GetEpisodeRequest"));
+    return FinishedNow(context, MalformedRequestStatus());
   }
   if (absl::Status text = domain::CheckRequestText(request); !text.ok()) return FinishedNow(context, text);
   absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request.name(), "name");

@@ -35,4 +35,9 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   return grpc::Status(code, message, details.SerializeAsString());
 }
 
+absl::Status MalformedRequestStatus() {
+  return domain::InvalidField(
+      "request", "is not a valid protobuf message for this method (malformed, or a string field that is not UTF-8)");
+}
+
 }  // namespace podmeta::api

@@ -12,4 +12,8 @@ namespace podmeta::api {
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
+// INVALID_ARGUMENT for request bytes that are no valid message of the
+// method's request type (not protobuf, or a string field that is not UTF-8).
+absl::Status MalformedRequestStatus();
+
 }  // namespace podmeta::api

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "api/status_mapping.h"
 #include "observability/logging.h"
 
 namespace podmeta::observability {
@@ -75,10 +76,7 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
       // handler runs; for podmeta's own methods that is the client's error.
       if (own_method_ && methods->GetSendStatus().error_code() == grpc::StatusCode::UNIMPLEMENTED &&
           methods->GetSendStatus().error_message().empty()) {
-        methods->ModifySendStatus(grpc::Status(
-            grpc::StatusCode::INVALID_ARGUMENT,
-            "the request is not a valid protobuf message for this method (malformed, or a string field that is "
-            "not UTF-8)"));
+        methods->ModifySendStatus(api::ToGrpcStatus(api::MalformedRequestStatus()));
       }
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

@@ -193,24 +193,18 @@ absl::StatusOr<int64_t> EpisodeStore::LatestChange(const std::string& podcast_id
 absl::StatusOr<std::vector<EpisodeChangeRecord>> EpisodeStore::ChangesAfter(const std::string& podcast_id,
                                                                             int64_t after_change_id, int32_t limit,
                                                                             Deadline deadline) {
-  return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<std::vector<EpisodeChangeRecord>> {
+  return database_.Read(deadline, [&](auto& transaction) -> absl::StatusOr<std::vector<EpisodeChangeRecord>> {
+    constexpr int kChangeIdColumn = 16;
+    constexpr int kKindColumn = 17;
     const pqxx::result changes =
         transaction.exec_prepared(StatementName(kChangesAfter), podcast_id, after_change_id, limit);
-    std::vector<std::string> ids;
-    for (const pqxx::row& row : changes) ids.emplace_back(row[2].c_str());
-    std::unordered_map<std::string, v1::Episode> episodes;
-    for (v1::Episode& episode : rows::ReadEpisodes(
-             podcast_id,
-             transaction.exec_prepared(StatementName(kSelectEpisodes), podcast_id, TextArray(ids)))) {
-      std::string id = EpisodeIdOf(episode);
-      episodes.emplace(std::move(id), std::move(episode));
-    }
     std::vector<EpisodeChangeRecord> records;
+    records.reserve(changes.size());
     for (const pqxx::row& row : changes) {
       EpisodeChangeRecord record;
-      record.change_id = row[0].as<int64_t>();
-      record.kind = static_cast<v1::EpisodeChange::Kind>(row[1].as<int>());
-      record.episode = episodes[row[2].c_str()];
+      record.change_id = row[kChangeIdColumn].as<int64_t>();
+      record.kind = static_cast<v1::EpisodeChange::Kind>(row[kKindColumn].as<int>());
+      record.episode = EpisodeFromRow(podcast_id, row);
       records.push_back(std::move(record));
     }
     return records;

@@ -187,9 +187,11 @@ inline constexpr NamedQuery kSearch{
 // --- change feed ---
 inline constexpr NamedQuery kLatestChange{
     "latest_change", "SELECT coalesce(max(change_id), 0) FROM episode_changes WHERE podcast_id = $1"};
+// Each change with the episode as it was after it (migration 0004's
+// episode_state has the episode columns' order), then its id and kind.
 inline constexpr NamedQuery kChangesAfter{
     "changes_after",
-    "SELECT change_id, kind, episode_id FROM episode_changes WHERE podcast_id = $1 AND change_id > $2"
+    "SELECT (state).*, change_id, kind FROM episode_changes WHERE podcast_id = $1 AND change_id > $2"
     " ORDER BY change_id LIMIT $3"};
 
 // --- idempotent creates ---

@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "domain/errors.h"
 
 namespace podmeta::storage {
 
@@ -46,7 +47,7 @@ absl::Status StatusFromSqlError(const std::exception& error, absl::string_view d
     // database cannot take (out of range, not a valid timestamp, ...).
     if (state.rfind("22", 0) == 0) {
       spdlog::info("{}", what);
-      return absl::InvalidArgumentError("a value in the request is outside what podmeta can store or compare");
+      return domain::InvalidField("request", "holds a value outside what podmeta can store or compare");
     }
   }
   return absl::InternalError(what);  // logged by the api layer, not sent

@@ -68,13 +68,15 @@ class Cluster:
 
 
 class ServerProcess:
-    def __init__(self, database_url, *extra, listen=None):
+    def __init__(self, database_url, *extra, listen=None, limit_files=None):
         self.tmp = tempfile.mkdtemp(prefix="podmeta-server-")
         self.address = listen or "unix:" + os.path.join(self.tmp, "server.sock")
         self.log_path = os.path.join(self.tmp, "server.log")
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([ENV["PODMETA_SERVER_BINARY"], "--listen", self.address, "--database-url",
-                                         database_url, *extra], stdout=self.log, stderr=self.log)
+        # limit_files: soft and hard limit on open files, which the server cannot raise.
+        prefix = ["prlimit", f"--nofile={limit_files}:{limit_files}"] if limit_files else []
+        self.process = subprocess.Popen([*prefix, ENV["PODMETA_SERVER_BINARY"], "--listen", self.address,
+                                         "--database-url", database_url, *extra], stdout=self.log, stderr=self.log)
 
     def wait_ready(self, credentials=None, target=None):
         channel = (grpc.secure_channel(target or self.address, credentials) if credentials

@@ -150,6 +150,46 @@ TEST_F(WatchTest, ManyChangesArriveInOrderWithoutGaps) {
   EXPECT_EQ(tokens.size(), static_cast<size_t>(kChanges));
 }
 
+TEST_F(WatchTest, ReplayedEventsCarryTheStateAfterTheirChangeAndDeletedCarriesItsDeleteTime) {
+  const v1::Episode episode = Create("podcasts/watched", 4);
+  std::string token;
+  {
+    Watcher watcher(server_->episodes(), "podcasts/watched");
+    Rename(episode.name(), "start");
+    token = watcher.Next().resume_token();
+  }
+  for (const char* title : {"one", "two", "three"}) Rename(episode.name(), title);
+  for (const bool deleting : {true, false}) {
+    grpc::ClientContext context;
+    v1::Episode changed;
+    if (deleting) {
+      v1::DeleteEpisodeRequest request;
+      request.set_name(episode.name());
+      ASSERT_TRUE(server_->episodes().DeleteEpisode(&context, request, &changed).ok());
+    } else {
+      v1::UndeleteEpisodeRequest request;
+      request.set_name(episode.name());
+      ASSERT_TRUE(server_->episodes().UndeleteEpisode(&context, request, &changed).ok());
+    }
+  }
+  // Replayed long after: every event shows the episode as that change left it.
+  Watcher resumed(server_->episodes(), "podcasts/watched", token);
+  for (const char* title : {"one", "two", "three"}) {
+    const v1::EpisodeChange change = resumed.Next();
+    EXPECT_EQ(change.kind(), v1::EpisodeChange::UPDATED);
+    EXPECT_EQ(change.episode().title(), title);
+    EXPECT_FALSE(change.episode().has_delete_time());
+  }
+  const v1::EpisodeChange deleted = resumed.Next();
+  EXPECT_EQ(deleted.kind(), v1::EpisodeChange::DELETED);
+  EXPECT_TRUE(deleted.episode().has_delete_time());
+  EXPECT_EQ(deleted.episode().title(), "three");
+  const v1::EpisodeChange undeleted = resumed.Next();
+  EXPECT_EQ(undeleted.kind(), v1::EpisodeChange::UPDATED);
+  EXPECT_FALSE(undeleted.episode().has_delete_time());
+  EXPECT_NE(deleted.episode().etag(), undeleted.episode().etag());
+}
+
 TEST_F(WatchTest, BadRequestsEndTheStreamWithAnError) {
   EXPECT_EQ(Watcher(server_->episodes(), "podcasts/missing").Finish().error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(Watcher(server_->episodes(), "not a name").Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
