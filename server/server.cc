@@ -8,6 +8,9 @@
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <pqxx/pqxx>
 
 #include <condition_variable>
@@ -172,6 +175,38 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) 
   return content.str();
 }
 
+// A server certificate that has expired (or is not valid yet) would fail
+// every TLS handshake with nothing in the server's log: refuse to start,
+// saying why. One that expires within a week is logged as a warning.
+absl::Status CheckCertificateDates(const std::string& pem, const std::string& path) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
+                                                           X509_free);
+  if (certificate == nullptr) return absl::InvalidArgumentError(absl::StrCat(path, " holds no PEM certificate"));
+  const auto printed = [](const ASN1_TIME* time) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), BIO_free);
+    ASN1_TIME_print(out.get(), time);
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(out.get(), &data);
+    return std::string(data, static_cast<size_t>(size));
+  };
+  const ASN1_TIME* not_after = X509_get0_notAfter(certificate.get());
+  const ASN1_TIME* not_before = X509_get0_notBefore(certificate.get());
+  if (X509_cmp_current_time(not_after) <= 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the TLS certificate ", path, " expired on ", printed(not_after)));
+  }
+  if (X509_cmp_current_time(not_before) >= 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the TLS certificate ", path, " is not valid before ", printed(not_before)));
+  }
+  time_t in_a_week = time(nullptr) + 7 * 24 * 3600;
+  if (X509_cmp_time(not_after, &in_a_week) <= 0) {
+    spdlog::warn("the TLS certificate {} expires on {}", path, printed(not_after));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerConfig& config) {
   if (config.tls_cert_file.empty() && config.tls_key_file.empty()) {
     if (!config.tls_client_ca_file.empty()) {
@@ -181,6 +216,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
   }
   auto certificate = ReadFile(config.tls_cert_file, "TLS certificate");
   if (!certificate.ok()) return certificate.status();
+  if (absl::Status current = CheckCertificateDates(*certificate, config.tls_cert_file); !current.ok()) return current;
   auto key = ReadFile(config.tls_key_file, "TLS key");
   if (!key.ok()) return key.status();
   grpc::SslServerCredentialsOptions options;

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
@@ -44,6 +45,10 @@ std::string EpisodeName(const std::string& argument) {
   std::vector<std::string> parts = absl::StrSplit(argument, '/');
   return parts.size() == 2 ? "podcasts/" + parts[0] + "/episodes/" + parts[1] : argument;
 }
+
+// A year: beyond it a deadline overflows the clock's arithmetic.
+constexpr double kMaxTimeoutSeconds = 365.0 * 24 * 3600;
+constexpr double kImportTimeoutSeconds = 600;
 
 absl::StatusOr<std::string> ReadInput(const std::string& path) {
   std::stringstream content;
@@ -100,9 +105,10 @@ class Cli {
     app_.add_option("--output,-o", global_.output, "Output format")
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
-    app_.add_option("--timeout", global_.timeout_seconds, "Seconds each call may take")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
+    timeout_ = app_.add_option("--timeout", global_.timeout_seconds,
+                               "Seconds each call may take (import: 600 unless given)")
+                   ->check(CLI::Range(0.001, kMaxTimeoutSeconds))
+                   ->capture_default_str();
     AddImport();
     AddPodcasts();
     AddEpisodes();
@@ -121,7 +127,11 @@ class Cli {
     ClientOptions options;
     options.address = global_.server;
     options.token = global_.token;
-    options.timeout = std::chrono::milliseconds(static_cast<int64_t>(global_.timeout_seconds * 1000));
+    // An import may take as long as the server allows a call (its
+    // --max-call-ms), longer than a read: it waits unless told otherwise.
+    const double timeout_seconds =
+        import_->parsed() && timeout_->count() == 0 ? kImportTimeoutSeconds : global_.timeout_seconds;
+    options.timeout = std::chrono::milliseconds(static_cast<int64_t>(timeout_seconds * 1000));
     options.tls = global_.tls || !global_.tls_ca.empty();
     for (auto [path, pem] : {std::pair{&global_.tls_ca, &options.tls_root_certs_pem},
                              std::pair{&global_.tls_cert, &options.tls_cert_chain_pem},
@@ -147,6 +157,7 @@ class Cli {
 
   void AddImport() {
     auto* command = app_.add_subcommand("import", "Import a show page (e.g. examples/data/core-py.txt)");
+    import_ = command;
     auto* file = &strings_["file"];
     command->add_option("FILE", *file, "The page's text file, or - for standard input")->required();
     command->add_flag("--dry-run", flags_["dry-run"], "Validate and report what would change; write nothing");
@@ -464,6 +475,11 @@ class Cli {
       run_ = [this] {
         absl::StatusOr<std::string> content = ReadInput(strings_["file"]);
         if (!content.ok()) return ReportError(content.status());
+        if (absl::StripAsciiWhitespace(*content).empty()) {
+          // An empty pipe or file is a mistake far more often than a wish
+          // to remove every chapter (ReplaceChapters with an empty list does that).
+          return ReportError(absl::InvalidArgumentError(strings_["file"] + " is empty: no chapters to set"));
+        }
         v1::ImportChaptersRequest request;
         request.set_name(EpisodeName(strings_["name"]));
         request.set_content(*content);
@@ -495,7 +511,9 @@ class Cli {
   }
 
   void AddWatch() {
-    auto* watch = app_.add_subcommand("watch", "Print a podcast's episode changes as they happen (Ctrl-C stops)");
+    auto* watch = app_.add_subcommand(
+        "watch", "Print a podcast's episode changes as they happen (Ctrl-C stops); with -o json, one JSON object "
+                 "per line (JSON Lines)");
     watch->add_option("PODCAST", strings_["podcast"], "The podcast")->required();
     watch->add_option("--resume-token", strings_["resume-token"], "Continue after the event with this token");
     watch->callback([this] {
@@ -512,6 +530,8 @@ class Cli {
   }
 
   CLI::App app_;
+  CLI::App* import_ = nullptr;
+  CLI::Option* timeout_ = nullptr;
   GlobalOptions global_;
   std::map<std::string, std::string> strings_;
   std::map<std::string, int> integers_;

@@ -167,8 +167,12 @@ void PrintChapters(const v1::Episode& episode, Format format) {
 
 void PrintChange(const v1::EpisodeChange& change, Format format) {
   if (format == Format::kJson) {
+    // JSON Lines: each change one complete JSON object on one line.
     std::string json;
-    (void)google::protobuf::util::MessageToJsonString(change, &json);
+    if (auto printed = google::protobuf::util::MessageToJsonString(change, &json); !printed.ok()) {
+      std::cerr << "error: cannot print a change as JSON: " << printed.ToString() << '\n';
+      return;
+    }
     std::cout << json << std::endl;
     return;
   }

@@ -1,5 +1,9 @@
 #include "api/write_access.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <spdlog/spdlog.h>
+
 #include <fstream>
 
 #include "absl/strings/ascii.h"
@@ -32,7 +36,9 @@ absl::Status WriteAccess::Reload() {
     const absl::string_view token = absl::StripAsciiWhitespace(line);
     if (!token.empty() && token.front() != '#') tokens->emplace_back(token);
   }
-  if (tokens->empty()) return absl::FailedPreconditionError(absl::StrCat("the token file ", token_file_, " has no token"));
+  // A file emptied of tokens revokes them all: no one may write until a
+  // token is added (and the server reloads it).
+  if (tokens->empty()) spdlog::warn("the token file {} has no token: every write is refused", token_file_);
   std::lock_guard lock(mutex_);
   tokens_ = std::move(tokens);
   return absl::OkStatus();
@@ -45,11 +51,14 @@ absl::Status WriteAccess::CheckWrite(const grpc::CallbackServerContext& context)
   if (header == metadata.end()) {
     return absl::UnauthenticatedError("writes need \"authorization: Bearer <token>\" (podmeta --token)");
   }
-  const absl::string_view value(header->second.data(), header->second.size());
-  absl::string_view presented = value;
-  if (!absl::ConsumePrefix(&presented, "Bearer ")) {
+  // "Bearer", in any case (the scheme is case-insensitive), then the token.
+  const absl::string_view value = absl::StripAsciiWhitespace(absl::string_view(header->second.data(), header->second.size()));
+  constexpr absl::string_view kScheme = "bearer";
+  if (value.size() <= kScheme.size() || !absl::EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme) ||
+      (value[kScheme.size()] != ' ' && value[kScheme.size()] != '\t')) {
     return absl::UnauthenticatedError("the authorization header must be \"Bearer <token>\"");
   }
+  const absl::string_view presented = absl::StripLeadingAsciiWhitespace(value.substr(kScheme.size()));
   std::shared_ptr<const std::vector<std::string>> tokens;
   {
     std::lock_guard lock(mutex_);
@@ -63,8 +72,22 @@ absl::Status WriteAccess::CheckWrite(const grpc::CallbackServerContext& context)
 
 bool ListenerIsLocal(const std::string& listen) {
   if (absl::StartsWith(listen, "unix:") || absl::StartsWith(listen, "unix-abstract:")) return true;
-  return absl::StartsWith(listen, "127.") || absl::StartsWith(listen, "[::1]:") ||
-         absl::StartsWith(listen, "localhost:") || absl::StartsWith(listen, "ipv4:127.");
+  absl::string_view address = listen;
+  absl::ConsumePrefix(&address, "ipv4:");
+  absl::ConsumePrefix(&address, "ipv6:");
+  // HOST:PORT, HOST being an address literal (IPv6 in brackets) or "localhost".
+  const size_t colon = address.rfind(':');
+  if (colon == absl::string_view::npos) return false;
+  std::string host(address.substr(0, colon));
+  if (host == "localhost") return true;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    in6_addr ipv6{};
+    return inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), &ipv6) == 1 &&
+           IN6_IS_ADDR_LOOPBACK(&ipv6);
+  }
+  in_addr ipv4{};
+  // inet_pton takes only dotted quads: "127.example.com" is no address.
+  return inet_pton(AF_INET, host.c_str(), &ipv4) == 1 && (ntohl(ipv4.s_addr) >> 24) == 127;
 }
 
 }  // namespace podmeta::api

@@ -23,7 +23,8 @@ class WriteAccess {
   WriteAccess() = default;
   explicit WriteAccess(std::string token_file) : token_file_(std::move(token_file)) {}
 
-  // (Re)reads the token file; keeps the old tokens if it cannot.
+  // (Re)reads the token file; keeps the old tokens if it cannot read it. A
+  // file with no token revokes every token (writes are refused).
   absl::Status Reload();
 
   bool enforced() const { return !token_file_.empty(); }
@@ -37,7 +38,8 @@ class WriteAccess {
   std::shared_ptr<const std::vector<std::string>> tokens_ = std::make_shared<std::vector<std::string>>();
 };
 
-// Loopback (127.0.0.0/8, [::1], localhost) and unix: addresses.
+// Loopback (127.0.0.0/8, [::1], localhost) and unix: addresses. Host names
+// other than "localhost" are not resolved and count as not local.
 bool ListenerIsLocal(const std::string& listen);
 
 }  // namespace podmeta::api

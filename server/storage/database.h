@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "storage/connection_pool.h"
+#include "storage/query_watchdog.h"
 #include "storage/sql_errors.h"
 
 namespace podmeta::storage {
@@ -61,6 +62,7 @@ class Database {
 
   ConnectionPool pool_;
   const std::chrono::milliseconds max_call_time_;
+  QueryWatchdog watchdog_;
 };
 
 // A connection of its own for health checks, so that a pool whose
@@ -98,6 +100,13 @@ auto Database::Run(Deadline deadline, bool lower_statement_timeout, Work&& work,
     -> std::invoke_result_t<Work, pqxx::work&> {
   auto lease = pool_.Acquire(AcquireDeadline(deadline));
   if (!lease.ok()) return lease.status();
+  // Past the deadline, whatever statement runs is cancelled (statement_timeout
+  // alone bounds each statement, not the transaction).
+  QueryWatchdog::Watch watch(watchdog_, deadline, **lease);
+  // A connection that got a cancel does not go back to the pool.
+  const auto discard_if_cancelled = [&] {
+    if (watch.fired()) lease->Discard();
+  };
   try {
     Transaction transaction(**lease);
     if (lower_statement_timeout) {
@@ -105,6 +114,7 @@ auto Database::Run(Deadline deadline, bool lower_statement_timeout, Work&& work,
     }
     auto result = work(transaction);
     if (result.ok() && commit == Commit::kIfOk) transaction.commit();
+    discard_if_cancelled();
     return result;
   } catch (const pqxx::broken_connection& error) {
     // The server went away: the idle connections are as dead as this one.
@@ -121,8 +131,9 @@ auto Database::Run(Deadline deadline, bool lower_statement_timeout, Work&& work,
     if (!(**lease).is_open()) {
       lease->Discard();
       pool_.CloseIdle();
-      return absl::UnavailableError(absl::StrCat("database unavailable: ", error.what()));
+      return StatusFromSqlError(pqxx::broken_connection(error.what()), "database call");
     }
+    discard_if_cancelled();
     return StatusFromSqlError(error, "database call");
   }
 }

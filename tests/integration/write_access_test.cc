@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "support/grpc_test_helpers.h"
+#include "api/write_access.h"
 #include "support/test_server.h"
 
 namespace podmeta {
@@ -68,11 +69,33 @@ TEST(WriteAccess, WritesNeedAValidBearerTokenAndReadsDoNot) {
   EXPECT_EQ(CreatePodcast(server, "old", "Bearer first-secret").error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_TRUE(CreatePodcast(server, "rotated", "Bearer rotated-secret").ok());
 
-  // A broken reload keeps the tokens that work.
-  std::ofstream(tokens) << "# nothing\n";
+  // The scheme is case-insensitive (RFC 6750); it needs a space after it.
+  EXPECT_TRUE(CreatePodcast(server, "lower", "bearer rotated-secret").ok());
+  EXPECT_TRUE(CreatePodcast(server, "upper", "BEARER  rotated-secret").ok());
+  EXPECT_EQ(CreatePodcast(server, "glued", "Bearerrotated-secret").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  // A file that cannot be read keeps the tokens that work.
+  std::filesystem::remove(tokens);
   EXPECT_FALSE(server.server().ReloadTokens().ok());
   EXPECT_TRUE(CreatePodcast(server, "kept", "Bearer rotated-secret").ok());
+
+  // A file emptied of tokens revokes them all.
+  std::ofstream(tokens) << "# nothing\n";
+  EXPECT_TRUE(server.server().ReloadTokens().ok());
+  EXPECT_EQ(CreatePodcast(server, "revoked", "Bearer rotated-secret").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   std::filesystem::remove(tokens);
+}
+
+TEST(WriteAccess, OnlyLoopbackAddressesAndUnixSocketsAreLocal) {
+  for (const char* local : {"127.0.0.1:50051", "127.1.2.3:1", "[::1]:50051", "localhost:50051", "unix:/tmp/s",
+                            "ipv4:127.0.0.1:80", "unix-abstract:podmeta"}) {
+    EXPECT_TRUE(api::ListenerIsLocal(local)) << local;
+  }
+  for (const char* remote : {"0.0.0.0:50051", "127.example.com:50051", "127.0.0.1.evil.net:1", "[::]:50051",
+                             "10.0.0.1:50051", "localhost.example.com:1", "[::ffff:127.0.0.1]:1", "127.0.0.1"}) {
+    EXPECT_FALSE(api::ListenerIsLocal(remote)) << remote;
+  }
 }
 
 TEST(WriteAccess, WithoutATokenFileOnlyLocalListenersAreAllowed) {
