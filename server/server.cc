@@ -68,8 +68,9 @@ struct Server::Parts {
         feed(config.database_url, episode_cache.get()),
         executor(config.worker_threads, config.max_queued_calls),
         episode_reads(episodes, executor, config.pool_size, kMaxEpisodeReadBatch),
+        fanout(episodes, feed, executor),
         podcast_service(podcasts, imports, access, executor),
-        episode_service(episodes, episode_reads, episode_cache.get(), search, feed, access, executor) {}
+        episode_service(episodes, episode_reads, episode_cache.get(), search, fanout, access, executor) {}
 
   storage::Database& reads() { return read_database ? *read_database : database; }
 
@@ -84,6 +85,9 @@ struct Server::Parts {
   storage::ChangeFeed feed;
   api::BlockingExecutor executor;
   api::EpisodeReadBatcher episode_reads;
+  // After the executor: destroyed first, so no feed callback reaches the
+  // executor once it is gone.
+  api::ChangeFanout fanout;
   api::PodcastService podcast_service;
   api::EpisodeService episode_service;
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
@@ -144,9 +148,10 @@ absl::Status ExposeMetrics(const std::string& address, Server::Parts& parts) {
                     [&pool] { return static_cast<double>(pool.stats().in_use); });
   parts.gauges->Add("podmeta_db_pool_waiting", "Calls waiting for a primary database connection",
                     [&pool] { return static_cast<double>(pool.stats().waiting); });
-  storage::ChangeFeed& feed = parts.feed;
   parts.gauges->Add("podmeta_watch_streams", "Open WatchEpisodes streams",
-                    [&feed] { return static_cast<double>(feed.subscriber_count()); });
+                    [&parts] { return static_cast<double>(parts.fanout.watcher_count()); });
+  parts.gauges->Add("podmeta_watch_shared_reads", "Reads of the change log shared by a podcast's watches since start",
+                    [&parts] { return static_cast<double>(parts.fanout.shared_reads()); });
   if (storage::EpisodeCache* cache = parts.episode_cache.get()) {
     parts.gauges->Add("podmeta_episode_cache_entries", "Episodes in the cache",
                       [cache] { return static_cast<double>(cache->stats().entries); });
@@ -389,6 +394,8 @@ Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
 Server::~Server() = default;
 
 int Server::port() const { return parts_->port; }
+
+uint64_t Server::change_log_reads() const { return parts_->episodes.change_log_reads(); }
 
 int Server::metrics_port() const {
   if (!parts_->exposer) return 0;

@@ -77,6 +77,9 @@ class Server {
   // Blocks until Shutdown completes.
   void Wait();
 
+  // Reads of the change log by watches since start (shared or their own).
+  uint64_t change_log_reads() const;
+
   // Re-reads the token file (on SIGHUP).
   absl::Status ReloadTokens();
 

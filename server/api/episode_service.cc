@@ -356,7 +356,7 @@ grpc::ServerUnaryReactor* EpisodeService::SearchEpisodes(grpc::CallbackServerCon
 
 grpc::ServerWriteReactor<v1::EpisodeChange>* EpisodeService::WatchEpisodes(grpc::CallbackServerContext* context,
                                                                            const v1::WatchEpisodesRequest* request) {
-  return EpisodeWatch::Start(context, *request, episodes_, feed_, executor_);
+  return EpisodeWatch::Start(context, *request, episodes_, fanout_, executor_);
 }
 
 }  // namespace podmeta::api

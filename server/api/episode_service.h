@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/blocking_executor.h"
+#include "api/change_fanout.h"
 #include "api/episode_read_batcher.h"
 #include "api/write_access.h"
 #include "podmeta/v1/episode_service.grpc.pb.h"
@@ -19,13 +20,13 @@ class EpisodeService final
  public:
   // GetEpisode reads through `episode_reads`; `cache` may be null (no cache).
   EpisodeService(storage::EpisodeStore& episodes, EpisodeReadBatcher& episode_reads, storage::EpisodeCache* cache,
-                 storage::SearchStore& search, storage::ChangeFeed& feed, const WriteAccess& access,
+                 storage::SearchStore& search, ChangeFanout& fanout, const WriteAccess& access,
                  BlockingExecutor& executor)
       : episodes_(episodes),
         episode_reads_(episode_reads),
         cache_(cache),
         search_(search),
-        feed_(feed),
+        fanout_(fanout),
         access_(access),
         executor_(executor) {}
 
@@ -72,7 +73,7 @@ class EpisodeService final
   EpisodeReadBatcher& episode_reads_;
   storage::EpisodeCache* const cache_;
   storage::SearchStore& search_;
-  storage::ChangeFeed& feed_;
+  ChangeFanout& fanout_;
   const WriteAccess& access_;
   BlockingExecutor& executor_;
 };

@@ -18,16 +18,16 @@ uint64_t TokenFingerprint(const std::string& parent) { return domain::QueryFinge
 }  // namespace
 
 EpisodeWatch* EpisodeWatch::Start(grpc::CallbackServerContext* context, const v1::WatchEpisodesRequest& request,
-                                  storage::EpisodeStore& episodes, storage::ChangeFeed& feed,
+                                  storage::EpisodeStore& episodes, ChangeFanout& fanout,
                                   BlockingExecutor& executor) {
-  auto* watch = new EpisodeWatch(context, episodes, feed, executor);
+  auto* watch = new EpisodeWatch(context, episodes, fanout, executor);
   watch->Begin(request);
   return watch;
 }
 
 EpisodeWatch::EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes,
-                           storage::ChangeFeed& feed, BlockingExecutor& executor)
-    : context_(context), episodes_(episodes), feed_(feed), executor_(executor) {}
+                           ChangeFanout& fanout, BlockingExecutor& executor)
+    : context_(context), episodes_(episodes), fanout_(fanout), executor_(executor) {}
 
 void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
   if (absl::Status text = domain::CheckRequestText(request); !text.ok()) return RequestFinish(ToGrpcStatus(text));
@@ -53,7 +53,7 @@ void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
   }
   {
     std::lock_guard lock(mutex_);
-    subscription_ = feed_.Subscribe(podcast_id_, [this] { Wake(); });
+    subscription_ = fanout_.Subscribe(podcast_id_, [this] { Wake(); });
   }
   Wake();
 }
@@ -93,8 +93,13 @@ void EpisodeWatch::Read() {
     }
   }
   if (failure.ok()) {
-    auto read = episodes_.ChangesAfter(podcast_id_, after, kReadBatch, storage::kNoDeadline);
-    if (read.ok()) {
+    // The shared window of recent changes first; the log only when this
+    // watch is further behind than the window reaches.
+    std::optional<std::vector<storage::EpisodeChangeRecord>> recent =
+        resume_point_known_ ? fanout_.ChangesAfter(podcast_id_, after, kReadBatch) : std::nullopt;
+    if (recent) {
+      changes = *std::move(recent);
+    } else if (auto read = episodes_.ChangesAfter(podcast_id_, after, kReadBatch, storage::kNoDeadline); read.ok()) {
       changes = *std::move(read);
     } else {
       failure = read.status();
@@ -188,8 +193,8 @@ void EpisodeWatch::FinishIfIdle(bool read_ended) {
     subscription = subscription_;
     status = final_status_;
   }
-  // Outside mutex_: the feed calls Wake() with its own lock held.
-  if (subscription != 0) feed_.Unsubscribe(subscription);
+  // Outside mutex_: the fan-out calls Wake() with its own lock held.
+  if (subscription != 0) fanout_.Unsubscribe(subscription);
   Finish(status);
 }
 

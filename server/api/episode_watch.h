@@ -1,8 +1,9 @@
 // The server side of one WatchEpisodes stream (callback API).
 //
-// It subscribes to the change feed first, then reads changes after the
-// resume point from the episode_changes table, and reads again whenever the
-// feed wakes it. Each read continues from the last change sent, so events go
+// It subscribes to the podcast's changes first (ChangeFanout), then reads
+// changes after the resume point, and again whenever it is woken: from the
+// fan-out's window of recent changes, or from the episode_changes table when
+// its position is older than the window. Each read continues from the last change sent, so events go
 // out in change order, each exactly once, however wake-ups interleave.
 // Initial metadata is sent once the resume point is fixed: a client that
 // waits for it knows every later change will reach it.
@@ -19,8 +20,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include "api/blocking_executor.h"
+#include "api/change_fanout.h"
 #include "podmeta/v1/episode_service.pb.h"
-#include "storage/change_feed.h"
 #include "storage/episode_store.h"
 
 namespace podmeta::api {
@@ -29,14 +30,14 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
  public:
   // Starts the stream; the reactor owns itself from here on.
   static EpisodeWatch* Start(grpc::CallbackServerContext* context, const v1::WatchEpisodesRequest& request,
-                             storage::EpisodeStore& episodes, storage::ChangeFeed& feed, BlockingExecutor& executor);
+                             storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
   void OnDone() override;
 
  private:
-  EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes, storage::ChangeFeed& feed,
+  EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes, ChangeFanout& fanout,
                BlockingExecutor& executor);
   void Begin(const v1::WatchEpisodesRequest& request);
   // Schedules a read unless one is running (then that one reads again).
@@ -54,7 +55,7 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
 
   grpc::CallbackServerContext* const context_;
   storage::EpisodeStore& episodes_;
-  storage::ChangeFeed& feed_;
+  ChangeFanout& fanout_;
   BlockingExecutor& executor_;
   std::string podcast_id_;
   std::string parent_;

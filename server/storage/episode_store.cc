@@ -193,6 +193,7 @@ absl::StatusOr<int64_t> EpisodeStore::LatestChange(const std::string& podcast_id
 absl::StatusOr<std::vector<EpisodeChangeRecord>> EpisodeStore::ChangesAfter(const std::string& podcast_id,
                                                                             int64_t after_change_id, int32_t limit,
                                                                             Deadline deadline) {
+  ++change_log_reads_;
   return database_.Read(deadline, [&](auto& transaction) -> absl::StatusOr<std::vector<EpisodeChangeRecord>> {
     constexpr int kChangeIdColumn = 16;
     constexpr int kKindColumn = 17;

@@ -2,6 +2,8 @@
 // an episode is never stored without its chapters, or with half of them.
 #pragma once
 
+#include <atomic>
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -37,7 +39,7 @@ struct EpisodePage {
 struct EpisodeChangeRecord {
   int64_t change_id = 0;
   v1::EpisodeChange::Kind kind = v1::EpisodeChange::KIND_UNSPECIFIED;
-  v1::Episode episode;  // as it is when read
+  v1::Episode episode;  // as that change left it
 };
 
 class EpisodeStore {
@@ -77,6 +79,9 @@ class EpisodeStore {
   absl::StatusOr<int64_t> LatestChange(const std::string& podcast_id, Deadline deadline);
 
   // Up to `limit` changes after `after_change_id`, oldest first.
+  // Reads of the change log (ChangesAfter) since start.
+  uint64_t change_log_reads() const { return change_log_reads_.load(); }
+
   absl::StatusOr<std::vector<EpisodeChangeRecord>> ChangesAfter(const std::string& podcast_id,
                                                                 int64_t after_change_id, int32_t limit,
                                                                 Deadline deadline);
@@ -85,6 +90,7 @@ class EpisodeStore {
   Database& database_;
   Database& reads_;
   EpisodeCache* const cache_;
+  std::atomic<uint64_t> change_log_reads_{0};
 };
 
 }  // namespace podmeta::storage

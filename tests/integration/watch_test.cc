@@ -190,6 +190,28 @@ TEST_F(WatchTest, ReplayedEventsCarryTheStateAfterTheirChangeAndDeletedCarriesIt
   EXPECT_NE(deleted.episode().etag(), undeleted.episode().etag());
 }
 
+TEST_F(WatchTest, ManyWatchersShareOneReadOfEachChange) {
+  const v1::Episode episode = Create("podcasts/watched", 5);
+  constexpr int kWatchers = 30;
+  constexpr int kChanges = 40;
+  std::vector<std::unique_ptr<Watcher>> watchers;
+  for (int i = 0; i < kWatchers; ++i) {
+    watchers.push_back(std::make_unique<Watcher>(server_->episodes(), "podcasts/watched"));
+  }
+  const uint64_t reads_before = server_->server().change_log_reads();
+  for (int i = 0; i < kChanges; ++i) Rename(episode.name(), "shared " + std::to_string(i));
+  for (auto& watcher : watchers) {
+    for (int i = 0; i < kChanges; ++i) {
+      const v1::EpisodeChange change = watcher->Next();
+      ASSERT_EQ(change.episode().title(), "shared " + std::to_string(i));
+    }
+  }
+  // Each watcher reading the log itself would take at least one read per
+  // watcher and change (1,200); shared reads take about one per change.
+  const uint64_t reads = server_->server().change_log_reads() - reads_before;
+  EXPECT_LT(reads, static_cast<uint64_t>(kChanges + 3 * kWatchers)) << reads << " reads of the change log";
+}
+
 TEST_F(WatchTest, BadRequestsEndTheStreamWithAnError) {
   EXPECT_EQ(Watcher(server_->episodes(), "podcasts/missing").Finish().error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(Watcher(server_->episodes(), "not a name").Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
