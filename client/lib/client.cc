@@ -74,6 +74,7 @@ absl::StatusOr<Response> Client::Call(Invoke invoke) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + options_.timeout);
     if (!options_.token.empty()) context.AddMetadata("authorization", "Bearer " + options_.token);
+    if (options_.fresh_reads) context.AddMetadata("x-podmeta-consistency", "fresh");
     Response response;
     const grpc::Status status = invoke(&context, &response);
     if (status.ok()) return response;

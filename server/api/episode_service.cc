@@ -16,6 +16,14 @@ namespace {
 
 using EpisodeResult = absl::StatusOr<v1::Episode>;
 
+// The caller asks to see every write acknowledged before its call
+// ("x-podmeta-consistency: fresh"), wherever it was made.
+bool WantsFreshRead(const grpc::CallbackServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  const auto found = metadata.find("x-podmeta-consistency");
+  return found != metadata.end() && absl::string_view(found->second.data(), found->second.size()) == "fresh";
+}
+
 // What clients see: stored chapters plus the end offsets they imply.
 EpisodeResult Presented(EpisodeResult episode) {
   if (episode.ok()) domain::DeriveChapterEnds(*episode);
@@ -124,6 +132,14 @@ grpc::ServerUnaryReactor* EpisodeService::GetEpisode(grpc::CallbackServerContext
   if (absl::Status text = domain::CheckRequestText(request); !text.ok()) return FinishedNow(context, text);
   absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request.name(), "name");
   if (!key.ok()) return FinishedNow(context, key.status());
+  if (WantsFreshRead(*context)) {
+    // Read-your-writes across servers and replicas: the primary, no cache.
+    return RunUnary(context, executor_, request, response, [this, context, key = *key]() -> absl::StatusOr<grpc::ByteBuffer> {
+      EpisodeResult episode = Presented(episodes_.GetFromPrimary(key, DeadlineOf(context)));
+      if (!episode.ok()) return episode.status();
+      return ByteBufferOf(episode->SerializeAsString());
+    });
+  }
   // A hit is answered on gRPC's own thread: no hand-off, no database.
   if (std::shared_ptr<const std::string> cached = cache_ != nullptr ? cache_->Find(*key) : nullptr) {
     *response = ByteBufferOf(*cached);

@@ -43,6 +43,12 @@ absl::StatusOr<v1::Episode> EpisodeStore::Get(const domain::EpisodeKey& key, Dea
   });
 }
 
+absl::StatusOr<v1::Episode> EpisodeStore::GetFromPrimary(const domain::EpisodeKey& key, Deadline deadline) {
+  return database_.Read(deadline, [&](pqxx::transaction_base& transaction) {
+    return rows::ReadEpisode(transaction, key, kSelectEpisode);
+  });
+}
+
 absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::GetMany(const std::vector<domain::EpisodeKey>& keys,
                                                                 Deadline deadline) {
   std::vector<std::string> podcast_ids, episode_ids;

@@ -51,6 +51,8 @@ class EpisodeStore {
       : database_(database), reads_(reads), cache_(cache) {}
 
   absl::StatusOr<v1::Episode> Get(const domain::EpisodeKey& key, Deadline deadline);
+  // From the primary, never a replica: sees every write acknowledged before it.
+  absl::StatusOr<v1::Episode> GetFromPrimary(const domain::EpisodeKey& key, Deadline deadline);
 
   // The episodes that exist among `keys` (of any podcasts), in no particular
   // order, read by one statement.

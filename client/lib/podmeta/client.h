@@ -43,6 +43,11 @@ struct ClientOptions {
   // TLS: set `tls` (or a root CA) to connect with TLS; the system roots are
   // used when `tls_root_certs_pem` is empty. A certificate chain and key
   // authenticate the client for mutual TLS.
+  // Reads see every write acknowledged before them, on any server (sent as
+  // "x-podmeta-consistency: fresh": GetEpisode then skips the server's cache
+  // and any read replica). Off: reads after a write made through another
+  // server may lag it by the change feed's delivery (milliseconds).
+  bool fresh_reads = false;
   bool tls = false;
   std::string tls_root_certs_pem;
   std::string tls_cert_chain_pem;
