@@ -1,14 +1,13 @@
 // podmeta-server: flags and environment, logging, signals; everything else is
 // in Server.
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdlib>
-#include <thread>
-
-#include <CLI/CLI.hpp>
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
+#include <thread>
 
 #include "observability/logging.h"
 #include "server.h"

@@ -1,20 +1,18 @@
 #include "server.h"
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpc/grpc.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <prometheus/exposer.h>
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
-#include <pqxx/pqxx>
-
 #include <condition_variable>
 #include <fstream>
+#include <pqxx/pqxx>
 #include <sstream>
 #include <thread>
 
@@ -128,8 +126,7 @@ absl::Status Migrate(const std::string& database_url) {
 // so that clients probing a specific service see the same state.
 void SetReady(grpc::Server& server, bool ready) {
   grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
-  for (const char* service :
-       {"", v1::PodcastService::service_full_name(), v1::EpisodeService::service_full_name()}) {
+  for (const char* service : {"", v1::PodcastService::service_full_name(), v1::EpisodeService::service_full_name()}) {
     health->SetServingStatus(service, ready);
   }
 }
@@ -186,7 +183,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) 
 absl::Status CheckCertificateDates(const std::string& pem, const std::string& path) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
   std::unique_ptr<X509, decltype(&X509_free)> certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
-                                                           X509_free);
+                                                          X509_free);
   if (certificate == nullptr) return absl::InvalidArgumentError(absl::StrCat(path, " holds no PEM certificate"));
   const auto printed = [](const ASN1_TIME* time) {
     std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), BIO_free);
@@ -280,8 +277,8 @@ void MonitorHealth(Server::Parts& parts) {
       parts.schema_current = true;
       spdlog::info("database reachable; schema current");
     }
-    const absl::Status reachable = parts.schema_current ? probe.Check(std::chrono::seconds(1))
-                                                        : absl::UnavailableError("schema not migrated yet");
+    const absl::Status reachable =
+        parts.schema_current ? probe.Check(std::chrono::seconds(1)) : absl::UnavailableError("schema not migrated yet");
     if (!parts.self_target.empty() && ++round % kListenerCheckEvery == 0) {
       listener_failures = ListenerAccepts(parts.self_target) ? 0 : listener_failures + 1;
     }

@@ -3,7 +3,6 @@
 // (`--output json`) for scripts; exit codes: 0 ok, 2 usage, 3 not found,
 // 4 invalid input, 5 unavailable, 1 anything else.
 #include <CLI/CLI.hpp>
-
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -105,10 +104,10 @@ class Cli {
     app_.add_option("--output,-o", global_.output, "Output format")
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
-    timeout_ = app_.add_option("--timeout", global_.timeout_seconds,
-                               "Seconds each call may take (import: 600 unless given)")
-                   ->check(CLI::Range(0.001, kMaxTimeoutSeconds))
-                   ->capture_default_str();
+    timeout_ =
+        app_.add_option("--timeout", global_.timeout_seconds, "Seconds each call may take (import: 600 unless given)")
+            ->check(CLI::Range(0.001, kMaxTimeoutSeconds))
+            ->capture_default_str();
     AddImport();
     AddPodcasts();
     AddEpisodes();
@@ -512,8 +511,9 @@ class Cli {
 
   void AddWatch() {
     auto* watch = app_.add_subcommand(
-        "watch", "Print a podcast's episode changes as they happen (Ctrl-C stops); with -o json, one JSON object "
-                 "per line (JSON Lines)");
+        "watch",
+        "Print a podcast's episode changes as they happen (Ctrl-C stops); with -o json, one JSON object "
+        "per line (JSON Lines)");
     watch->add_option("PODCAST", strings_["podcast"], "The podcast")->required();
     watch->add_option("--resume-token", strings_["resume-token"], "Continue after the event with this token");
     watch->callback([this] {

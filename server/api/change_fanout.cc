@@ -168,8 +168,7 @@ void ChangeFanout::Unsubscribe(int64_t subscription) {
 }
 
 std::optional<std::vector<storage::EpisodeChangeRecord>> ChangeFanout::ChangesAfter(const std::string& podcast_id,
-                                                                                    int64_t after,
-                                                                                    size_t limit) const {
+                                                                                    int64_t after, size_t limit) const {
   std::shared_ptr<Hub> hub;
   {
     std::lock_guard lock(mutex_);
@@ -179,10 +178,9 @@ std::optional<std::vector<storage::EpisodeChangeRecord>> ChangeFanout::ChangesAf
   }
   std::lock_guard lock(hub->mutex);
   if (!hub->known || after < hub->base) return std::nullopt;
-  auto first = std::upper_bound(hub->window.begin(), hub->window.end(), after,
-                                [](int64_t id, const storage::EpisodeChangeRecord& record) {
-                                  return id < record.change_id;
-                                });
+  auto first =
+      std::upper_bound(hub->window.begin(), hub->window.end(), after,
+                       [](int64_t id, const storage::EpisodeChangeRecord& record) { return id < record.change_id; });
   std::vector<storage::EpisodeChangeRecord> changes;
   for (auto it = first; it != hub->window.end() && changes.size() < limit; ++it) changes.push_back(*it);
   return changes;

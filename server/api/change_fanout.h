@@ -52,8 +52,8 @@ class ChangeFanout {
 
   // Up to `limit` changes after `after`, in order, from the window; nullopt
   // when the window does not reach back to `after`.
-  std::optional<std::vector<storage::EpisodeChangeRecord>> ChangesAfter(const std::string& podcast_id,
-                                                                       int64_t after, size_t limit) const;
+  std::optional<std::vector<storage::EpisodeChangeRecord>> ChangesAfter(const std::string& podcast_id, int64_t after,
+                                                                        size_t limit) const;
 
   // Statements the shared readers ran (for metrics and tests).
   uint64_t shared_reads() const;
@@ -67,8 +67,8 @@ class ChangeFanout {
   storage::ChangeFeed& feed_;
   BlockingExecutor& executor_;
   mutable std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<Hub>> hubs_;            // by podcast
-  std::map<int64_t, std::shared_ptr<Hub>> subscriptions_;     // by subscription
+  std::map<std::string, std::shared_ptr<Hub>> hubs_;       // by podcast
+  std::map<int64_t, std::shared_ptr<Hub>> subscriptions_;  // by subscription
   int64_t next_subscription_ = 1;
   std::shared_ptr<std::atomic<uint64_t>> shared_reads_ = std::make_shared<std::atomic<uint64_t>>(0);
 };

@@ -134,11 +134,12 @@ grpc::ServerUnaryReactor* EpisodeService::GetEpisode(grpc::CallbackServerContext
   if (!key.ok()) return FinishedNow(context, key.status());
   if (WantsFreshRead(*context)) {
     // Read-your-writes across servers and replicas: the primary, no cache.
-    return RunUnary(context, executor_, request, response, [this, context, key = *key]() -> absl::StatusOr<grpc::ByteBuffer> {
-      EpisodeResult episode = Presented(episodes_.GetFromPrimary(key, DeadlineOf(context)));
-      if (!episode.ok()) return episode.status();
-      return ByteBufferOf(episode->SerializeAsString());
-    });
+    return RunUnary(context, executor_, request, response,
+                    [this, context, key = *key]() -> absl::StatusOr<grpc::ByteBuffer> {
+                      EpisodeResult episode = Presented(episodes_.GetFromPrimary(key, DeadlineOf(context)));
+                      if (!episode.ok()) return episode.status();
+                      return ByteBufferOf(episode->SerializeAsString());
+                    });
   }
   // A hit is answered on gRPC's own thread: no hand-off, no database.
   if (std::shared_ptr<const std::string> cached = cache_ != nullptr ? cache_->Find(*key) : nullptr) {
@@ -235,8 +236,8 @@ grpc::ServerUnaryReactor* EpisodeService::CreateEpisode(grpc::CallbackServerCont
 }
 
 grpc::ServerUnaryReactor* EpisodeService::ModifyEpisode(grpc::CallbackServerContext* context,
-                                                        const google::protobuf::Message& request, v1::Episode* response, const std::string& name,
-                                                        const char* name_field,
+                                                        const google::protobuf::Message& request, v1::Episode* response,
+                                                        const std::string& name, const char* name_field,
                                                         storage::EpisodeStore::Mutation mutate) {
   return RunWrite(context, access_, executor_, request, response,
                   [this, context, name, name_field, mutate = std::move(mutate)]() -> EpisodeResult {
@@ -258,17 +259,15 @@ grpc::ServerUnaryReactor* EpisodeService::UpdateEpisode(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* EpisodeService::DeleteEpisode(grpc::CallbackServerContext* context,
                                                         const v1::DeleteEpisodeRequest* request,
                                                         v1::Episode* response) {
-  return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
-    return domain::MarkDeleted(request->etag(), episode);
-  });
+  return ModifyEpisode(context, *request, response, request->name(), "name",
+                       [request](v1::Episode& episode) { return domain::MarkDeleted(request->etag(), episode); });
 }
 
 grpc::ServerUnaryReactor* EpisodeService::UndeleteEpisode(grpc::CallbackServerContext* context,
                                                           const v1::UndeleteEpisodeRequest* request,
                                                           v1::Episode* response) {
-  return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
-    return domain::MarkUndeleted(request->etag(), episode);
-  });
+  return ModifyEpisode(context, *request, response, request->name(), "name",
+                       [request](v1::Episode& episode) { return domain::MarkUndeleted(request->etag(), episode); });
 }
 
 grpc::ServerUnaryReactor* EpisodeService::ReplaceChapters(grpc::CallbackServerContext* context,
@@ -356,8 +355,7 @@ grpc::ServerUnaryReactor* EpisodeService::SearchEpisodes(grpc::CallbackServerCon
                     absl::StatusOr<SearchQuery> query = SearchQueryOf(*request);
                     if (!query.ok()) return query.status();
                     auto page = search_.Search(query->podcast_id, domain::NormalizeSearchText(request->query()),
-                                               query->page_size, query->after,
-                                               DeadlineOf(context));
+                                               query->page_size, query->after, DeadlineOf(context));
                     if (!page.ok()) return page.status();
                     v1::SearchEpisodesResponse reply;
                     for (v1::SearchHit& hit : page->hits) *reply.add_hits() = std::move(hit);

@@ -66,7 +66,9 @@ class EpisodeService final
 
  private:
   // Runs `mutate` on the named episode inside one locked transaction.
-  grpc::ServerUnaryReactor* ModifyEpisode(grpc::CallbackServerContext* context, const google::protobuf::Message& request, v1::Episode* response, const std::string& name, const char* name_field,
+  grpc::ServerUnaryReactor* ModifyEpisode(grpc::CallbackServerContext* context,
+                                          const google::protobuf::Message& request, v1::Episode* response,
+                                          const std::string& name, const char* name_field,
                                           storage::EpisodeStore::Mutation mutate);
 
   storage::EpisodeStore& episodes_;

@@ -18,15 +18,14 @@ uint64_t TokenFingerprint(const std::string& parent) { return domain::QueryFinge
 }  // namespace
 
 EpisodeWatch* EpisodeWatch::Start(grpc::CallbackServerContext* context, const v1::WatchEpisodesRequest& request,
-                                  storage::EpisodeStore& episodes, ChangeFanout& fanout,
-                                  BlockingExecutor& executor) {
+                                  storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor) {
   auto* watch = new EpisodeWatch(context, episodes, fanout, executor);
   watch->Begin(request);
   return watch;
 }
 
-EpisodeWatch::EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes,
-                           ChangeFanout& fanout, BlockingExecutor& executor)
+EpisodeWatch::EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes, ChangeFanout& fanout,
+                           BlockingExecutor& executor)
     : context_(context), episodes_(episodes), fanout_(fanout), executor_(executor) {}
 
 void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {

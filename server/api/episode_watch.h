@@ -14,10 +14,10 @@
 // one, so a client that does not read costs at most one batch of memory.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <deque>
 #include <mutex>
-
-#include <grpcpp/grpcpp.h>
 
 #include "api/blocking_executor.h"
 #include "api/change_fanout.h"

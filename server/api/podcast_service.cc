@@ -70,8 +70,8 @@ grpc::ServerUnaryReactor* PodcastService::CreatePodcast(grpc::CallbackServerCont
 }
 
 grpc::ServerUnaryReactor* PodcastService::ModifyPodcast(grpc::CallbackServerContext* context,
-                                                        const google::protobuf::Message& request, v1::Podcast* response, const std::string& name,
-                                                        const char* name_field,
+                                                        const google::protobuf::Message& request, v1::Podcast* response,
+                                                        const std::string& name, const char* name_field,
                                                         storage::PodcastStore::Mutation mutate) {
   return RunWrite(context, access_, executor_, request, response,
                   [this, context, name, name_field, mutate = std::move(mutate)]() -> PodcastResult {
@@ -93,17 +93,15 @@ grpc::ServerUnaryReactor* PodcastService::UpdatePodcast(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* PodcastService::DeletePodcast(grpc::CallbackServerContext* context,
                                                         const v1::DeletePodcastRequest* request,
                                                         v1::Podcast* response) {
-  return ModifyPodcast(context, *request, response, request->name(), "name", [request](v1::Podcast& podcast) {
-    return domain::MarkDeleted(request->etag(), podcast);
-  });
+  return ModifyPodcast(context, *request, response, request->name(), "name",
+                       [request](v1::Podcast& podcast) { return domain::MarkDeleted(request->etag(), podcast); });
 }
 
 grpc::ServerUnaryReactor* PodcastService::UndeletePodcast(grpc::CallbackServerContext* context,
                                                           const v1::UndeletePodcastRequest* request,
                                                           v1::Podcast* response) {
-  return ModifyPodcast(context, *request, response, request->name(), "name", [request](v1::Podcast& podcast) {
-    return domain::MarkUndeleted(request->etag(), podcast);
-  });
+  return ModifyPodcast(context, *request, response, request->name(), "name",
+                       [request](v1::Podcast& podcast) { return domain::MarkUndeleted(request->etag(), podcast); });
 }
 
 grpc::ServerUnaryReactor* PodcastService::ImportShowPage(grpc::CallbackServerContext* context,

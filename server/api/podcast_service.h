@@ -35,7 +35,8 @@ class PodcastService final : public v1::PodcastService::CallbackService {
 
  private:
   // Runs `mutate` on the named podcast inside one locked transaction.
-  grpc::ServerUnaryReactor* ModifyPodcast(grpc::CallbackServerContext* context, const google::protobuf::Message& request, v1::Podcast* response,
+  grpc::ServerUnaryReactor* ModifyPodcast(grpc::CallbackServerContext* context,
+                                          const google::protobuf::Message& request, v1::Podcast* response,
                                           const std::string& name, const char* name_field,
                                           storage::PodcastStore::Mutation mutate);
 

@@ -9,9 +9,9 @@
 //   }
 #pragma once
 
-#include <chrono>
-
 #include <grpcpp/grpcpp.h>
+
+#include <chrono>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"

@@ -52,7 +52,8 @@ absl::Status WriteAccess::CheckWrite(const grpc::CallbackServerContext& context)
     return absl::UnauthenticatedError("writes need \"authorization: Bearer <token>\" (podmeta --token)");
   }
   // "Bearer", in any case (the scheme is case-insensitive), then the token.
-  const absl::string_view value = absl::StripAsciiWhitespace(absl::string_view(header->second.data(), header->second.size()));
+  const absl::string_view value =
+      absl::StripAsciiWhitespace(absl::string_view(header->second.data(), header->second.size()));
   constexpr absl::string_view kScheme = "bearer";
   if (value.size() <= kScheme.size() || !absl::EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme) ||
       (value[kScheme.size()] != ' ' && value[kScheme.size()] != '\t')) {
@@ -82,8 +83,7 @@ bool ListenerIsLocal(const std::string& listen) {
   if (host == "localhost") return true;
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     in6_addr ipv6{};
-    return inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), &ipv6) == 1 &&
-           IN6_IS_ADDR_LOOPBACK(&ipv6);
+    return inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), &ipv6) == 1 && IN6_IS_ADDR_LOOPBACK(&ipv6);
   }
   in_addr ipv4{};
   // inet_pton takes only dotted quads: "127.example.com" is no address.

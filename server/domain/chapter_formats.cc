@@ -43,8 +43,7 @@ class Problems {
 
 // An empty file is far more often a mistake (an empty pipe, a wrong path)
 // than a wish to remove every chapter, which ReplaceChapters says explicitly.
-constexpr absl::string_view kNoChapters =
-    "has no chapters; to remove every chapter, replace them with an empty list";
+constexpr absl::string_view kNoChapters = "has no chapters; to remove every chapter, replace them with an empty list";
 
 // "HH:MM:SS.mmm" (WebVTT and normal play time alike, hours always written).
 std::string Timestamp(int64_t millis, bool with_millis) {

@@ -12,9 +12,7 @@ Pattern::Pattern(absl::string_view regex) : re2_(re2::StringPiece(regex.data(), 
   }
 }
 
-std::optional<PatternMatch> Pattern::FullMatch(absl::string_view text) const {
-  return Match(text, RE2::ANCHOR_BOTH);
-}
+std::optional<PatternMatch> Pattern::FullMatch(absl::string_view text) const { return Match(text, RE2::ANCHOR_BOTH); }
 
 std::optional<PatternMatch> Pattern::PrefixMatch(absl::string_view text) const {
   return Match(text, RE2::ANCHOR_START);

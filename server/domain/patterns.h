@@ -11,11 +11,11 @@
 //   }
 #pragma once
 
+#include <re2/re2.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <re2/re2.h>
 
 #include "absl/strings/string_view.h"
 

@@ -273,9 +273,9 @@ void CheckTextFields(const google::protobuf::Message& message, const std::string
         const std::string element = absl::StrCat(path, "[", i, "]");
         if (is_message) {
           CheckTextFields(reflection->GetRepeatedMessage(message, field, i), element, violations);
-        } else if (std::string scratch; absl::StrContains(
-                       reflection->GetRepeatedStringReference(message, field, i, &scratch),
-                       absl::string_view("\0", 1))) {
+        } else if (std::string scratch;
+                   absl::StrContains(reflection->GetRepeatedStringReference(message, field, i, &scratch),
+                                     absl::string_view("\0", 1))) {
           violations.Add(element, "must not contain NUL characters");
         }
       }

@@ -11,10 +11,9 @@
 #pragma once
 
 #include <chrono>
+#include <pqxx/pqxx>
 #include <string>
 #include <type_traits>
-
-#include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"

@@ -210,16 +210,37 @@ inline constexpr NamedQuery kInsertRequestId{
 // tens of thousands of episodes), not with a generic plan made when the
 // tables were small.
 inline constexpr NamedQuery kImportSettings{"import_settings", "SET LOCAL plan_cache_mode = force_custom_plan"};
-inline constexpr NamedQuery kLockPodcastImport{
-    "lock_podcast_import", "SELECT pg_advisory_xact_lock(hashtextextended('import/' || $1, 0))"};
+inline constexpr NamedQuery kLockPodcastImport{"lock_podcast_import",
+                                               "SELECT pg_advisory_xact_lock(hashtextextended('import/' || $1, 0))"};
 
 inline constexpr NamedQuery kAllQueries[] = {
-    kSetStatementTimeout, kSelectPodcast,     kSelectPodcastForUpdate, kListPodcasts,      kCountPodcasts,
-    kInsertPodcast,       kUpdatePodcast,     kSelectEpisode,          kSelectEpisodeForUpdate, kSelectEpisodes,
-    kSelectEpisodesByKeys, kSelectEpisodesForUpdate, kCountEpisodes, kEpisodeIdTaken,      kInsertEpisodes,
-    kUpdateEpisode,       kDeleteChapters,         kInsertChapters,    kLockRequestId,
-    kSelectRequestId,     kInsertRequestId,   kSearchSettings, kSearch, kLatestChange,      kChangesAfter,
-    kImportSettings,      kLockPodcastImport,
+    kSetStatementTimeout,
+    kSelectPodcast,
+    kSelectPodcastForUpdate,
+    kListPodcasts,
+    kCountPodcasts,
+    kInsertPodcast,
+    kUpdatePodcast,
+    kSelectEpisode,
+    kSelectEpisodeForUpdate,
+    kSelectEpisodes,
+    kSelectEpisodesByKeys,
+    kSelectEpisodesForUpdate,
+    kCountEpisodes,
+    kEpisodeIdTaken,
+    kInsertEpisodes,
+    kUpdateEpisode,
+    kDeleteChapters,
+    kInsertChapters,
+    kLockRequestId,
+    kSelectRequestId,
+    kInsertRequestId,
+    kSearchSettings,
+    kSearch,
+    kLatestChange,
+    kChangesAfter,
+    kImportSettings,
+    kLockPodcastImport,
 };
 
 #undef PODMETA_PODCAST_COLUMNS

@@ -13,9 +13,8 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
-#include <thread>
-
 #include <pqxx/connection>
+#include <thread>
 
 namespace podmeta::storage {
 

@@ -125,7 +125,8 @@ TEST_F(EpisodeCacheTest, AFreshReadOnAnotherServerSeesTheWriteAtOnce) {
   // Warm the other server's cache, then write through this one: a fresh read
   // there sees the write with no wait for the change feed, every time.
   for (int round = 0; round < 20; ++round) {
-    EXPECT_EQ(AwaitTitle(replica_->episodes(), episode_.name(), round == 0 ? "Original" : "fresh " + std::to_string(round - 1)),
+    EXPECT_EQ(AwaitTitle(replica_->episodes(), episode_.name(),
+                         round == 0 ? "Original" : "fresh " + std::to_string(round - 1)),
               round == 0 ? "Original" : "fresh " + std::to_string(round - 1));
     Rename("fresh " + std::to_string(round));
     v1::GetEpisodeRequest request;

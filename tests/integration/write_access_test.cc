@@ -1,5 +1,7 @@
 // Who may write: bearer tokens from a token file, reloaded on demand; reads
 // stay open; no token file means loopback only.
+#include "api/write_access.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -7,7 +9,6 @@
 #include <fstream>
 
 #include "support/grpc_test_helpers.h"
-#include "api/write_access.h"
 #include "support/test_server.h"
 
 namespace podmeta {

@@ -178,14 +178,14 @@ TEST(ChapterFormats, VeryLongLinesAreErrorsNotCrashes) {
   ASSERT_EQ(long_title->size(), 1);
   EXPECT_EQ((*long_title)[0].title().size(), long_text.size());
   for (const std::string& content :
-       {absl::StrCat("(", long_digits, ") x\n"),
-        absl::StrCat("(00:00:01", long_text, "\n"), absl::StrCat(long_text, "\n"),
-        absl::StrCat("(", std::string(40'000, ':'), ") x\n")}) {
+       {absl::StrCat("(", long_digits, ") x\n"), absl::StrCat("(00:00:01", long_text, "\n"),
+        absl::StrCat(long_text, "\n"), absl::StrCat("(", std::string(40'000, ':'), ") x\n")}) {
     EXPECT_EQ(ReadChapters(content, v1::PLAIN_TEXT).status().code(), absl::StatusCode::kInvalidArgument);
   }
   EXPECT_EQ(ReadChapters(absl::StrCat("WEBVTT\n\n", long_digits, " --> 00:00:02.000\nx\n"), v1::WEBVTT).status().code(),
             absl::StatusCode::kInvalidArgument);
-  const absl::Status too_long = ReadChapters(absl::StrCat("(00:00:01) a\n", std::string(70'000, 'b')), v1::PLAIN_TEXT).status();
+  const absl::Status too_long =
+      ReadChapters(absl::StrCat("(00:00:01) a\n", std::string(70'000, 'b')), v1::PLAIN_TEXT).status();
   ASSERT_EQ(too_long.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(too_long.message()), HasSubstr("line 2: the line is 70000 bytes long"));
 }
@@ -193,7 +193,8 @@ TEST(ChapterFormats, VeryLongLinesAreErrorsNotCrashes) {
 TEST(ChapterFormats, DeepNestingIsAnErrorNotACrash) {
   const std::string deep_json = std::string(200'000, '[') + std::string(200'000, ']');
   EXPECT_EQ(ReadChapters(deep_json, v1::PODCASTING2_JSON).status().code(), absl::StatusCode::kInvalidArgument);
-  const std::string deep_object = absl::StrCat("{\"chapters\":", std::string(100'000, '['), std::string(100'000, ']'), "}");
+  const std::string deep_object =
+      absl::StrCat("{\"chapters\":", std::string(100'000, '['), std::string(100'000, ']'), "}");
   EXPECT_EQ(ReadChapters(deep_object, v1::PODCASTING2_JSON).status().code(), absl::StatusCode::kInvalidArgument);
   std::string deep_xml;
   for (int i = 0; i < 50'000; ++i) deep_xml += "<a>";
@@ -208,15 +209,20 @@ TEST(ChapterFormats, DeepNestingIsAnErrorNotACrash) {
 }
 
 TEST(ChapterFormats, AFileWithoutChaptersIsAnErrorNotAnEmptyList) {
-  for (const auto& [content, format] : std::vector<std::pair<std::string, v1::ChapterFormat>>{
-           {"", v1::PLAIN_TEXT}, {"\n\n", v1::PLAIN_TEXT}, {"", v1::WEBVTT}, {"<html/>", v1::PODLOVE_SIMPLE_CHAPTERS}}) {
+  for (const auto& [content, format] :
+       std::vector<std::pair<std::string, v1::ChapterFormat>>{{"", v1::PLAIN_TEXT},
+                                                              {"\n\n", v1::PLAIN_TEXT},
+                                                              {"", v1::WEBVTT},
+                                                              {"<html/>", v1::PODLOVE_SIMPLE_CHAPTERS}}) {
     const absl::Status status = ReadChapters(content, format).status();
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << content;
   }
   // An explicit empty list is what it says.
   EXPECT_TRUE(ReadChapters("WEBVTT\n", v1::WEBVTT).ok());
   EXPECT_TRUE(ReadChapters(R"({"version": "1.2.0", "chapters": []})", v1::PODCASTING2_JSON).ok());
-  EXPECT_TRUE(ReadChapters("<psc:chapters xmlns:psc=\"http://podlove.org/simple-chapters\"/>", v1::PODLOVE_SIMPLE_CHAPTERS).ok());
+  EXPECT_TRUE(
+      ReadChapters("<psc:chapters xmlns:psc=\"http://podlove.org/simple-chapters\"/>", v1::PODLOVE_SIMPLE_CHAPTERS)
+          .ok());
 }
 
 TEST(ChapterFormats, XmlEntityExpansionIsNotABomb) {

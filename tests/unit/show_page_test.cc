@@ -161,17 +161,17 @@ TEST(ShowPage, HugeNumbersAreProblemsNotCrashes) {
 TEST(ShowPage, VeryLongLinesOfEveryShapeAreParsedNotCrashed) {
   const std::string long_text(40'000, 'a');
   const std::string long_digits(40'000, '7');
-  const std::string page_text = absl::StrCat(
-      "Show ", long_text, "\n", "Host ", long_text, "\n", long_text, "\n\n",      // header: lines 1-3
-      long_digits, " snips\n",                                                    // 5
-      "Jan 2, 2024 • ", long_text, "\n",                                           // 6
-      "Episode 1: ", long_text, "\n",                                              // 7
-      long_text, "\n",                                                             // 8
-      "## Outline\n",                                                              // 9
-      "(00:00) ", long_text, "\n",                                                 // 10
-      "(", long_digits, ") x\n",                                                   // 11
-      "\n",                                                                        // 12
-      "Episode ", long_digits, ": ", long_text, "\n");                             // 13
+  const std::string page_text =
+      absl::StrCat("Show ", long_text, "\n", "Host ", long_text, "\n", long_text, "\n\n",  // header: lines 1-3
+                   long_digits, " snips\n",                                                // 5
+                   "Jan 2, 2024 • ", long_text, "\n",                                      // 6
+                   "Episode 1: ", long_text, "\n",                                         // 7
+                   long_text, "\n",                                                        // 8
+                   "## Outline\n",                                                         // 9
+                   "(00:00) ", long_text, "\n",                                            // 10
+                   "(", long_digits, ") x\n",                                              // 11
+                   "\n",                                                                   // 12
+                   "Episode ", long_digits, ": ", long_text, "\n");                        // 13
   const ShowPage page = ParseShowPage(page_text);
   EXPECT_FALSE(page.problems.empty());
   for (const PageProblem& problem : page.problems) {
