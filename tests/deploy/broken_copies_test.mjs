@@ -49,6 +49,11 @@ const cases = [
     expect: "readinessProbe must be a gRPC probe on port 50051",
   },
   {
+    name: "a liveness probe that follows the database",
+    edit: (k8s) => replace(k8s, "base/deployment.yaml", "              service: liveness\n", ""),
+    expect: "livenessProbe must ask the \"liveness\" health service",
+  },
+  {
     name: "broken YAML",
     edit: (k8s) => replace(k8s, "base/service.yaml", "spec:\n", "spec:\n  - [\n"),
     expect: "kubectl kustomize failed",

@@ -158,6 +158,14 @@ function checkPromises(objects, overlay, problems) {
       problems.push(`${overlay}: podmeta ${probe} must be a gRPC probe on port ${grpcPort}`);
     }
   }
+  // Liveness must not follow the database (a database outage would restart
+  // every pod); readiness must.
+  if (server.livenessProbe?.grpc?.service !== "liveness") {
+    problems.push(`${overlay}: podmeta livenessProbe must ask the "liveness" health service`);
+  }
+  if ((server.readinessProbe?.grpc?.service ?? "") !== "") {
+    problems.push(`${overlay}: podmeta readinessProbe must ask the server's overall health ("")`);
+  }
   const database = (server.env ?? []).find((v) => v.name === "PODMETA_DATABASE_URL");
   if (!database?.valueFrom?.secretKeyRef) problems.push(`${overlay}: PODMETA_DATABASE_URL must come from a Secret`);
   const tokens = podmeta.spec.template.spec.volumes?.find((v) => v.name === "tokens");
