@@ -343,6 +343,45 @@ class HealthTest(unittest.TestCase):
             self.assertEqual(server.stop(), 0)
 
 
+class AdmissionTest(unittest.TestCase):
+    def test_calls_beyond_the_queue_get_resource_exhausted_at_once(self):
+        cluster = Cluster()
+        self.addCleanup(cluster.remove)
+        server = ServerProcess(cluster.url, "--worker-threads", "1", "--max-queued-calls", "2", "--pool-size", "2")
+        try:
+            channel = server.wait_ready()
+            podcasts = podcast_service_pb2_grpc.PodcastServiceStub(channel)
+            podcasts.CreatePodcast(podcast_service_pb2.CreatePodcastRequest(
+                podcast_id="queue", podcast=resources_pb2.Podcast(title="Queue")), timeout=10)
+            # The only worker waits for a row another session holds for 3 s.
+            holder = subprocess.Popen(["psql", cluster.url, "-c", "BEGIN; SELECT 1 FROM podcasts WHERE podcast_id ="
+                                       " 'queue' FOR UPDATE; SELECT pg_sleep(3); COMMIT;"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.5)
+            blocked = podcasts.UpdatePodcast.future(podcast_service_pb2.UpdatePodcastRequest(
+                podcast=resources_pb2.Podcast(name="podcasts/queue", title="Later"),
+                update_mask={"paths": ["title"]}), timeout=20)
+            time.sleep(0.3)
+            reads = [podcasts.GetPodcast.future(podcast_service_pb2.GetPodcastRequest(name="podcasts/queue"),
+                                                timeout=20) for _ in range(6)]
+            codes = []
+            for read in reads:
+                try:
+                    read.result()
+                    codes.append("OK")
+                except grpc.RpcError as error:
+                    codes.append(error.code().name)
+                    self.assertIn("retry with backoff", error.details())
+            self.assertEqual(sorted(codes), ["OK", "OK"] + ["RESOURCE_EXHAUSTED"] * 4)
+            self.assertEqual(blocked.result().title, "Later")
+            holder.wait(timeout=20)
+            # With the queue empty again, calls are served.
+            self.assertEqual(podcasts.GetPodcast(podcast_service_pb2.GetPodcastRequest(name="podcasts/queue"),
+                                                 timeout=10).title, "Later")
+        finally:
+            self.assertEqual(server.stop(), 0)
+
+
 class ListenerTest(unittest.TestCase):
     def test_a_listener_that_stops_accepting_shows_in_liveness(self):
         cluster = Cluster()
