@@ -153,6 +153,10 @@ int main(int argc, char** argv) {
                  "Calls that may wait for a worker thread; beyond it calls get RESOURCE_EXHAUSTED at once")
       ->envname("PODMETA_MAX_QUEUED_CALLS")
       ->check(CLI::Range(1, 1'000'000));
+  app.add_option("--max-watch-streams", flags.server.max_watch_streams,
+                 "Open WatchEpisodes streams at most; beyond it a watch gets RESOURCE_EXHAUSTED")
+      ->envname("PODMETA_MAX_WATCH_STREAMS")
+      ->check(CLI::Range(1, 10'000'000));
   app.add_option("--shutdown-grace-ms", flags.shutdown_grace_ms,
                  "On SIGTERM/SIGINT, how long calls in flight may take to finish")
       ->envname("PODMETA_SHUTDOWN_GRACE_MS")

@@ -66,7 +66,7 @@ struct Server::Parts {
         feed(config.database_url, episode_cache.get()),
         executor(config.worker_threads, config.max_queued_calls),
         episode_reads(episodes, executor, config.pool_size, kMaxEpisodeReadBatch),
-        fanout(episodes, feed, executor),
+        fanout(episodes, feed, executor, config.max_watch_streams),
         podcast_service(podcasts, imports, access, executor),
         episode_service(episodes, episode_reads, episode_cache.get(), search, fanout, access, executor) {}
 

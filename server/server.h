@@ -40,6 +40,8 @@ struct ServerConfig {
   // Calls that may wait in that queue; beyond it a call is answered
   // RESOURCE_EXHAUSTED at once (admission control).
   size_t max_queued_calls = 10'000;
+  // Open WatchEpisodes streams at most; more get RESOURCE_EXHAUSTED.
+  size_t max_watch_streams = 10'000;
   std::chrono::milliseconds shutdown_grace{10'000};
   // No call (and so no query: it becomes statement_timeout) runs longer,
   // whatever deadline the client sets, or when it sets none.

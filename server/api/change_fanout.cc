@@ -91,8 +91,9 @@ void ReadShared(const std::shared_ptr<ChangeFanout::Hub>& hub, storage::EpisodeS
 
 }  // namespace
 
-ChangeFanout::ChangeFanout(storage::EpisodeStore& episodes, storage::ChangeFeed& feed, BlockingExecutor& executor)
-    : episodes_(episodes), feed_(feed), executor_(executor) {}
+ChangeFanout::ChangeFanout(storage::EpisodeStore& episodes, storage::ChangeFeed& feed, BlockingExecutor& executor,
+                           size_t max_watchers)
+    : episodes_(episodes), feed_(feed), executor_(executor), max_watchers_(max_watchers) {}
 
 ChangeFanout::~ChangeFanout() {
   std::map<std::string, std::shared_ptr<Hub>> hubs;
@@ -109,6 +110,7 @@ int64_t ChangeFanout::Subscribe(const std::string& podcast_id, std::function<voi
   bool new_hub = false;
   {
     std::lock_guard lock(mutex_);
+    if (subscriptions_.size() >= max_watchers_) return 0;
     subscription = next_subscription_++;
     std::shared_ptr<Hub>& slot = hubs_[podcast_id];
     if (slot == nullptr) {

@@ -38,7 +38,9 @@ class ChangeFanout {
   static constexpr size_t kWindowChanges = 1000;
   static constexpr size_t kWindowBytes = 4 << 20;
 
-  ChangeFanout(storage::EpisodeStore& episodes, storage::ChangeFeed& feed, BlockingExecutor& executor);
+  // At most `max_watchers` subscriptions at once, over all podcasts.
+  ChangeFanout(storage::EpisodeStore& episodes, storage::ChangeFeed& feed, BlockingExecutor& executor,
+               size_t max_watchers);
   ~ChangeFanout();
   ChangeFanout(const ChangeFanout&) = delete;
   ChangeFanout& operator=(const ChangeFanout&) = delete;
@@ -46,7 +48,9 @@ class ChangeFanout {
   // `wake` runs (on any thread, with an internal lock held: it must not
   // block or call back) after new changes of the podcast were read, or a
   // read failed (the watch then reads the log itself and meets the error).
+  // 0 when `max_watchers` subscriptions exist already.
   int64_t Subscribe(const std::string& podcast_id, std::function<void()> wake);
+  size_t max_watchers() const { return max_watchers_; }
   // After it returns, `wake` is neither running nor called again.
   void Unsubscribe(int64_t subscription);
 
@@ -66,6 +70,7 @@ class ChangeFanout {
   storage::EpisodeStore& episodes_;
   storage::ChangeFeed& feed_;
   BlockingExecutor& executor_;
+  const size_t max_watchers_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Hub>> hubs_;       // by podcast
   std::map<int64_t, std::shared_ptr<Hub>> subscriptions_;  // by subscription

@@ -1,6 +1,7 @@
 #include "api/episode_watch.h"
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "api/status_mapping.h"
 #include "domain/errors.h"
 #include "domain/page_token.h"
@@ -50,9 +51,15 @@ void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
     }
     last_change_ = change;
   }
+  bool subscribed = false;
   {
     std::lock_guard lock(mutex_);
     subscription_ = fanout_.Subscribe(podcast_id_, [this] { Wake(); });
+    subscribed = subscription_ != 0;
+  }
+  if (!subscribed) {
+    return RequestFinish(ToGrpcStatus(absl::ResourceExhaustedError(absl::StrCat(
+        "the server has ", fanout_.max_watchers(), " watch streams open already; retry with backoff"))));
   }
   Wake();
 }

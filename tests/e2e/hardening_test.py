@@ -382,6 +382,39 @@ class AdmissionTest(unittest.TestCase):
             self.assertEqual(server.stop(), 0)
 
 
+    def test_watch_streams_beyond_the_cap_get_resource_exhausted(self):
+        cluster = Cluster()
+        self.addCleanup(cluster.remove)
+        server = ServerProcess(cluster.url, "--max-watch-streams", "3")
+        try:
+            channel = server.wait_ready()
+            podcast_service_pb2_grpc.PodcastServiceStub(channel).CreatePodcast(
+                podcast_service_pb2.CreatePodcastRequest(podcast_id="capped",
+                                                         podcast=resources_pb2.Podcast(title="Capped")), timeout=10)
+            episodes = episode_service_pb2_grpc.EpisodeServiceStub(channel)
+            request = episode_service_pb2.WatchEpisodesRequest(parent="podcasts/capped")
+            open_streams = [episodes.WatchEpisodes(request, timeout=60) for _ in range(3)]
+            for stream in open_streams:
+                stream.initial_metadata()
+            with self.assertRaises(grpc.RpcError) as refused:
+                list(episodes.WatchEpisodes(request, timeout=10))
+            self.assertEqual(refused.exception.code(), grpc.StatusCode.RESOURCE_EXHAUSTED)
+            open_streams[0].cancel()
+            deadline = time.monotonic() + 10
+            while True:  # the cancelled stream leaves once the server has seen the cancel
+                stream = episodes.WatchEpisodes(request, timeout=60)
+                stream.initial_metadata()  # a refused stream ends with it
+                if not stream.done():
+                    break
+                self.assertLess(time.monotonic(), deadline, "no watch slot came free")
+                time.sleep(0.1)
+            stream.cancel()
+            for other in open_streams[1:]:
+                other.cancel()
+        finally:
+            self.assertEqual(server.stop(), 0)
+
+
 class ListenerTest(unittest.TestCase):
     def test_a_listener_that_stops_accepting_shows_in_liveness(self):
         cluster = Cluster()
