@@ -4,6 +4,10 @@ namespace podmeta::storage {
 namespace {
 
 constexpr auto kRecancelInterval = std::chrono::milliseconds(100);
+// With nothing due sooner, the watchdog looks again after this long, so a
+// new transaction wakes it only when its deadline is nearer than that (every
+// wake-up is a context switch on the calls' path).
+constexpr auto kIdleInterval = std::chrono::seconds(1);
 
 }  // namespace
 
@@ -25,7 +29,7 @@ QueryWatchdog::Watch::Watch(QueryWatchdog& watchdog, Deadline deadline, pqxx::co
     std::lock_guard lock(watchdog_.mutex_);
     key_ = {deadline, watchdog_.next_id_++};
     watchdog_.watched_.emplace(key_, this);
-    earliest = watchdog_.watched_.begin()->first == key_;
+    earliest = deadline < watchdog_.sleeping_until_;
   }
   if (earliest) watchdog_.wake_.notify_all();
 }
@@ -50,13 +54,11 @@ uint64_t QueryWatchdog::cancelled() const {
 void QueryWatchdog::Run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    if (watched_.empty()) {
-      wake_.wait(lock);
-      continue;
-    }
     const Deadline now = std::chrono::system_clock::now();
-    const Deadline first = watched_.begin()->first.first;
+    const Deadline idle_until = now + kIdleInterval;
+    const Deadline first = watched_.empty() ? idle_until : std::min(watched_.begin()->first.first, idle_until);
     if (first > now) {
+      sleeping_until_ = first;
       wake_.wait_until(lock, first);
       continue;
     }
@@ -73,7 +75,8 @@ void QueryWatchdog::Run() {
         // A connection that cannot be reached ends its statement anyway.
       }
     }
-    wake_.wait_for(lock, kRecancelInterval);
+    sleeping_until_ = now + kRecancelInterval;
+    wake_.wait_until(lock, sleeping_until_);
   }
 }
 

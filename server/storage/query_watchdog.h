@@ -59,6 +59,7 @@ class QueryWatchdog {
   std::map<std::pair<Deadline, uint64_t>, Watch*> watched_;  // by deadline
   uint64_t next_id_ = 0;
   uint64_t cancelled_ = 0;
+  Deadline sleeping_until_ = Deadline::min();  // when the watchdog looks next
   bool stopping_ = false;
   std::thread thread_;
 };

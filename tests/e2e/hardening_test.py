@@ -200,6 +200,36 @@ class ParserTest(Fixture):
         self.assertEqual(len(listed.episodes), 0)
 
 
+class LargeImportTest(unittest.TestCase):
+    def test_a_page_of_18000_episodes_imports_on_a_young_database_through_the_cli(self):
+        # Plans made while the tables were empty used to turn this into a
+        # crawl that hit the call cap; imports are planned per call now, and
+        # the CLI waits as long as an import may take.
+        cluster = Cluster()
+        self.addCleanup(cluster.remove)
+        server = ServerProcess(cluster.url)
+        try:
+            server.wait_ready()
+            lines = ["Young Big Show", "Ana Host", "Many short episodes.", ""]
+            for number in range(1, 18_001):
+                lines += [f"Jan {number % 28 + 1}, 2024 • 1h", f"Episode {number}: Short {number}", ""]
+            page = os.path.join(server.tmp, "big.txt")
+            with open(page, "w") as out:
+                out.write("\n".join(lines))
+            cli = [os.environ["PODMETA_CLI_BINARY"], "--server", server.address, "-o", "json", "import", page]
+            first = subprocess.run(cli, capture_output=True, text=True, timeout=900)
+            self.assertEqual(first.returncode, 0, first.stderr)
+            self.assertEqual(cluster.sql("SELECT count(*) FROM episodes WHERE podcast_id = 'young-big-show'"), "18000")
+            again = subprocess.run(cli, capture_output=True, text=True, timeout=900)
+            self.assertEqual(again.returncode, 0, again.stderr)
+            self.assertIn('"unchangedEpisodes"', again.stdout)
+            self.assertNotIn('"createdEpisodes"', again.stdout)
+            # Every change has its state, filled in at commit.
+            self.assertEqual(cluster.sql("SELECT count(*) FROM episode_changes WHERE state IS NULL"), "0")
+        finally:
+            self.assertEqual(server.stop(), 0)
+
+
 class WrongCodesTest(Fixture):
     def assert_no_internals(self, error):
         self.assertNotIn(error.code(), (grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN), error.details())

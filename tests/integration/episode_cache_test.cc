@@ -161,9 +161,9 @@ TEST_F(EpisodeCacheTest, RepeatedGetsAreServedFromMemory) {
   EXPECT_EQ(Get(server_->episodes(), episode_.name()).title(), "Cached");
   // Without its trigger a change sends no notification: only a cache can
   // still answer with the old title.
-  Sql("ALTER TABLE episodes DISABLE TRIGGER episodes_record_change");
+  Sql("ALTER TABLE episodes DISABLE TRIGGER episodes_changes_recorded_on_update");
   Sql(absl::StrCat("UPDATE episodes SET title = 'Changed behind the cache' WHERE episode_id = '", number_, "'"));
-  Sql("ALTER TABLE episodes ENABLE TRIGGER episodes_record_change");
+  Sql("ALTER TABLE episodes ENABLE TRIGGER episodes_changes_recorded_on_update");
   const v1::Episode cached = Get(server_->episodes(), episode_.name());
   EXPECT_EQ(cached.title(), "Cached");
   EXPECT_EQ(cached.chapters_size(), 1);
