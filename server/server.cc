@@ -10,20 +10,25 @@
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <pqxx/pqxx>
 #include <sstream>
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "api/blocking_executor.h"
 #include "api/episode_read_batcher.h"
 #include "api/episode_service.h"
 #include "api/podcast_service.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/health/v1/health.pb.h"
 #include "observability/call_observer.h"
 #include "observability/live_gauges.h"
@@ -99,9 +104,9 @@ struct Server::Parts {
   // follows the process itself. See MonitorHealth.
   std::string database_url;
   bool schema_current = false;  // only the health monitor writes it after Start
-  // Where the health monitor calls its own server to prove the listener
-  // still accepts connections; empty when it cannot (TLS listeners).
-  std::string self_target;
+  // The TCP port whose listener the health monitor watches (0: none, e.g.
+  // a unix socket).
+  int watched_port = 0;
   std::mutex health_mutex;
   std::condition_variable health_wake;
   bool stopping = false;
@@ -232,26 +237,32 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
   return grpc::SslServerCredentials(options);
 }
 
-// Every half second: brings the schema up to date if it was not yet (the
-// database was down at start), then checks the database over a connection of
-// its own and reports readiness accordingly, so load balancers and
-// Kubernetes stop sending calls that can only fail. A busy pool is not a
-// reason to be unready: its calls queue and finish.
-// True when a new connection to the server's own listener gets a health
-// answer: a listener that stopped accepting (gRPC stops for good after an
-// accept() failure such as EMFILE) shows up here, while calls on existing
-// connections still work.
-bool ListenerAccepts(const std::string& target) {
-  grpc::ChannelArguments arguments;
-  arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a new connection, never a shared one
-  auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments);
-  auto stub = grpc::health::v1::Health::NewStub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  grpc::health::v1::HealthCheckRequest request;
-  request.set_service(std::string(kLivenessService));
-  grpc::health::v1::HealthCheckResponse response;
-  return stub->Check(&context, request, &response).ok();
+// Connections waiting in the kernel's accept queue of this process's
+// listening TCP socket on `port`, or -1 when there is no such socket. A
+// listener that gRPC stopped accepting on (it stops for good after an
+// accept() failure such as EMFILE) keeps connections waiting there, while
+// calls on existing connections still work.
+int AcceptQueueLength(int port) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", error)) {
+    int fd = -1;
+    if (!absl::SimpleAtoi(entry.path().filename().string(), &fd)) continue;
+    int accepting = 0;
+    socklen_t length = sizeof(accepting);
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) != 0 || accepting == 0) continue;
+    sockaddr_storage address{};
+    socklen_t address_length = sizeof(address);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &address_length) != 0) continue;
+    int bound_port = -1;
+    if (address.ss_family == AF_INET) bound_port = ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
+    if (address.ss_family == AF_INET6) bound_port = ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port);
+    if (bound_port != port) continue;
+    tcp_info info{};
+    socklen_t info_length = sizeof(info);
+    // For a listening socket, Linux reports the accept queue's length here.
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &info_length) == 0) return static_cast<int>(info.tcpi_unacked);
+  }
+  return -1;
 }
 
 // Every half second: brings the schema up to date if it was not yet (the
@@ -259,8 +270,9 @@ bool ListenerAccepts(const std::string& target) {
 // its own and reports readiness accordingly, so load balancers and
 // Kubernetes stop sending calls that can only fail. A busy pool is not a
 // reason to be unready: its calls queue and finish. Every few seconds it
-// also checks that the listener accepts new connections, and reports
-// liveness NOT_SERVING when three checks in a row fail.
+// also looks at the listener's accept queue: connections left waiting there
+// at three looks in a row (or a listener gone) mean the server no longer
+// accepts, and liveness turns NOT_SERVING.
 void MonitorHealth(Server::Parts& parts) {
   constexpr auto kInterval = std::chrono::milliseconds(500);
   constexpr int kListenerCheckEvery = 6;  // intervals
@@ -279,8 +291,8 @@ void MonitorHealth(Server::Parts& parts) {
     }
     const absl::Status reachable =
         parts.schema_current ? probe.Check(std::chrono::seconds(1)) : absl::UnavailableError("schema not migrated yet");
-    if (!parts.self_target.empty() && ++round % kListenerCheckEvery == 0) {
-      listener_failures = ListenerAccepts(parts.self_target) ? 0 : listener_failures + 1;
+    if (parts.watched_port != 0 && ++round % kListenerCheckEvery == 0) {
+      listener_failures = AcceptQueueLength(parts.watched_port) == 0 ? 0 : listener_failures + 1;
     }
     lock.lock();
     if (parts.stopping) break;
@@ -299,25 +311,12 @@ void MonitorHealth(Server::Parts& parts) {
       if (live) {
         spdlog::info("the listener accepts connections again: live");
       } else {
-        spdlog::error("new connections to {} get no answer (file descriptors exhausted?): liveness NOT_SERVING",
-                      parts.self_target);
+        spdlog::error("connections to port {} are no longer accepted (file descriptors exhausted?): liveness "
+                      "NOT_SERVING",
+                      parts.watched_port);
       }
     }
   }
-}
-
-// Where to reach a listener from this process: a wildcard address becomes
-// loopback. Empty for TLS listeners (a self-check would need a client
-// certificate).
-std::string SelfTarget(const ServerConfig& config, int port) {
-  if (!config.tls_cert_file.empty()) return "";
-  const std::string& listen = config.listen;
-  if (absl::StartsWith(listen, "unix:")) return listen;
-  const size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) return "";
-  std::string host = listen.substr(0, colon);
-  if (host.empty() || host == "0.0.0.0" || host == "[::]" || host == "::") host = "127.0.0.1";
-  return absl::StrCat(host, ":", port);
 }
 
 }  // namespace
@@ -379,7 +378,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   // Liveness: the process answers calls. Never tied to the database.
   parts->grpc_server->GetHealthCheckService()->SetServingStatus(std::string(kLivenessService), true);
   SetReady(*parts->grpc_server, parts->schema_current);
-  parts->self_target = SelfTarget(config, parts->port);
+  parts->watched_port = parts->port;  // 0 for unix sockets
   Server::Parts* monitored = parts.get();
   parts->health_monitor = std::thread([monitored] { MonitorHealth(*monitored); });
   spdlog::info("podmeta-server listening on {}", config.listen);
