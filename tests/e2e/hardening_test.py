@@ -470,6 +470,43 @@ class ListenerTest(unittest.TestCase):
             server.stop()
 
 
+class CertificateTest(unittest.TestCase):
+    def write_certificate(self, directory, not_before, not_after):
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+        certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                       .serial_number(x509.random_serial_number()).not_valid_before(not_before)
+                       .not_valid_after(not_after).sign(key, hashes.SHA256()))
+        cert_path, key_path = os.path.join(directory, "server.pem"), os.path.join(directory, "server.key")
+        with open(cert_path, "wb") as out:
+            out.write(certificate.public_bytes(serialization.Encoding.PEM))
+        with open(key_path, "wb") as out:
+            out.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                        serialization.NoEncryption()))
+        return cert_path, key_path
+
+    def test_an_expired_certificate_stops_the_start_and_says_why(self):
+        import datetime
+        cluster = Cluster()
+        self.addCleanup(cluster.remove)
+        directory = tempfile.mkdtemp(prefix="podmeta-cert-")
+        now = datetime.datetime.now(datetime.timezone.utc)
+        for not_before, not_after, says in ((now - datetime.timedelta(days=30), now - datetime.timedelta(days=1),
+                                             "expired on"),
+                                            (now + datetime.timedelta(days=1), now + datetime.timedelta(days=30),
+                                             "is not valid before")):
+            cert, key = self.write_certificate(directory, not_before, not_after)
+            started = subprocess.run([os.environ["PODMETA_SERVER_BINARY"], "--listen", "127.0.0.1:0",
+                                      "--database-url", cluster.url, "--tls-cert", cert, "--tls-key", key],
+                                     capture_output=True, text=True, timeout=60)
+            self.assertNotEqual(started.returncode, 0)
+            self.assertIn(says, started.stdout + started.stderr)
+
+
 class WatchMemoryTest(unittest.TestCase):
     def test_watchers_that_never_read_do_not_grow_the_server(self):
         cluster = Cluster()
