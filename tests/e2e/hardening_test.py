@@ -64,6 +64,22 @@ def rss_kib(pid):
     return 0
 
 
+def update_held_up(cluster, podcasts, podcast_id, seconds, title):
+    """Creates podcasts/{podcast_id}, has another session hold its row for
+    `seconds`, and starts an update that waits for it, holding a pool
+    connection and a worker meanwhile. Returns (the session, the update)."""
+    podcasts.CreatePodcast(podcast_service_pb2.CreatePodcastRequest(
+        podcast_id=podcast_id, podcast=resources_pb2.Podcast(title=podcast_id)), timeout=10)
+    holder = subprocess.Popen(["psql", cluster.url, "-c", f"BEGIN; SELECT 1 FROM podcasts WHERE podcast_id = "
+                               f"'{podcast_id}' FOR UPDATE; SELECT pg_sleep({seconds}); COMMIT;"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    update = podcasts.UpdatePodcast.future(podcast_service_pb2.UpdatePodcastRequest(
+        podcast=resources_pb2.Podcast(name=f"podcasts/{podcast_id}", title=title),
+        update_mask={"paths": ["title"]}), timeout=20)
+    return holder, update
+
+
 def all_methods():
     for service in (podcast_service_pb2.DESCRIPTOR.services_by_name["PodcastService"],
                     episode_service_pb2.DESCRIPTOR.services_by_name["EpisodeService"]):
@@ -350,17 +366,8 @@ class HealthTest(unittest.TestCase):
         try:
             channel = server.wait_ready()
             podcasts = podcast_service_pb2_grpc.PodcastServiceStub(channel)
-            podcasts.CreatePodcast(podcast_service_pb2.CreatePodcastRequest(
-                podcast_id="busy", podcast=resources_pb2.Podcast(title="Busy")), timeout=10)
-            # Another session holds the podcast's row: the update below waits
-            # for it on the pool's only connection for 4 s.
-            holder = subprocess.Popen(["psql", cluster.url, "-c", "BEGIN; SELECT 1 FROM podcasts WHERE podcast_id ="
-                                       " 'busy' FOR UPDATE; SELECT pg_sleep(4); COMMIT;"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(0.5)
-            update = podcasts.UpdatePodcast.future(podcast_service_pb2.UpdatePodcastRequest(
-                podcast=resources_pb2.Podcast(name="podcasts/busy", title="Still busy"),
-                update_mask={"paths": ["title"]}), timeout=20)
+            # The update waits on the pool's only connection for 4 s.
+            holder, update = update_held_up(cluster, podcasts, "busy", 4, "Still busy")
             seen = set()
             until = time.monotonic() + 2.5
             while time.monotonic() < until:
@@ -381,16 +388,8 @@ class AdmissionTest(unittest.TestCase):
         try:
             channel = server.wait_ready()
             podcasts = podcast_service_pb2_grpc.PodcastServiceStub(channel)
-            podcasts.CreatePodcast(podcast_service_pb2.CreatePodcastRequest(
-                podcast_id="queue", podcast=resources_pb2.Podcast(title="Queue")), timeout=10)
-            # The only worker waits for a row another session holds for 3 s.
-            holder = subprocess.Popen(["psql", cluster.url, "-c", "BEGIN; SELECT 1 FROM podcasts WHERE podcast_id ="
-                                       " 'queue' FOR UPDATE; SELECT pg_sleep(3); COMMIT;"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(0.5)
-            blocked = podcasts.UpdatePodcast.future(podcast_service_pb2.UpdatePodcastRequest(
-                podcast=resources_pb2.Podcast(name="podcasts/queue", title="Later"),
-                update_mask={"paths": ["title"]}), timeout=20)
+            # The only worker waits for 3 s.
+            holder, blocked = update_held_up(cluster, podcasts, "queue", 3, "Later")
             time.sleep(0.3)
             reads = [podcasts.GetPodcast.future(podcast_service_pb2.GetPodcastRequest(name="podcasts/queue"),
                                                 timeout=20) for _ in range(6)]
