@@ -1,5 +1,6 @@
 #include "domain/validation.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "absl/strings/match.h"
@@ -74,7 +75,11 @@ void CheckUri(absl::string_view uri, absl::string_view field, Violations& violat
   if (uri.size() > kMaxUriBytes) {
     violations.Add(std::string(field), absl::StrCat("must be at most ", kMaxUriBytes, " bytes"));
   } else if (!(absl::StartsWith(uri, "https://") || absl::StartsWith(uri, "http://")) ||
-             uri.find_first_of(" \t\r\n\"<>") != absl::string_view::npos) {
+             uri.find_first_of(" \"<>") != absl::string_view::npos ||
+             std::any_of(uri.begin(), uri.end(),
+                         [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+    // No spaces, quotes, angle brackets or control characters (NUL included,
+    // which decoded JSON can carry and PostgreSQL cannot store).
     violations.Add(std::string(field), "must be an absolute http or https URI");
   }
 }

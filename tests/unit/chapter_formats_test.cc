@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -206,6 +207,20 @@ TEST(ChapterFormats, DeepNestingIsAnErrorNotACrash) {
   absl::StatusOr<ChapterList> read = ReadChapters(deep_chapters, v1::PODLOVE_SIMPLE_CHAPTERS);
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->size(), 1);
+}
+
+TEST(ChapterFormats, NulDecodedFromJsonIsAViolationNotATruncatedValue) {
+  absl::StatusOr<ChapterList> read = ReadChapters(
+      R"({"chapters": [{"startTime": 0, "title": "A\u0000B", "url": "https://example.com/\u0000x", "img": "https://example.com/a.png"}]})",
+      v1::PODCASTING2_JSON);
+  ASSERT_TRUE(read.ok()) << read.status();
+  v1::Episode episode = MakeEpisode("E", 1, 3600);
+  *episode.mutable_chapters() = *read;
+  Violations violations;
+  ValidateEpisode(episode, "episode", violations);
+  std::set<std::string> fields;
+  for (const FieldViolation& violation : violations.list()) fields.insert(violation.field);
+  EXPECT_THAT(fields, ::testing::ElementsAre("episode.chapters[0].link_uri", "episode.chapters[0].title"));
 }
 
 TEST(ChapterFormats, AFileWithoutChaptersIsAnErrorNotAnEmptyList) {
