@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
     const auto index = static_cast<size_t>(static_cast<double>(latencies.size()) * quantile);
     return static_cast<double>(latencies[std::min(latencies.size() - 1, index)]) / 1000;
   };
-  std::printf("%.0f %.2f %.2f\n", static_cast<double>(latencies.size()) / static_cast<double>(seconds.count()),
-              at(0.5), at(0.99));
+  std::printf("%.0f %.2f %.2f\n", static_cast<double>(latencies.size()) / static_cast<double>(seconds.count()), at(0.5),
+              at(0.99));
   return 0;
 }

@@ -115,8 +115,7 @@ int main(int argc, char** argv) {
   app.option_defaults()->always_capture_default();
   app.add_option("--listen", flags.server.listen, "Address to serve gRPC on: HOST:PORT or unix:PATH")
       ->envname("PODMETA_LISTEN");
-  app.add_option("--database-url", flags.server.database_url,
-                 "PostgreSQL connection string or URI (libpq syntax)")
+  app.add_option("--database-url", flags.server.database_url, "PostgreSQL connection string or URI (libpq syntax)")
       ->envname("PODMETA_DATABASE_URL")
       ->required();
   app.add_option("--read-database-url", flags.server.read_database_url,

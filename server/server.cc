@@ -4,14 +4,13 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <prometheus/exposer.h>
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
-
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <condition_variable>
@@ -311,9 +310,10 @@ void MonitorHealth(Server::Parts& parts) {
       if (live) {
         spdlog::info("the listener accepts connections again: live");
       } else {
-        spdlog::error("connections to port {} are no longer accepted (file descriptors exhausted?): liveness "
-                      "NOT_SERVING",
-                      parts.watched_port);
+        spdlog::error(
+            "connections to port {} are no longer accepted (file descriptors exhausted?): liveness "
+            "NOT_SERVING",
+            parts.watched_port);
       }
     }
   }

@@ -228,7 +228,8 @@ class Cli {
         request.mutable_podcast()->set_description(strings_["description"]);
         request.set_podcast_id(strings_["id"]);
         request.set_request_id(strings_["request-id"]);
-        return Finish(client_->CreatePodcast(request), [&](const v1::Podcast& podcast) { PrintPodcast(podcast, format_); });
+        return Finish(client_->CreatePodcast(request),
+                      [&](const v1::Podcast& podcast) { PrintPodcast(podcast, format_); });
       };
     });
 
@@ -253,7 +254,8 @@ class Cli {
         if (request.update_mask().paths().empty()) {
           return ReportError(absl::InvalidArgumentError("nothing to update: give --title or --description"));
         }
-        return Finish(client_->UpdatePodcast(request), [&](const v1::Podcast& podcast) { PrintPodcast(podcast, format_); });
+        return Finish(client_->UpdatePodcast(request),
+                      [&](const v1::Podcast& podcast) { PrintPodcast(podcast, format_); });
       };
     });
 
@@ -344,7 +346,8 @@ class Cli {
         if (absl::Status set = ApplyEpisodeFieldOptions(create, *request.mutable_episode(), ignored); !set.ok()) {
           return ReportError(set);
         }
-        return Finish(client_->CreateEpisode(request), [&](const v1::Episode& episode) { PrintEpisode(episode, format_); });
+        return Finish(client_->CreateEpisode(request),
+                      [&](const v1::Episode& episode) { PrintEpisode(episode, format_); });
       };
     });
 
@@ -367,14 +370,17 @@ class Cli {
         }
         request.mutable_episode()->set_name(EpisodeName(strings_["name"]));
         request.mutable_episode()->set_etag(strings_["etag"]);
-        if (absl::Status set = ApplyEpisodeFieldOptions(update, *request.mutable_episode(), *request.mutable_update_mask());
+        if (absl::Status set =
+                ApplyEpisodeFieldOptions(update, *request.mutable_episode(), *request.mutable_update_mask());
             !set.ok()) {
           return ReportError(set);
         }
         if (request.update_mask().paths().empty()) {
-          return ReportError(absl::InvalidArgumentError("nothing to update: give field flags or --json with --update-mask"));
+          return ReportError(
+              absl::InvalidArgumentError("nothing to update: give field flags or --json with --update-mask"));
         }
-        return Finish(client_->UpdateEpisode(request), [&](const v1::Episode& episode) { PrintEpisode(episode, format_); });
+        return Finish(client_->UpdateEpisode(request),
+                      [&](const v1::Episode& episode) { PrintEpisode(episode, format_); });
       };
     });
 

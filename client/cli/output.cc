@@ -192,14 +192,15 @@ void PrintSearch(const v1::SearchEpisodesResponse& response, Format format) {
                     hit.has_chapter_index() ? snippet : absl::StrCat(hit.episode_title(), " — ", snippet)});
   }
   PrintTable(rows);
-  if (!response.next_page_token().empty()) std::cout << "next page: --page-token " << response.next_page_token() << '\n';
+  if (!response.next_page_token().empty())
+    std::cout << "next page: --page-token " << response.next_page_token() << '\n';
 }
 
 void PrintImport(const v1::ImportShowPageResponse& response, bool dry_run, Format format) {
   if (format == Format::kJson) return PrintJson(response);
   const char* verb = dry_run ? "would be " : "";
   std::cout << response.podcast().name() << ": "
-            << (response.podcast_created() ? absl::StrCat(verb, "created")
+            << (response.podcast_created()   ? absl::StrCat(verb, "created")
                 : response.podcast_updated() ? absl::StrCat(verb, "updated")
                                              : std::string("unchanged"))
             << '\n';

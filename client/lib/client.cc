@@ -59,7 +59,8 @@ std::shared_ptr<grpc::ChannelCredentials> CredentialsFor(const ClientOptions& op
 
 }  // namespace
 
-Client::Client(ClientOptions options) : Client(grpc::CreateChannel(options.address, CredentialsFor(options)), options) {}
+Client::Client(ClientOptions options)
+    : Client(grpc::CreateChannel(options.address, CredentialsFor(options)), options) {}
 
 Client::Client(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
     : options_(std::move(options)),
@@ -89,7 +90,8 @@ absl::StatusOr<Response> Client::Call(Invoke invoke) {
 absl::StatusOr<v1::Podcast> Client::GetPodcast(const std::string& name) {
   v1::GetPodcastRequest request;
   request.set_name(name);
-  return Call<v1::Podcast>([&](auto* context, auto* response) { return podcasts_->GetPodcast(context, request, response); });
+  return Call<v1::Podcast>(
+      [&](auto* context, auto* response) { return podcasts_->GetPodcast(context, request, response); });
 }
 
 absl::StatusOr<v1::ListPodcastsResponse> Client::ListPodcasts(const v1::ListPodcastsRequest& request) {
@@ -132,7 +134,8 @@ absl::StatusOr<v1::ImportShowPageResponse> Client::ImportShowPage(const v1::Impo
 absl::StatusOr<v1::Episode> Client::GetEpisode(const std::string& name) {
   v1::GetEpisodeRequest request;
   request.set_name(name);
-  return Call<v1::Episode>([&](auto* context, auto* response) { return episodes_->GetEpisode(context, request, response); });
+  return Call<v1::Episode>(
+      [&](auto* context, auto* response) { return episodes_->GetEpisode(context, request, response); });
 }
 
 absl::StatusOr<v1::BatchGetEpisodesResponse> Client::BatchGetEpisodes(const v1::BatchGetEpisodesRequest& request) {

@@ -6,12 +6,12 @@
 //   batcher.Read(key, [](absl::StatusOr<v1::Episode> episode) { ... });
 #pragma once
 
+#include <grpcpp/server_context.h>
+
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <mutex>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/status/statusor.h"
 #include "api/blocking_executor.h"

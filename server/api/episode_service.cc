@@ -31,8 +31,7 @@ EpisodeResult Presented(EpisodeResult episode) {
 }
 
 uint64_t ListFingerprint(const v1::ListEpisodesRequest& request) {
-  return domain::EpisodeListFingerprint(request.parent(), request.filter(), request.order_by(),
-                                        request.show_deleted());
+  return domain::EpisodeListFingerprint(request.parent(), request.filter(), request.order_by(), request.show_deleted());
 }
 
 absl::StatusOr<std::optional<domain::EpisodePagePosition>> CursorOf(const v1::ListEpisodesRequest& request) {
@@ -124,7 +123,8 @@ absl::StatusOr<SearchQuery> SearchQueryOf(const v1::SearchEpisodesRequest& reque
 }  // namespace
 
 grpc::ServerUnaryReactor* EpisodeService::GetEpisode(grpc::CallbackServerContext* context,
-                                                     const grpc::ByteBuffer* request_bytes, grpc::ByteBuffer* response) {
+                                                     const grpc::ByteBuffer* request_bytes,
+                                                     grpc::ByteBuffer* response) {
   v1::GetEpisodeRequest request;
   if (!ParseMessage(*request_bytes, request)) {
     return FinishedNow(context, MalformedRequestStatus());

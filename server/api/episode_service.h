@@ -37,22 +37,22 @@ class EpisodeService final
                                              v1::BatchGetEpisodesResponse* response) override;
   grpc::ServerUnaryReactor* ListEpisodes(grpc::CallbackServerContext* context, const v1::ListEpisodesRequest* request,
                                          v1::ListEpisodesResponse* response) override;
-  grpc::ServerUnaryReactor* CreateEpisode(grpc::CallbackServerContext* context,
-                                          const v1::CreateEpisodeRequest* request, v1::Episode* response) override;
-  grpc::ServerUnaryReactor* UpdateEpisode(grpc::CallbackServerContext* context,
-                                          const v1::UpdateEpisodeRequest* request, v1::Episode* response) override;
-  grpc::ServerUnaryReactor* DeleteEpisode(grpc::CallbackServerContext* context,
-                                          const v1::DeleteEpisodeRequest* request, v1::Episode* response) override;
+  grpc::ServerUnaryReactor* CreateEpisode(grpc::CallbackServerContext* context, const v1::CreateEpisodeRequest* request,
+                                          v1::Episode* response) override;
+  grpc::ServerUnaryReactor* UpdateEpisode(grpc::CallbackServerContext* context, const v1::UpdateEpisodeRequest* request,
+                                          v1::Episode* response) override;
+  grpc::ServerUnaryReactor* DeleteEpisode(grpc::CallbackServerContext* context, const v1::DeleteEpisodeRequest* request,
+                                          v1::Episode* response) override;
   grpc::ServerUnaryReactor* UndeleteEpisode(grpc::CallbackServerContext* context,
                                             const v1::UndeleteEpisodeRequest* request, v1::Episode* response) override;
   grpc::ServerUnaryReactor* ReplaceChapters(grpc::CallbackServerContext* context,
                                             const v1::ReplaceChaptersRequest* request, v1::Episode* response) override;
-  grpc::ServerUnaryReactor* InsertChapter(grpc::CallbackServerContext* context,
-                                          const v1::InsertChapterRequest* request, v1::Episode* response) override;
-  grpc::ServerUnaryReactor* UpdateChapter(grpc::CallbackServerContext* context,
-                                          const v1::UpdateChapterRequest* request, v1::Episode* response) override;
-  grpc::ServerUnaryReactor* DeleteChapter(grpc::CallbackServerContext* context,
-                                          const v1::DeleteChapterRequest* request, v1::Episode* response) override;
+  grpc::ServerUnaryReactor* InsertChapter(grpc::CallbackServerContext* context, const v1::InsertChapterRequest* request,
+                                          v1::Episode* response) override;
+  grpc::ServerUnaryReactor* UpdateChapter(grpc::CallbackServerContext* context, const v1::UpdateChapterRequest* request,
+                                          v1::Episode* response) override;
+  grpc::ServerUnaryReactor* DeleteChapter(grpc::CallbackServerContext* context, const v1::DeleteChapterRequest* request,
+                                          v1::Episode* response) override;
   grpc::ServerUnaryReactor* ExportChapters(grpc::CallbackServerContext* context,
                                            const v1::ExportChaptersRequest* request,
                                            v1::ExportChaptersResponse* response) override;

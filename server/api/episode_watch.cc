@@ -58,8 +58,8 @@ void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
     subscribed = subscription_ != 0;
   }
   if (!subscribed) {
-    return RequestFinish(ToGrpcStatus(absl::ResourceExhaustedError(absl::StrCat(
-        "the server has ", fanout_.max_watchers(), " watch streams open already; retry with backoff"))));
+    return RequestFinish(ToGrpcStatus(absl::ResourceExhaustedError(
+        absl::StrCat("the server has ", fanout_.max_watchers(), " watch streams open already; retry with backoff"))));
   }
   Wake();
 }
@@ -129,8 +129,7 @@ void EpisodeWatch::Read() {
         change.set_kind(record.kind);
         *change.mutable_episode() = std::move(record.episode);
         domain::DeriveChapterEnds(*change.mutable_episode());
-        change.set_resume_token(
-            domain::EncodePageToken(TokenFingerprint(parent_), {std::to_string(record.change_id)}));
+        change.set_resume_token(domain::EncodePageToken(TokenFingerprint(parent_), {std::to_string(record.change_id)}));
         outbox_.push_back(std::move(change));
       }
       if (changes.size() == static_cast<size_t>(kReadBatch)) read_again_ = true;

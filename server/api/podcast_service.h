@@ -21,12 +21,12 @@ class PodcastService final : public v1::PodcastService::CallbackService {
                                        v1::Podcast* response) override;
   grpc::ServerUnaryReactor* ListPodcasts(grpc::CallbackServerContext* context, const v1::ListPodcastsRequest* request,
                                          v1::ListPodcastsResponse* response) override;
-  grpc::ServerUnaryReactor* CreatePodcast(grpc::CallbackServerContext* context,
-                                          const v1::CreatePodcastRequest* request, v1::Podcast* response) override;
-  grpc::ServerUnaryReactor* UpdatePodcast(grpc::CallbackServerContext* context,
-                                          const v1::UpdatePodcastRequest* request, v1::Podcast* response) override;
-  grpc::ServerUnaryReactor* DeletePodcast(grpc::CallbackServerContext* context,
-                                          const v1::DeletePodcastRequest* request, v1::Podcast* response) override;
+  grpc::ServerUnaryReactor* CreatePodcast(grpc::CallbackServerContext* context, const v1::CreatePodcastRequest* request,
+                                          v1::Podcast* response) override;
+  grpc::ServerUnaryReactor* UpdatePodcast(grpc::CallbackServerContext* context, const v1::UpdatePodcastRequest* request,
+                                          v1::Podcast* response) override;
+  grpc::ServerUnaryReactor* DeletePodcast(grpc::CallbackServerContext* context, const v1::DeletePodcastRequest* request,
+                                          v1::Podcast* response) override;
   grpc::ServerUnaryReactor* UndeletePodcast(grpc::CallbackServerContext* context,
                                             const v1::UndeletePodcastRequest* request, v1::Podcast* response) override;
   grpc::ServerUnaryReactor* ImportShowPage(grpc::CallbackServerContext* context,

@@ -6,12 +6,12 @@
 // loopback and unix-socket listeners (see ListenerIsLocal).
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 

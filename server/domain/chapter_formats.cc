@@ -166,8 +166,7 @@ absl::StatusOr<ChapterList> ReadPodcasting2(absl::string_view content) {
 // --- Podlove Simple Chapters ---
 
 std::string XmlEscape(absl::string_view text) {
-  return absl::StrReplaceAll(text,
-                             {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&apos;"}});
+  return absl::StrReplaceAll(text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&apos;"}});
 }
 
 std::string WritePodlove(const v1::Episode& episode) {
@@ -254,8 +253,8 @@ std::string VttEscape(absl::string_view text) {
 
 std::string VttUnescape(absl::string_view text) {
   return absl::StrReplaceAll(
-      text, {{"&lt;", "<"}, {"&gt;", ">"}, {"&nbsp;", "\u00A0"}, {"&lrm;", "\u200E"}, {"&rlm;", "\u200F"},
-             {"&amp;", "&"}});
+      text,
+      {{"&lt;", "<"}, {"&gt;", ">"}, {"&nbsp;", "\u00A0"}, {"&lrm;", "\u200E"}, {"&rlm;", "\u200F"}, {"&amp;", "&"}});
 }
 
 std::string WriteWebVtt(const v1::Episode& episode) {

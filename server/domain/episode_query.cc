@@ -95,9 +95,7 @@ class FilterParser {
 
   const Token& Peek() const { return tokens_[next_]; }
   const Token& Take() { return tokens_[next_++]; }
-  bool PeekWord(absl::string_view word) const {
-    return Peek().kind == Token::Kind::kWord && Peek().text == word;
-  }
+  bool PeekWord(absl::string_view word) const { return Peek().kind == Token::Kind::kWord && Peek().text == word; }
 
   static FilterNode Combine(FilterNode::Kind kind, FilterNode left, FilterNode right) {
     FilterNode node;
@@ -182,15 +180,17 @@ class FilterParser {
       return Error(op_token.position, absl::StrCat("expected an operator after \"", field_token.text, "\""));
     }
     static const std::pair<const char*, FilterOperator> kOperators[] = {
-        {"=", FilterOperator::kEqual},     {"!=", FilterOperator::kNotEqual},     {"<", FilterOperator::kLess},
-        {"<=", FilterOperator::kLessOrEqual}, {">", FilterOperator::kGreater}, {">=", FilterOperator::kGreaterOrEqual},
+        {"=", FilterOperator::kEqual},   {"!=", FilterOperator::kNotEqual},
+        {"<", FilterOperator::kLess},    {"<=", FilterOperator::kLessOrEqual},
+        {">", FilterOperator::kGreater}, {">=", FilterOperator::kGreaterOrEqual},
         {":", FilterOperator::kHas}};
     for (const auto& [text, op] : kOperators) {
       if (op_token.text == text) node.op = op;
     }
     const Token value = Take();
     if (value.kind != Token::Kind::kWord && value.kind != Token::Kind::kString) {
-      return Error(value.position, absl::StrCat("expected a value after \"", field_token.text, " ", op_token.text, "\""));
+      return Error(value.position,
+                   absl::StrCat("expected a value after \"", field_token.text, " ", op_token.text, "\""));
     }
     const bool ordering = node.op != FilterOperator::kEqual && node.op != FilterOperator::kNotEqual;
     switch (node.field) {
@@ -275,8 +275,8 @@ absl::StatusOr<EpisodeOrder> ParseEpisodeOrder(absl::string_view order_by) {
   std::vector<absl::string_view> words = absl::StrSplit(order_by, ' ', absl::SkipEmpty());
   EpisodeOrder order;
   if (words.empty()) return order;
-  const absl::Status invalid = InvalidField(
-      "order_by", "must be one of publish_time, number or title, optionally followed by \"desc\"");
+  const absl::Status invalid =
+      InvalidField("order_by", "must be one of publish_time, number or title, optionally followed by \"desc\"");
   if (words.size() > 2 || (words.size() == 2 && words[1] != "desc" && words[1] != "asc")) return invalid;
   if (words[0] == "publish_time") {
     order.field = OrderField::kPublishTime;

@@ -31,8 +31,7 @@ std::string EpisodeName(const EpisodeKey& key) {
 absl::StatusOr<std::string> ParsePodcastName(absl::string_view name, std::string field) {
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 2 || parts[0] != "podcasts" || !IsValidId(parts[1])) {
-    return InvalidField(std::move(field),
-                        absl::StrCat(Quoted(name), " is not a podcast name (podcasts/{podcast})"));
+    return InvalidField(std::move(field), absl::StrCat(Quoted(name), " is not a podcast name (podcasts/{podcast})"));
   }
   return std::string(parts[1]);
 }
@@ -41,9 +40,8 @@ absl::StatusOr<EpisodeKey> ParseEpisodeName(absl::string_view name, std::string 
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (parts.size() != 4 || parts[0] != "podcasts" || parts[2] != "episodes" || !IsValidId(parts[1]) ||
       !IsValidId(parts[3])) {
-    return InvalidField(
-        std::move(field),
-        absl::StrCat(Quoted(name), " is not an episode name (podcasts/{podcast}/episodes/{episode})"));
+    return InvalidField(std::move(field),
+                        absl::StrCat(Quoted(name), " is not an episode name (podcasts/{podcast}/episodes/{episode})"));
   }
   return EpisodeKey{std::string(parts[1]), std::string(parts[3])};
 }

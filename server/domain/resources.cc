@@ -27,7 +27,8 @@ absl::StatusOr<std::string> ChooseId(const std::string& requested, const std::st
     }
     return requested;
   }
-  if (derived.empty()) return InvalidField(title_field, "has no letters or digits to derive an id from; set " + id_field);
+  if (derived.empty())
+    return InvalidField(title_field, "has no letters or digits to derive an id from; set " + id_field);
   return derived;
 }
 
@@ -39,7 +40,7 @@ const std::set<std::string>& PodcastMutablePaths() {
 }
 
 const std::set<std::string>& EpisodeMutablePaths() {
-  static const std::set<std::string> paths = {"number",   "season", "type",       "title",   "description",
+  static const std::set<std::string> paths = {"number",       "season",   "type",   "title",      "description",
                                               "publish_time", "duration", "people", "snip_count", "chapters"};
   return paths;
 }
@@ -49,7 +50,7 @@ std::string NewGuid() {
   uint64_t high = generator();
   uint64_t low = generator();
   high = (high & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
-  low = (low & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;   // RFC 4122 variant
+  low = (low & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;    // RFC 4122 variant
   return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", high >> 32, (high >> 16) & 0xFFFF, high & 0xFFFF, low >> 48,
                          low & 0xFFFFFFFFFFFFULL);
 }
@@ -59,8 +60,8 @@ absl::StatusOr<std::string> ChoosePodcastId(const std::string& requested, const 
 }
 
 absl::StatusOr<std::string> ChooseEpisodeId(const std::string& requested, const v1::Episode& episode) {
-  const std::string derived = episode.has_number() && episode.number() >= 0 ? std::to_string(episode.number())
-                                                                             : SlugOf(episode.title());
+  const std::string derived =
+      episode.has_number() && episode.number() >= 0 ? std::to_string(episode.number()) : SlugOf(episode.title());
   return ChooseId(requested, derived, "episode_id", "episode.title");
 }
 

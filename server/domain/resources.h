@@ -66,7 +66,6 @@ absl::Status MarkUndeleted(const std::string& etag, Resource& resource) {
   return absl::OkStatus();
 }
 
-
 // Single-chapter edits; each validates the whole resulting list.
 // The new chapter goes where its start_offset puts it.
 absl::Status InsertChapter(const v1::Chapter& chapter, v1::Episode& episode);

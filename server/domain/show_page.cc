@@ -57,8 +57,8 @@ bool IsOutlineHeading(absl::string_view text) {
 }
 
 int MonthNumber(const std::string& name) {
-  static const std::map<std::string, int> months = {{"Jan", 1}, {"Feb", 2}, {"Mar", 3}, {"Apr", 4},
-                                                    {"May", 5}, {"Jun", 6}, {"Jul", 7}, {"Aug", 8},
+  static const std::map<std::string, int> months = {{"Jan", 1}, {"Feb", 2},  {"Mar", 3},  {"Apr", 4},
+                                                    {"May", 5}, {"Jun", 6},  {"Jul", 7},  {"Aug", 8},
                                                     {"Sep", 9}, {"Oct", 10}, {"Nov", 11}, {"Dec", 12}};
   return months.at(name.substr(0, 3));
 }
@@ -260,9 +260,9 @@ class Parser {
       const int minutes = std::stoi(match->str(has_hours ? 2 : 1));
       const int seconds = std::stoi(match->str(has_hours ? 3 : 2));
       if (minutes > 59 || seconds > 59) {
-        Problem(line.number, absl::StrCat(minutes > 59 ? "minute " : "second ", minutes > 59 ? minutes : seconds,
-                                          " in \"", line.text.substr(0, line.text.find(')') + 1),
-                                          "\" is out of range (0 to 59)"));
+        Problem(line.number,
+                absl::StrCat(minutes > 59 ? "minute " : "second ", minutes > 59 ? minutes : seconds, " in \"",
+                             line.text.substr(0, line.text.find(')') + 1), "\" is out of range (0 to 59)"));
         parsed.valid = false;
         continue;
       }
@@ -305,8 +305,8 @@ class Parser {
       parsed.episode_id = *id;
       auto [existing, inserted] = first_line_of_id.emplace(*id, parsed.line);
       if (!inserted) {
-        Problem(parsed.line, absl::StrCat("episode id \"", *id, "\" is used by the episode at line ",
-                                          existing->second, " too"));
+        Problem(parsed.line,
+                absl::StrCat("episode id \"", *id, "\" is used by the episode at line ", existing->second, " too"));
         parsed.valid = false;
       }
     }

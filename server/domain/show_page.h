@@ -35,9 +35,9 @@ struct PageProblem {
 struct ParsedEpisode {
   v1::Episode episode;  // no name or guid yet
   std::string episode_id;
-  int line = 0;                   // where its date line is
+  int line = 0;                    // where its date line is
   std::vector<int> chapter_lines;  // where each chapter is
-  bool valid = true;    // false when a problem names one of its lines
+  bool valid = true;               // false when a problem names one of its lines
 };
 
 struct ShowPage {

@@ -75,9 +75,9 @@ void CheckUri(absl::string_view uri, absl::string_view field, Violations& violat
   if (uri.size() > kMaxUriBytes) {
     violations.Add(std::string(field), absl::StrCat("must be at most ", kMaxUriBytes, " bytes"));
   } else if (!(absl::StartsWith(uri, "https://") || absl::StartsWith(uri, "http://")) ||
-             uri.find_first_of(" \"<>") != absl::string_view::npos ||
-             std::any_of(uri.begin(), uri.end(),
-                         [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+             uri.find_first_of(" \"<>") != absl::string_view::npos || std::any_of(uri.begin(), uri.end(), [](char c) {
+               return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+             })) {
     // No spaces, quotes, angle brackets or control characters (NUL included,
     // which decoded JSON can carry and PostgreSQL cannot store).
     violations.Add(std::string(field), "must be an absolute http or https URI");
@@ -181,8 +181,8 @@ void ValidateEpisode(const v1::Episode& episode, absl::string_view prefix, Viola
   ValidateChapters(episode.chapters(), episode.duration(), Path(prefix, "chapters"), violations);
 }
 
-void ValidateChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters,
-                      const Duration& episode_duration, absl::string_view prefix, Violations& violations) {
+void ValidateChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters, const Duration& episode_duration,
+                      absl::string_view prefix, Violations& violations) {
   if (static_cast<size_t>(chapters.size()) > kMaxChapters) {
     violations.Add(std::string(prefix), absl::StrCat("must have at most ", kMaxChapters, " chapters"));
     return;
@@ -197,9 +197,9 @@ void ValidateChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& cha
     const bool start_is_valid = violations.list().size() == before;
     const int64_t start_ms = Millis(chapter.start_offset());
     if (start_is_valid && i > 0 && start_ms <= Millis(chapters[i - 1].start_offset())) {
-      violations.Add(start_field, absl::StrCat("must be after ", prefix, "[", i - 1, "] (",
-                                               Clock(chapter.start_offset()), " is not after ",
-                                               Clock(chapters[i - 1].start_offset()), ")"));
+      violations.Add(start_field,
+                     absl::StrCat("must be after ", prefix, "[", i - 1, "] (", Clock(chapter.start_offset()),
+                                  " is not after ", Clock(chapters[i - 1].start_offset()), ")"));
     }
     if (start_is_valid && duration_ms > 0 && start_ms > duration_ms + kDurationRounding.count()) {
       violations.Add(start_field, absl::StrCat("starts at ", Clock(chapter.start_offset()),

@@ -4,6 +4,12 @@
 // failures at warn, successes at debug.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/support/server_interceptor.h>
+#include <prometheus/counter.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
 #include <array>
 #include <atomic>
 #include <memory>
@@ -11,12 +17,6 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
-
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/support/server_interceptor.h>
-#include <prometheus/counter.h>
-#include <prometheus/histogram.h>
-#include <prometheus/registry.h>
 
 namespace podmeta::observability {
 

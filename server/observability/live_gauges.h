@@ -2,11 +2,11 @@
 // they are never stale and cost nothing between scrapes.
 #pragma once
 
+#include <prometheus/collectable.h>
+
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <prometheus/collectable.h>
 
 namespace podmeta::observability {
 

@@ -69,7 +69,8 @@ void ConfigureLogging(LogFormat format, spdlog::level::level_enum level) {
 void LogEvent(spdlog::level::level_enum level, absl::string_view message, std::initializer_list<LogField> fields) {
   if (!spdlog::should_log(level)) return;
   std::string payload(message);
-  for (const auto& [key, value] : fields) absl::StrAppend(&payload, std::string(1, kFieldStart), key, std::string(1, kValueStart), value);
+  for (const auto& [key, value] : fields)
+    absl::StrAppend(&payload, std::string(1, kFieldStart), key, std::string(1, kValueStart), value);
   spdlog::log(level, "{}", payload);
 }
 

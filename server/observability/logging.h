@@ -8,11 +8,11 @@
 // Plain spdlog::info(...) lines work in both formats too.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <initializer_list>
 #include <string>
 #include <utility>
-
-#include <spdlog/spdlog.h>
 
 #include "absl/strings/string_view.h"
 

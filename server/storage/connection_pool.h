@@ -17,12 +17,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <pqxx/connection>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
-
-#include <pqxx/connection>
 
 namespace podmeta::storage {
 

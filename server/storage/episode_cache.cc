@@ -36,8 +36,7 @@ EpisodeCache::Ticket EpisodeCache::Begin(const std::string& podcast_id) const {
 }
 
 void EpisodeCache::Store(const domain::EpisodeKey& key, std::string serialized_episode, Ticket ticket) {
-  const size_t bytes =
-      serialized_episode.size() + key.podcast_id.size() + key.episode_id.size() + kEntryOverheadBytes;
+  const size_t bytes = serialized_episode.size() + key.podcast_id.size() + key.episode_id.size() + kEntryOverheadBytes;
   if (bytes > capacity_bytes_) return;
   auto shared = std::make_shared<const std::string>(std::move(serialized_episode));
   std::lock_guard lock(mutex_);

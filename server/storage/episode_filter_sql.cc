@@ -43,8 +43,8 @@ std::string ComparisonSql(const FilterNode& node, std::vector<std::string>& para
       return absl::StrCat("e.number ", SqlOperator(node.op), " ", Parameter(params, node.value), "::integer");
     case FilterField::kType:
       // TYPE_UNSPECIFIED counts as FULL.
-      return absl::StrCat("(CASE WHEN e.episode_type = 0 THEN 1 ELSE e.episode_type END) ", SqlOperator(node.op),
-                          " ", Parameter(params, node.value), "::smallint");
+      return absl::StrCat("(CASE WHEN e.episode_type = 0 THEN 1 ELSE e.episode_type END) ", SqlOperator(node.op), " ",
+                          Parameter(params, node.value), "::smallint");
     case FilterField::kHasChapters: {
       const bool wanted = (node.value == "true") == (node.op == FilterOperator::kEqual);
       return absl::StrCat(wanted ? "" : "NOT ",

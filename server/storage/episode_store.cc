@@ -50,15 +50,15 @@ absl::StatusOr<v1::Episode> EpisodeStore::GetFromPrimary(const domain::EpisodeKe
 }
 
 absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::GetMany(const std::vector<domain::EpisodeKey>& keys,
-                                                                Deadline deadline) {
+                                                               Deadline deadline) {
   std::vector<std::string> podcast_ids, episode_ids;
   for (const domain::EpisodeKey& key : keys) {
     podcast_ids.push_back(key.podcast_id);
     episode_ids.push_back(key.episode_id);
   }
   return reads_.Read(deadline, [&](pqxx::transaction_base& transaction) -> absl::StatusOr<std::vector<v1::Episode>> {
-    const pqxx::result rows = transaction.exec_prepared(StatementName(kSelectEpisodesByKeys), TextArray(podcast_ids),
-                                                        TextArray(episode_ids));
+    const pqxx::result rows =
+        transaction.exec_prepared(StatementName(kSelectEpisodesByKeys), TextArray(podcast_ids), TextArray(episode_ids));
     std::vector<v1::Episode> episodes;
     episodes.reserve(rows.size());
     constexpr int kPodcastIdColumn = 16;
@@ -72,8 +72,7 @@ absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::BatchGet(const std::strin
                                                                 Deadline deadline) {
   return reads_.Read(deadline, [&](pqxx::transaction_base& transaction) -> absl::StatusOr<std::vector<v1::Episode>> {
     std::vector<v1::Episode> found = rows::ReadEpisodes(
-        podcast_id,
-        transaction.exec_prepared(StatementName(kSelectEpisodes), podcast_id, TextArray(episode_ids)));
+        podcast_id, transaction.exec_prepared(StatementName(kSelectEpisodes), podcast_id, TextArray(episode_ids)));
     std::unordered_map<std::string, v1::Episode*> by_id;
     for (v1::Episode& episode : found) by_id[EpisodeIdOf(episode)] = &episode;
     std::vector<v1::Episode> ordered;
@@ -112,8 +111,9 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
                                          pqxx::prepare::make_dynamic_params(params))[0][0]
                             .as<int32_t>();
     } else {
-      page.total_size = transaction.exec_prepared(StatementName(kCountEpisodes), query.podcast_id, query.show_deleted)[0][0]
-                            .as<int32_t>();
+      page.total_size =
+          transaction.exec_prepared(StatementName(kCountEpisodes), query.podcast_id, query.show_deleted)[0][0]
+              .as<int32_t>();
     }
 
     const std::string key = SortKeySql(query.order.field);
@@ -122,8 +122,8 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
       params.push_back(query.after->sort_key);
       const std::string cursor_key = SortKeyParameterSql(query.order.field, params.size());
       params.push_back(query.after->episode_id);
-      absl::StrAppend(&where, " AND (", key, ", e.episode_id) ", query.order.descending ? "<" : ">", " (",
-                      cursor_key, ", $", params.size(), ")");
+      absl::StrAppend(&where, " AND (", key, ", e.episode_id) ", query.order.descending ? "<" : ">", " (", cursor_key,
+                      ", $", params.size(), ")");
     }
     // The page's rows are chosen first and only they are read whole (with
     // their chapters). One row more than the page tells whether another page
@@ -131,9 +131,9 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
     // would not know it is small and might sort the whole podcast instead of
     // walking the index; it is a validated integer, never caller text.
     const std::string order = absl::StrCat(" ORDER BY ", key, " ", direction, ", e.episode_id ", direction);
-    const std::string list_sql = absl::StrCat("SELECT ", std::string(kEpisodeColumns),
-                                              " FROM (SELECT * FROM episodes e WHERE ", where, order, " LIMIT ",
-                                              query.page_size + 1, ") e", order);
+    const std::string list_sql =
+        absl::StrCat("SELECT ", std::string(kEpisodeColumns), " FROM (SELECT * FROM episodes e WHERE ", where, order,
+                     " LIMIT ", query.page_size + 1, ") e", order);
 
     page.episodes = rows::ReadEpisodes(query.podcast_id,
                                        transaction.exec_params(list_sql, pqxx::prepare::make_dynamic_params(params)));
@@ -148,24 +148,26 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
 
 absl::StatusOr<v1::Episode> EpisodeStore::Create(const domain::EpisodeKey& key, const v1::Episode& episode,
                                                  const std::string& request_id, Deadline deadline) {
-  absl::StatusOr<v1::Episode> stored = database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
-    if (!request_id.empty()) {
-      v1::Episode first;
-      absl::StatusOr<bool> repeated = LoadEarlierResponse(transaction, key.podcast_id, request_id, first);
-      if (!repeated.ok()) return repeated.status();
-      if (*repeated) return first;
-    }
-    if (absl::Status writable = CheckPodcastWritable(transaction, key.podcast_id); !writable.ok()) return writable;
-    if (transaction.exec_prepared(StatementName(kEpisodeIdTaken), key.podcast_id, key.episode_id, episode.guid())[0][0]
-            .as<int>() > 0) {
-      return absl::AlreadyExistsError(absl::StrCat("episode ", domain::EpisodeName(key), " (or one with guid \"",
-                                                   episode.guid(), "\") already exists"));
-    }
-    rows::InsertEpisodes(transaction, key.podcast_id, {{key.episode_id, &episode}});
-    absl::StatusOr<v1::Episode> created = rows::ReadEpisode(transaction, key, kSelectEpisode);
-    if (created.ok() && !request_id.empty()) RememberResponse(transaction, key.podcast_id, request_id, *created);
-    return created;
-  });
+  absl::StatusOr<v1::Episode> stored =
+      database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
+        if (!request_id.empty()) {
+          v1::Episode first;
+          absl::StatusOr<bool> repeated = LoadEarlierResponse(transaction, key.podcast_id, request_id, first);
+          if (!repeated.ok()) return repeated.status();
+          if (*repeated) return first;
+        }
+        if (absl::Status writable = CheckPodcastWritable(transaction, key.podcast_id); !writable.ok()) return writable;
+        if (transaction
+                .exec_prepared(StatementName(kEpisodeIdTaken), key.podcast_id, key.episode_id, episode.guid())[0][0]
+                .as<int>() > 0) {
+          return absl::AlreadyExistsError(absl::StrCat("episode ", domain::EpisodeName(key), " (or one with guid \"",
+                                                       episode.guid(), "\") already exists"));
+        }
+        rows::InsertEpisodes(transaction, key.podcast_id, {{key.episode_id, &episode}});
+        absl::StatusOr<v1::Episode> created = rows::ReadEpisode(transaction, key, kSelectEpisode);
+        if (created.ok() && !request_id.empty()) RememberResponse(transaction, key.podcast_id, request_id, *created);
+        return created;
+      });
   // After the commit, so that no read that began before it is kept.
   if (cache_ != nullptr) cache_->InvalidatePodcast(key.podcast_id);
   return stored;
@@ -173,15 +175,16 @@ absl::StatusOr<v1::Episode> EpisodeStore::Create(const domain::EpisodeKey& key, 
 
 absl::StatusOr<v1::Episode> EpisodeStore::Modify(const domain::EpisodeKey& key, const Mutation& mutate,
                                                  Deadline deadline) {
-  absl::StatusOr<v1::Episode> modified = database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
-    absl::StatusOr<v1::Episode> current = rows::ReadEpisode(transaction, key, kSelectEpisodeForUpdate);
-    if (!current.ok()) return current.status();
-    v1::Episode changed = *current;
-    if (absl::Status mutated = mutate(changed); !mutated.ok()) return mutated;
-    if (google::protobuf::util::MessageDifferencer::Equals(changed, *current)) return current;
-    rows::UpdateEpisode(transaction, key, *current, changed);
-    return rows::ReadEpisode(transaction, key, kSelectEpisode);
-  });
+  absl::StatusOr<v1::Episode> modified =
+      database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
+        absl::StatusOr<v1::Episode> current = rows::ReadEpisode(transaction, key, kSelectEpisodeForUpdate);
+        if (!current.ok()) return current.status();
+        v1::Episode changed = *current;
+        if (absl::Status mutated = mutate(changed); !mutated.ok()) return mutated;
+        if (google::protobuf::util::MessageDifferencer::Equals(changed, *current)) return current;
+        rows::UpdateEpisode(transaction, key, *current, changed);
+        return rows::ReadEpisode(transaction, key, kSelectEpisode);
+      });
   if (cache_ != nullptr) cache_->InvalidatePodcast(key.podcast_id);
   return modified;
 }

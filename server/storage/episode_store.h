@@ -83,9 +83,8 @@ class EpisodeStore {
   // Reads of the change log (ChangesAfter) since start.
   uint64_t change_log_reads() const { return change_log_reads_.load(); }
 
-  absl::StatusOr<std::vector<EpisodeChangeRecord>> ChangesAfter(const std::string& podcast_id,
-                                                                int64_t after_change_id, int32_t limit,
-                                                                Deadline deadline);
+  absl::StatusOr<std::vector<EpisodeChangeRecord>> ChangesAfter(const std::string& podcast_id, int64_t after_change_id,
+                                                                int32_t limit, Deadline deadline);
 
  private:
   Database& database_;

@@ -1,7 +1,7 @@
 #include "storage/import_store.h"
 
-#include "domain/import.h"
 #include "absl/container/flat_hash_map.h"
+#include "domain/import.h"
 #include "domain/resources.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "storage/rows.h"
@@ -41,9 +41,9 @@ std::vector<EpisodeRow> ImportEpisodes(pqxx::work& transaction, domain::ShowPage
     if (parsed.valid) ids.push_back(parsed.episode_id);
   }
   absl::flat_hash_map<std::string, v1::Episode> stored;
-  for (v1::Episode& episode : rows::ReadEpisodes(page.podcast_id, transaction.exec_prepared(
-                                                                     StatementName(kSelectEpisodesForUpdate),
-                                                                     page.podcast_id, TextArray(ids)))) {
+  for (v1::Episode& episode : rows::ReadEpisodes(
+           page.podcast_id,
+           transaction.exec_prepared(StatementName(kSelectEpisodesForUpdate), page.podcast_id, TextArray(ids)))) {
     std::string id = EpisodeIdOf(episode);
     stored.emplace(std::move(id), std::move(episode));
   }
@@ -73,8 +73,7 @@ std::vector<EpisodeRow> ImportEpisodes(pqxx::work& transaction, domain::ShowPage
 
 }  // namespace
 
-absl::StatusOr<v1::ImportShowPageResponse> ImportStore::Import(domain::ShowPage page, bool dry_run,
-                                                               Deadline deadline) {
+absl::StatusOr<v1::ImportShowPageResponse> ImportStore::Import(domain::ShowPage page, bool dry_run, Deadline deadline) {
   absl::StatusOr<v1::ImportShowPageResponse> imported = database_.Transact(
       deadline,
       [&](pqxx::work& transaction) -> absl::StatusOr<v1::ImportShowPageResponse> {

@@ -39,8 +39,8 @@ absl::StatusOr<int> ApplyMigrations(pqxx::connection& connection) {
       transaction.commit();
       ++applied;
     } catch (const std::exception& error) {
-      status = StatusFromSqlError(error, absl::StrCat("applying migration ", migration.version, " (",
-                                                      migration.name, ")"));
+      status =
+          StatusFromSqlError(error, absl::StrCat("applying migration ", migration.version, " (", migration.name, ")"));
       break;
     }
   }

@@ -7,12 +7,11 @@
 // schema_migrations.
 #pragma once
 
+#include <pqxx/connection>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
-
-#include <pqxx/connection>
 
 namespace podmeta::storage {
 

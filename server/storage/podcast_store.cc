@@ -10,15 +10,16 @@
 
 namespace podmeta::storage {
 absl::StatusOr<v1::Podcast> PodcastStore::Get(const std::string& podcast_id, Deadline deadline) {
-  return reads_.Transact(deadline,
-                            [&](pqxx::work& transaction) { return rows::ReadPodcast(transaction, podcast_id, kSelectPodcast); });
+  return reads_.Transact(
+      deadline, [&](pqxx::work& transaction) { return rows::ReadPodcast(transaction, podcast_id, kSelectPodcast); });
 }
 
 absl::StatusOr<PodcastPage> PodcastStore::List(const std::string& after, int32_t page_size, bool show_deleted,
                                                Deadline deadline) {
   return reads_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<PodcastPage> {
     PodcastPage page;
-    for (const pqxx::row& row : transaction.exec_prepared(StatementName(kListPodcasts), after, show_deleted, page_size + 1)) {
+    for (const pqxx::row& row :
+         transaction.exec_prepared(StatementName(kListPodcasts), after, show_deleted, page_size + 1)) {
       page.podcasts.push_back(PodcastFromRow(row));
     }
     if (page.podcasts.size() > static_cast<size_t>(page_size)) {

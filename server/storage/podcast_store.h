@@ -28,8 +28,7 @@ class PodcastStore {
   absl::StatusOr<v1::Podcast> Get(const std::string& podcast_id, Deadline deadline);
 
   // Podcasts with ids after `after` (all when empty), by id.
-  absl::StatusOr<PodcastPage> List(const std::string& after, int32_t page_size, bool show_deleted,
-                                   Deadline deadline);
+  absl::StatusOr<PodcastPage> List(const std::string& after, int32_t page_size, bool show_deleted, Deadline deadline);
 
   // Stores a validated podcast (guid set); see EpisodeStore::Create for
   // request_id.

@@ -20,16 +20,15 @@ inline std::string StatementName(const NamedQuery& query) { return std::string(q
 #define PODMETA_FROM_MICROS(param) "(timestamptz 'epoch' + " param "::bigint * interval '1 microsecond')"
 
 // Column order is what row_mapping.cc reads.
-#define PODMETA_PODCAST_COLUMNS                                                                      \
-  "p.podcast_id, p.guid, p.title, p.description, p.people::text, p.language, p.image_uri, "          \
-  "p.feed_uri, "                                                                                     \
-  "coalesce((SELECT n.live FROM podcast_episode_counts n WHERE n.podcast_id = p.podcast_id), 0), " \
-  PODMETA_MICROS("p.create_time") ", " PODMETA_MICROS("p.update_time") ", " PODMETA_MICROS(        \
-      "p.delete_time") ", p.revision"
+#define PODMETA_PODCAST_COLUMNS                                                                                    \
+  "p.podcast_id, p.guid, p.title, p.description, p.people::text, p.language, p.image_uri, "                        \
+  "p.feed_uri, "                                                                                                   \
+  "coalesce((SELECT n.live FROM podcast_episode_counts n WHERE n.podcast_id = p.podcast_id), 0), " PODMETA_MICROS( \
+      "p.create_time") ", " PODMETA_MICROS("p.update_time") ", " PODMETA_MICROS("p.delete_time") ", p.revision"
 
 // The chapters come along as one JSON array of arrays (NULL when there are
 // none), so an episode is always read whole by a single statement.
-#define PODMETA_EPISODE_COLUMNS                                                                  \
+#define PODMETA_EPISODE_COLUMNS \
   "e.episode_id, e.guid, e.number, e.season, e.episode_type, e.title, e.description, "           \
   PODMETA_MICROS("e.publish_time") ", e.duration_ms, e.people::text, e.snip_count, "             \
   PODMETA_MICROS("e.create_time") ", " PODMETA_MICROS("e.update_time") ", " PODMETA_MICROS(      \
@@ -47,14 +46,13 @@ inline constexpr NamedQuery kSetStatementTimeout{"set_statement_timeout",
 // --- podcasts ---
 inline constexpr NamedQuery kSelectPodcast{
     "select_podcast", "SELECT " PODMETA_PODCAST_COLUMNS " FROM podcasts p WHERE p.podcast_id = $1"};
-inline constexpr NamedQuery kSelectPodcastForUpdate{
-    "select_podcast_for_update",
-    "SELECT " PODMETA_PODCAST_COLUMNS " FROM podcasts p WHERE p.podcast_id = $1 FOR UPDATE OF p"};
-inline constexpr NamedQuery kListPodcasts{
-    "list_podcasts",
-    "SELECT " PODMETA_PODCAST_COLUMNS
-    " FROM podcasts p WHERE p.podcast_id > $1 AND ($2 OR p.delete_time IS NULL)"
-    " ORDER BY p.podcast_id LIMIT $3"};
+inline constexpr NamedQuery kSelectPodcastForUpdate{"select_podcast_for_update",
+                                                    "SELECT " PODMETA_PODCAST_COLUMNS
+                                                    " FROM podcasts p WHERE p.podcast_id = $1 FOR UPDATE OF p"};
+inline constexpr NamedQuery kListPodcasts{"list_podcasts",
+                                          "SELECT " PODMETA_PODCAST_COLUMNS
+                                          " FROM podcasts p WHERE p.podcast_id > $1 AND ($2 OR p.delete_time IS NULL)"
+                                          " ORDER BY p.podcast_id LIMIT $3"};
 inline constexpr NamedQuery kCountPodcasts{"count_podcasts",
                                            "SELECT count(*) FROM podcasts WHERE $1 OR delete_time IS NULL"};
 inline constexpr NamedQuery kInsertPodcast{
@@ -68,22 +66,22 @@ inline constexpr NamedQuery kUpdatePodcast{
     " update_time = now(), revision = nextval('revisions') WHERE podcast_id = $1"};
 
 // --- episodes ---
-inline constexpr NamedQuery kSelectEpisode{
-    "select_episode",
-    "SELECT " PODMETA_EPISODE_COLUMNS " FROM episodes e WHERE e.podcast_id = $1 AND e.episode_id = $2"};
+inline constexpr NamedQuery kSelectEpisode{"select_episode",
+                                           "SELECT " PODMETA_EPISODE_COLUMNS
+                                           " FROM episodes e WHERE e.podcast_id = $1 AND e.episode_id = $2"};
 inline constexpr NamedQuery kSelectEpisodeForUpdate{
-    "select_episode_for_update", "SELECT " PODMETA_EPISODE_COLUMNS
-                                 " FROM episodes e WHERE e.podcast_id = $1 AND e.episode_id = $2 FOR UPDATE"};
+    "select_episode_for_update",
+    "SELECT " PODMETA_EPISODE_COLUMNS " FROM episodes e WHERE e.podcast_id = $1 AND e.episode_id = $2 FOR UPDATE"};
 inline constexpr NamedQuery kSelectEpisodes{
     "select_episodes",
     "SELECT " PODMETA_EPISODE_COLUMNS " FROM episodes e WHERE e.podcast_id = $1 AND e.episode_id = ANY($2::text[])"};
 // Episodes of any podcasts by (podcast, episode) pairs; the podcast id
 // follows the episode columns.
 inline constexpr NamedQuery kSelectEpisodesByKeys{
-    "select_episodes_by_keys",
-    "SELECT " PODMETA_EPISODE_COLUMNS ", e.podcast_id"
-    " FROM unnest($1::text[], $2::text[]) AS k(podcast_id, episode_id)"
-    " JOIN episodes e ON e.podcast_id = k.podcast_id AND e.episode_id = k.episode_id"};
+    "select_episodes_by_keys", "SELECT " PODMETA_EPISODE_COLUMNS
+                               ", e.podcast_id"
+                               " FROM unnest($1::text[], $2::text[]) AS k(podcast_id, episode_id)"
+                               " JOIN episodes e ON e.podcast_id = k.podcast_id AND e.episode_id = k.episode_id"};
 inline constexpr NamedQuery kSelectEpisodesForUpdate{
     "select_episodes_for_update",
     "SELECT " PODMETA_EPISODE_COLUMNS
@@ -95,8 +93,7 @@ inline constexpr NamedQuery kCountEpisodes{
     "SELECT coalesce((SELECT CASE WHEN $2 THEN total ELSE live END FROM podcast_episode_counts"
     " WHERE podcast_id = $1), 0)"};
 inline constexpr NamedQuery kEpisodeIdTaken{
-    "episode_id_taken",
-    "SELECT count(*) FROM episodes WHERE podcast_id = $1 AND (episode_id = $2 OR guid = $3)"};
+    "episode_id_taken", "SELECT count(*) FROM episodes WHERE podcast_id = $1 AND (episode_id = $2 OR guid = $3)"};
 // Any number of episodes in one statement: parallel arrays, unnested
 // ($2.. in the order of row_mapping.h's EpisodeArrays).
 inline constexpr NamedQuery kInsertEpisodes{
@@ -161,10 +158,12 @@ inline constexpr NamedQuery kSearch{
     "  WHERE ($1 = '' OR c.podcast_id = $1) AND c.search_document @@ " PODMETA_SEARCH_QUERY
     "  ORDER BY c.podcast_id, c.episode_id, c.position LIMIT 400),"
     " hits AS ("
-    "  SELECT ts_rank(ec.search_document, " PODMETA_SEARCH_QUERY ") AS rank, ec.podcast_id, ec.episode_id,"
+    "  SELECT ts_rank(ec.search_document, " PODMETA_SEARCH_QUERY
+    ") AS rank, ec.podcast_id, ec.episode_id,"
     "   -1 AS position FROM episode_candidates ec"
     "  UNION ALL"
-    "  SELECT ts_rank(cc.search_document, " PODMETA_SEARCH_QUERY "), cc.podcast_id, cc.episode_id, cc.position"
+    "  SELECT ts_rank(cc.search_document, " PODMETA_SEARCH_QUERY
+    "), cc.podcast_id, cc.episode_id, cc.position"
     "  FROM chapter_candidates cc"
     "  JOIN episodes e ON e.podcast_id = cc.podcast_id AND e.episode_id = cc.episode_id AND e.delete_time IS NULL),"
     " page AS ("
@@ -174,9 +173,11 @@ inline constexpr NamedQuery kSearch{
     " SELECT page.rank::text, page.podcast_id, page.episode_id, page.position, e.title, c.title, c.start_ms,"
     "  c.part,"
     "  CASE WHEN page.position < 0"
-    "   THEN ts_headline('simple', e.title || ': ' || e.description, " PODMETA_SEARCH_QUERY ","
+    "   THEN ts_headline('simple', e.title || ': ' || e.description, " PODMETA_SEARCH_QUERY
+    ","
     "                    'StartSel=<b>, StopSel=</b>, MaxWords=35, MinWords=15, MaxFragments=2')"
-    "   ELSE ts_headline('simple', c.title, " PODMETA_SEARCH_QUERY ", 'StartSel=<b>, StopSel=</b>, HighlightAll=true')"
+    "   ELSE ts_headline('simple', c.title, " PODMETA_SEARCH_QUERY
+    ", 'StartSel=<b>, StopSel=</b>, HighlightAll=true')"
     "  END"
     " FROM page JOIN episodes e ON e.podcast_id = page.podcast_id AND e.episode_id = page.episode_id"
     " LEFT JOIN chapters c ON c.podcast_id = page.podcast_id AND c.episode_id = page.episode_id"

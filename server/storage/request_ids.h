@@ -3,9 +3,8 @@
 // second write or an ALREADY_EXISTS.
 #pragma once
 
-#include <string>
-
 #include <pqxx/pqxx>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"

@@ -129,8 +129,8 @@ v1::Episode EpisodeFromRow(absl::string_view podcast_id, const pqxx::row& row) {
 std::string PeopleToJson(const google::protobuf::RepeatedPtrField<v1::Person>& people) {
   nlohmann::json list = nlohmann::json::array();
   for (const v1::Person& person : people) {
-    list.push_back({{"display_name", person.display_name()}, {"role", static_cast<int>(person.role())},
-                    {"uri", person.uri()}});
+    list.push_back(
+        {{"display_name", person.display_name()}, {"role", static_cast<int>(person.role())}, {"uri", person.uri()}});
   }
   return list.dump();
 }
@@ -150,8 +150,8 @@ EpisodeArrays EpisodeArraysOf(const std::vector<EpisodeRow>& rows) {
     people.Text(PeopleToJson(episode->people()));
     snips.Number(episode->snip_count());
   }
-  return EpisodeArrays{ids.Finish(),    guids.Finish(),         numbers.Finish(),        seasons.Finish(),
-                       types.Finish(),  titles.Finish(),        descriptions.Finish(),   publish_micros.Finish(),
+  return EpisodeArrays{ids.Finish(),         guids.Finish(),  numbers.Finish(),      seasons.Finish(),
+                       types.Finish(),       titles.Finish(), descriptions.Finish(), publish_micros.Finish(),
                        duration_ms.Finish(), people.Finish(), snips.Finish()};
 }
 

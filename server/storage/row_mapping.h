@@ -2,13 +2,11 @@
 // queries.h's column lists, people as JSON, chapter lists as array literals.
 #pragma once
 
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
-#include <pqxx/pqxx>
-
 #include "absl/strings/string_view.h"
-
 #include "podmeta/v1/resources.pb.h"
 
 namespace podmeta::storage {

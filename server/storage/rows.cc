@@ -52,8 +52,8 @@ void InsertPodcast(pqxx::work& transaction, const std::string& podcast_id, const
 
 void UpdatePodcast(pqxx::work& transaction, const std::string& podcast_id, const v1::Podcast& podcast) {
   transaction.exec_prepared(StatementName(kUpdatePodcast), podcast_id, podcast.title(), podcast.description(),
-                            PeopleToJson(podcast.people()), podcast.language(), podcast.image_uri(),
-                            podcast.feed_uri(), podcast.has_delete_time());
+                            PeopleToJson(podcast.people()), podcast.language(), podcast.image_uri(), podcast.feed_uri(),
+                            podcast.has_delete_time());
 }
 
 std::vector<v1::Episode> ReadEpisodes(const std::string& podcast_id, const pqxx::result& rows) {
@@ -83,12 +83,11 @@ void InsertEpisodes(pqxx::work& transaction, const std::string& podcast_id, cons
 
 void UpdateEpisode(pqxx::work& transaction, const domain::EpisodeKey& key, const v1::Episode& current,
                    const v1::Episode& changed) {
-  transaction.exec_prepared(StatementName(kUpdateEpisode), key.podcast_id, key.episode_id,
-                            OptionalNumber(changed.has_number(), changed.number()),
-                            OptionalNumber(changed.has_season(), changed.season()), static_cast<int>(changed.type()),
-                            changed.title(), changed.description(), MicrosOf(changed.publish_time()),
-                            MillisOf(changed.duration()), PeopleToJson(changed.people()), changed.snip_count(),
-                            changed.has_delete_time());
+  transaction.exec_prepared(
+      StatementName(kUpdateEpisode), key.podcast_id, key.episode_id,
+      OptionalNumber(changed.has_number(), changed.number()), OptionalNumber(changed.has_season(), changed.season()),
+      static_cast<int>(changed.type()), changed.title(), changed.description(), MicrosOf(changed.publish_time()),
+      MillisOf(changed.duration()), PeopleToJson(changed.people()), changed.snip_count(), changed.has_delete_time());
   if (!SameChapters(changed, current)) WriteChapters(transaction, key, changed);
 }
 

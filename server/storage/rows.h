@@ -3,10 +3,9 @@
 // each statement's use lives in one place.
 #pragma once
 
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
 #include "domain/resource_names.h"

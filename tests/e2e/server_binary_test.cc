@@ -1,12 +1,11 @@
 // Starts the real podmeta-server binary and talks to it over its socket:
 // health, reflection, a real call, and a clean exit on SIGTERM.
 #include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
-
-#include <grpcpp/grpcpp.h>
 
 #include <filesystem>
 #include <thread>
@@ -95,8 +94,8 @@ TEST_F(ServerBinaryTest, ReflectionListsAndDescribesTheServices) {
   ASSERT_TRUE(stream->Read(&response));
   std::vector<std::string> services;
   for (const auto& service : response.list_services_response().service()) services.push_back(service.name());
-  EXPECT_THAT(services, IsSupersetOf({"podmeta.v1.PodcastService", "podmeta.v1.EpisodeService",
-                                      "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"}));
+  EXPECT_THAT(services, IsSupersetOf({"podmeta.v1.PodcastService", "podmeta.v1.EpisodeService", "grpc.health.v1.Health",
+                                      "grpc.reflection.v1alpha.ServerReflection"}));
 
   for (const char* symbol : {"podmeta.v1.EpisodeService", "grpc.health.v1.Health"}) {
     request.Clear();

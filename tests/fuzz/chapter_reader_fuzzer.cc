@@ -8,8 +8,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   constexpr auto kFormat = static_cast<podmeta::v1::ChapterFormat>(PODMETA_FUZZ_FORMAT);
-  auto chapters =
-      podmeta::domain::ReadChapters(absl::string_view(reinterpret_cast<const char*>(data), size), kFormat);
+  auto chapters = podmeta::domain::ReadChapters(absl::string_view(reinterpret_cast<const char*>(data), size), kFormat);
   if (!chapters.ok()) return 0;
   podmeta::v1::Episode episode;
   *episode.mutable_chapters() = *chapters;

@@ -1,8 +1,7 @@
 // EpisodeService over real gRPC against a real PostgreSQL.
 #include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <grpcpp/generic/generic_stub.h>
+#include <gtest/gtest.h>
 
 #include <future>
 #include <set>
@@ -31,8 +30,8 @@ class EpisodeApiTest : public ::testing::Test {
     server_ = nullptr;
   }
 
-  static grpc::Status Create(const v1::Episode& episode, v1::Episode* created, const std::string& parent = "podcasts/show",
-                             const std::string& request_id = "") {
+  static grpc::Status Create(const v1::Episode& episode, v1::Episode* created,
+                             const std::string& parent = "podcasts/show", const std::string& request_id = "") {
     v1::CreateEpisodeRequest request;
     request.set_parent(parent);
     *request.mutable_episode() = episode;
@@ -129,9 +128,8 @@ TEST_F(EpisodeApiTest, ConcurrentRetriesOfOneCreateAllSucceedWithOneEpisode) {
   std::vector<grpc::Status> statuses(6);
   std::vector<v1::Episode> results(6);
   for (size_t i = 0; i < statuses.size(); ++i) {
-    threads.emplace_back([&, i] {
-      statuses[i] = Create(MakeEpisode("Raced", 42, 6), &results[i], "podcasts/show", "race-42");
-    });
+    threads.emplace_back(
+        [&, i] { statuses[i] = Create(MakeEpisode("Raced", 42, 6), &results[i], "podcasts/show", "race-42"); });
   }
   for (auto& thread : threads) thread.join();
   for (size_t i = 0; i < statuses.size(); ++i) {

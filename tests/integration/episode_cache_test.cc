@@ -4,9 +4,8 @@
 // stale episode behind.
 #include <gtest/gtest.h>
 
-#include <pqxx/pqxx>
-
 #include <atomic>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -36,8 +35,8 @@ class Replica {
     auto started = Server::Start(config);
     if (!started.ok()) throw std::runtime_error("replica did not start: " + started.status().ToString());
     server_ = std::move(*started);
-    episodes_ = v1::EpisodeService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
+    episodes_ = v1::EpisodeService::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
   }
   ~Replica() {
     server_->Shutdown(std::chrono::seconds(5));

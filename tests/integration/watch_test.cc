@@ -64,7 +64,8 @@ class WatchTest : public ::testing::Test {
   static v1::Episode Create(const std::string& parent, int number) {
     v1::CreateEpisodeRequest request;
     request.set_parent(parent);
-    *request.mutable_episode() = MakeEpisode("Episode " + std::to_string(number), number, number, {MakeChapter(0, "A")});
+    *request.mutable_episode() =
+        MakeEpisode("Episode " + std::to_string(number), number, number, {MakeChapter(0, "A")});
     grpc::ClientContext context;
     v1::Episode created;
     EXPECT_TRUE(server_->episodes().CreateEpisode(&context, request, &created).ok());

@@ -5,7 +5,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include <optional>
-
 #include <string>
 #include <vector>
 

@@ -34,8 +34,8 @@ v1::Episode ReadBack(const v1::Episode& original, v1::ChapterFormat format) {
   absl::StatusOr<std::string> content = ExportChapters(original, format);
   EXPECT_TRUE(content.ok()) << content.status();
   absl::StatusOr<ChapterList> chapters = ReadChapters(*content, v1::CHAPTER_FORMAT_UNSPECIFIED);
-  EXPECT_TRUE(chapters.ok()) << v1::ChapterFormat_Name(format) << ": " << FirstViolation(chapters.status())
-                             << "\n" << *content;
+  EXPECT_TRUE(chapters.ok()) << v1::ChapterFormat_Name(format) << ": " << FirstViolation(chapters.status()) << "\n"
+                             << *content;
   v1::Episode read = original;
   if (chapters.ok()) *read.mutable_chapters() = *chapters;
   NormalizeChapters(*read.mutable_chapters());
@@ -66,11 +66,11 @@ void ExpectSameChapters(const v1::Episode& expected, const v1::Episode& actual, 
 }
 
 v1::Episode Tricky() {
-  v1::Episode episode =
-      MakeEpisode("Tricky", 1, 0,
-                  {MakeChapter(0, "INTRO"), MakeChapter(90, "PART 1: <Markup> & \"quotes\" 'apostrophes'"),
-                   MakeChapter(123, "Arrows --> and -> in titles"), MakeChapter(200, "Łukasz, Poznań, Chrząszcz 🐍🎙️"),
-                   MakeChapter(300, "Tabs\u00A0and   spaces"), MakeChapter(400, "&amp; already escaped &lt;")});
+  v1::Episode episode = MakeEpisode(
+      "Tricky", 1, 0,
+      {MakeChapter(0, "INTRO"), MakeChapter(90, "PART 1: <Markup> & \"quotes\" 'apostrophes'"),
+       MakeChapter(123, "Arrows --> and -> in titles"), MakeChapter(200, "Łukasz, Poznań, Chrząszcz 🐍🎙️"),
+       MakeChapter(300, "Tabs\u00A0and   spaces"), MakeChapter(400, "&amp; already escaped &lt;")});
   episode.mutable_chapters(1)->set_link_uri("https://example.com/a?b=1&c=2");
   episode.mutable_chapters(2)->set_image_uri("https://example.com/i.png");
   episode.mutable_chapters(3)->set_toc(false);
@@ -128,9 +128,9 @@ TEST(ChapterFormats, WebVttEscapesCueArrowsAndIsWellFormed) {
 }
 
 TEST(ChapterFormats, PlainTextIsWhatPodcastAppsParse) {
-  EXPECT_EQ(*ExportChapters(MakeEpisode("E", 1, 0, {MakeChapter(0, "INTRO"), MakeChapter(4953, "OUTRO")}),
-                            v1::PLAIN_TEXT),
-            "(00:00:00) INTRO\n(01:22:33) OUTRO\n");
+  EXPECT_EQ(
+      *ExportChapters(MakeEpisode("E", 1, 0, {MakeChapter(0, "INTRO"), MakeChapter(4953, "OUTRO")}), v1::PLAIN_TEXT),
+      "(00:00:00) INTRO\n(01:22:33) OUTRO\n");
 }
 
 TEST(ChapterFormats, DetectsFormatsFromContent) {
@@ -151,8 +151,7 @@ TEST(ChapterFormats, ReadersReportProblemsWithLines) {
                                           v1::PODLOVE_SIMPLE_CHAPTERS)
                                  .status()),
               HasSubstr("line 2"));
-  EXPECT_THAT(FirstViolation(ReadChapters("<unclosed", v1::PODLOVE_SIMPLE_CHAPTERS).status()),
-              HasSubstr("XML error"));
+  EXPECT_THAT(FirstViolation(ReadChapters("<unclosed", v1::PODLOVE_SIMPLE_CHAPTERS).status()), HasSubstr("XML error"));
   EXPECT_THAT(FirstViolation(ReadChapters("{\"chapters\": [{\"startTime\": -1}]}", v1::PODCASTING2_JSON).status()),
               HasSubstr("chapters[0].startTime"));
   EXPECT_THAT(FirstViolation(ReadChapters("{not json", v1::PODCASTING2_JSON).status()), HasSubstr("not a JSON"));
@@ -244,7 +243,7 @@ TEST(ChapterFormats, XmlEntityExpansionIsNotABomb) {
   std::string bomb = "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\">";
   for (char name = 'b'; name <= 'k'; ++name) {
     const char previous = static_cast<char>(name - 1);
-    bomb += absl::StrCat("<!ENTITY ", std::string(1, name), " \"", std::string(10, '&') , "\">");
+    bomb += absl::StrCat("<!ENTITY ", std::string(1, name), " \"", std::string(10, '&'), "\">");
     bomb.replace(bomb.rfind(std::string(10, '&')), 10,
                  absl::StrCat("&", std::string(1, previous), ";&", std::string(1, previous), ";&",
                               std::string(1, previous), ";&", std::string(1, previous), ";"));

@@ -52,7 +52,8 @@ TEST(EpisodeCache, AReadThatRacedWithAChangeIsNotKept) {
 TEST(EpisodeCache, InvalidatingAPodcastDropsOnlyItsEpisodes) {
   EpisodeCache cache(1 << 20);
   cache.SetLive(true);
-  for (const auto& key : {kFirst, kSecond, kOtherShow}) cache.Store(key, Titled(key.episode_id), cache.Begin(key.podcast_id));
+  for (const auto& key : {kFirst, kSecond, kOtherShow})
+    cache.Store(key, Titled(key.episode_id), cache.Begin(key.podcast_id));
   cache.InvalidatePodcast("show");
   EXPECT_EQ(cache.Find(kFirst), nullptr);
   EXPECT_EQ(cache.Find(kSecond), nullptr);

@@ -119,23 +119,23 @@ TEST(ShowPage, EpisodeWithoutNumberIsABonusWithASlugId) {
 
 TEST(ShowPage, ReportsEveryProblemWithItsLine) {
   const std::string page_text =
-      "Show\n"                                   // 1
-      "Host\n"                                   // 2
-      "About\n"                                  // 3
-      "\n"                                       // 4
-      "Jan 2, 2024 • 10min\n"                    // 5
-      "Episode 2: Backwards\n"                   // 6
-      "Desc\n"                                   // 7
-      "## Outline\n"                             // 8
-      "(00:00:00) INTRO\n"                       // 9
-      "(00:05:00) Later\n"                       // 10
-      "(00:04:00) Earlier\n"                     // 11
-      "(00:61:00) Minute 61\n"                   // 12
-      "(00:20:00) Past the end\n"                // 13
-      "\n"                                       // 14
-      "Episode 1: No date\n"                     // 15
-      "Feb 30, 2024 • 1h\n"                      // 16
-      "Episode 3: Bad date\n";                   // 17
+      "Show\n"                     // 1
+      "Host\n"                     // 2
+      "About\n"                    // 3
+      "\n"                         // 4
+      "Jan 2, 2024 • 10min\n"      // 5
+      "Episode 2: Backwards\n"     // 6
+      "Desc\n"                     // 7
+      "## Outline\n"               // 8
+      "(00:00:00) INTRO\n"         // 9
+      "(00:05:00) Later\n"         // 10
+      "(00:04:00) Earlier\n"       // 11
+      "(00:61:00) Minute 61\n"     // 12
+      "(00:20:00) Past the end\n"  // 13
+      "\n"                         // 14
+      "Episode 1: No date\n"       // 15
+      "Feb 30, 2024 • 1h\n"        // 16
+      "Episode 3: Bad date\n";     // 17
   ShowPage page = ParseShowPage(page_text);
   EXPECT_THAT(ProblemLines(page), ElementsAre(11, 12, 13, 15, 16));
   EXPECT_THAT(page.problems[1].description, HasSubstr("minute 61"));
@@ -145,7 +145,8 @@ TEST(ShowPage, ReportsEveryProblemWithItsLine) {
 }
 
 TEST(ShowPage, DuplicateEpisodeNumbersAreReported) {
-  ShowPage page = ParseShowPage("Show\nHost\nAbout\n\nJan 2, 2024 • 1h\nEpisode 1: A\n\nJan 3, 2024 • 1h\nEpisode 1: B\n");
+  ShowPage page =
+      ParseShowPage("Show\nHost\nAbout\n\nJan 2, 2024 • 1h\nEpisode 1: A\n\nJan 3, 2024 • 1h\nEpisode 1: B\n");
   EXPECT_THAT(ProblemLines(page), ElementsAre(8));
 }
 
@@ -188,12 +189,11 @@ TEST(ShowPage, ALineOverTheLimitIsAProblemOnItsLine) {
   EXPECT_THAT(page.problems[0].description, HasSubstr("at most 65536 bytes"));
 }
 
-TEST(ShowPage, EmptyPageIsAProblem) {
-  EXPECT_THAT(ProblemLines(ParseShowPage("\n\n")), ElementsAre(1));
-}
+TEST(ShowPage, EmptyPageIsAProblem) { EXPECT_THAT(ProblemLines(ParseShowPage("\n\n")), ElementsAre(1)); }
 
 TEST(ShowPage, CrlfLineEndingsAndStrayLinesAreTolerated) {
-  ShowPage page = ParseShowPage("Show\r\nHost\r\nAbout\r\nHi Loren!\r\nEpisodes\r\n\r\nJan 2, 2024 • 1h\r\nEpisode 1: A\r\n");
+  ShowPage page =
+      ParseShowPage("Show\r\nHost\r\nAbout\r\nHi Loren!\r\nEpisodes\r\n\r\nJan 2, 2024 • 1h\r\nEpisode 1: A\r\n");
   EXPECT_THAT(page.problems, IsEmpty());
   ASSERT_EQ(page.episodes.size(), 1u);
   EXPECT_EQ(page.episodes[0].episode.title(), "A");

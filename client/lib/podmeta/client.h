@@ -14,14 +14,14 @@
 // carries the server's field violations (see FieldViolations).
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "podmeta/v1/episode_service.grpc.pb.h"
@@ -73,8 +73,7 @@ class Client {
   absl::StatusOr<v1::BatchGetEpisodesResponse> BatchGetEpisodes(const v1::BatchGetEpisodesRequest& request);
   absl::StatusOr<v1::ListEpisodesResponse> ListEpisodes(const v1::ListEpisodesRequest& request);
   // Calls `visit` for every episode the listing matches, page after page.
-  absl::Status ForEachEpisode(v1::ListEpisodesRequest request,
-                              const std::function<void(const v1::Episode&)>& visit);
+  absl::Status ForEachEpisode(v1::ListEpisodesRequest request, const std::function<void(const v1::Episode&)>& visit);
   // Sets a random request_id when the request has none.
   absl::StatusOr<v1::Episode> CreateEpisode(v1::CreateEpisodeRequest request);
   absl::StatusOr<v1::Episode> UpdateEpisode(const v1::UpdateEpisodeRequest& request);
