@@ -94,10 +94,7 @@ std::string Truncated(absl::string_view text, size_t limit) {
   return shown.size() < text.size() ? absl::StrCat(shown, "…") : std::string(shown);
 }
 
-std::string Quoted(absl::string_view value) {
-  const absl::string_view shown = Prefix(value, kMaxQuotedBytes);
-  return absl::StrCat("\"", shown, shown.size() < value.size() ? "…" : "", "\"");
-}
+std::string Quoted(absl::string_view value) { return absl::StrCat("\"", Truncated(value, kMaxQuotedBytes), "\""); }
 
 absl::Status Violations::ToStatus() const {
   if (list_.empty()) return absl::OkStatus();

@@ -42,11 +42,6 @@ void ChangeFeed::Unsubscribe(int64_t subscription) {
   subscribers_.erase(subscription);
 }
 
-size_t ChangeFeed::subscriber_count() const {
-  std::lock_guard lock(mutex_);
-  return subscribers_.size();
-}
-
 void ChangeFeed::Changed(const std::string& podcast_id) {
   if (cache_ != nullptr) cache_->InvalidatePodcast(podcast_id);
   std::lock_guard lock(mutex_);

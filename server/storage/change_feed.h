@@ -40,8 +40,6 @@ class ChangeFeed {
   // After it returns, the callback is neither running nor called again.
   void Unsubscribe(int64_t subscription);
 
-  size_t subscriber_count() const;
-
   // True once the feed LISTENs (and again after a reconnect), or false
   // when `timeout` passes first.
   bool AwaitConnected(std::chrono::milliseconds timeout);

@@ -46,11 +46,6 @@ bool QueryWatchdog::Watch::fired() const {
   return fired_;
 }
 
-uint64_t QueryWatchdog::cancelled() const {
-  std::lock_guard lock(mutex_);
-  return cancelled_;
-}
-
 void QueryWatchdog::Run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
@@ -70,7 +65,6 @@ void QueryWatchdog::Run() {
       watch->fired_ = true;
       try {
         watch->connection_.cancel_query();
-        ++cancelled_;
       } catch (const std::exception&) {
         // A connection that cannot be reached ends its statement anyway.
       }

@@ -48,9 +48,6 @@ class QueryWatchdog {
     bool fired_ = false;  // guarded by watchdog_.mutex_
   };
 
-  // Statements cancelled since start (for tests and metrics).
-  uint64_t cancelled() const;
-
  private:
   void Run();
 
@@ -58,7 +55,6 @@ class QueryWatchdog {
   std::condition_variable wake_;
   std::map<std::pair<Deadline, uint64_t>, Watch*> watched_;  // by deadline
   uint64_t next_id_ = 0;
-  uint64_t cancelled_ = 0;
   Deadline sleeping_until_ = Deadline::min();  // when the watchdog looks next
   bool stopping_ = false;
   std::thread thread_;
