@@ -1,4 +1,4 @@
-// Prints the statement GetEpisode runs (storage/queries.h), so the PostgreSQL
+// Prints the statement GetEpisode runs (storage/queries/select_episode.sql), so the PostgreSQL
 // baseline (pgbench) runs exactly podmeta's query and nothing lighter.
 #include <iostream>
 

@@ -86,19 +86,13 @@ int Serve(const Flags& flags, const sigset_t& stop_signals) {
 }
 
 int Migrate(const Flags& flags) {
-  try {
-    pqxx::connection connection(flags.server.database_url);
-    auto applied = podmeta::storage::ApplyMigrations(connection);
-    if (!applied.ok()) {
-      spdlog::error("migration failed: {}", applied.status().ToString());
-      return 1;
-    }
-    spdlog::info("applied {} migration(s); schema is current", *applied);
-    return 0;
-  } catch (const std::exception& error) {
-    spdlog::error("cannot connect to the database: {}", error.what());
+  absl::StatusOr<int> applied = podmeta::storage::MigrateDatabase(flags.server.database_url);
+  if (!applied.ok()) {
+    spdlog::error("migration failed: {}", applied.status().ToString());
     return 1;
   }
+  spdlog::info("applied {} migration(s); schema is current", *applied);
+  return 0;
 }
 
 }  // namespace

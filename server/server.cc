@@ -25,9 +25,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "api/blocking_executor.h"
+#include "api/episode_handlers.h"
 #include "api/episode_read_batcher.h"
-#include "api/episode_service.h"
-#include "api/podcast_service.h"
+#include "api/episode_reader.h"
+#include "api/podcast_handlers.h"
 #include "grpc/health/v1/health.pb.h"
 #include "observability/call_observer.h"
 #include "observability/live_gauges.h"
@@ -64,15 +65,24 @@ struct Server::Parts {
                           ? std::make_unique<storage::EpisodeCache>(config.episode_cache_bytes)
                           : nullptr),
         podcasts(database, reads()),
-        episodes(database, reads(), episode_cache.get()),
-        imports(database, episode_cache.get()),
+        episodes(database, reads()),
+        imports(database),
         search(reads()),
         feed(config.database_url, episode_cache.get()),
         executor(config.worker_threads, config.max_queued_calls),
         episode_reads(episodes, executor, config.pool_size, kMaxEpisodeReadBatch),
         fanout(episodes, feed, executor, config.max_watch_streams),
-        podcast_service(podcasts, imports, access, executor),
-        episode_service(episodes, episode_reads, episode_cache.get(), search, fanout, access, executor) {}
+        podcast_handlers(podcasts, imports, access, executor),
+        episode_reader(episodes, episode_reads, episode_cache.get(), executor),
+        episode_handlers(episodes, episode_reader, search, fanout, access, executor) {
+    // This server's own writes leave the cache as they commit, before their
+    // call answers; other servers' arrive through the change feed.
+    if (episode_cache != nullptr) {
+      database.OnEpisodesCommitted([cache = episode_cache.get()](const std::vector<std::string>& podcast_ids) {
+        for (const std::string& podcast_id : podcast_ids) cache->InvalidatePodcast(podcast_id);
+      });
+    }
+  }
 
   storage::Database& reads() { return read_database ? *read_database : database; }
 
@@ -87,11 +97,12 @@ struct Server::Parts {
   storage::ChangeFeed feed;
   api::BlockingExecutor executor;
   api::EpisodeReadBatcher episode_reads;
+  api::EpisodeReader episode_reader;
   // After the executor: destroyed first, so no feed callback reaches the
   // executor once it is gone.
   api::ChangeFanout fanout;
-  api::PodcastService podcast_service;
-  api::EpisodeService episode_service;
+  api::PodcastHandlers podcast_handlers;
+  api::EpisodeHandlers episode_handlers;
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
   observability::CallObserver calls{*registry};
   std::shared_ptr<observability::LiveGauges> gauges = std::make_shared<observability::LiveGauges>();
@@ -115,15 +126,10 @@ struct Server::Parts {
 namespace {
 
 absl::Status Migrate(const std::string& database_url) {
-  try {
-    pqxx::connection connection(database_url);
-    absl::StatusOr<int> applied = storage::ApplyMigrations(connection);
-    if (!applied.ok()) return applied.status();
-    spdlog::info("database schema is current ({} migration(s) applied now)", *applied);
-    return absl::OkStatus();
-  } catch (const std::exception& error) {
-    return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", error.what()));
-  }
+  absl::StatusOr<int> applied = storage::MigrateDatabase(database_url);
+  if (!applied.ok()) return applied.status();
+  spdlog::info("database schema is current ({} migration(s) applied now)", *applied);
+  return absl::OkStatus();
 }
 
 // Readiness: the server as a whole ("") and each podmeta service by name,
@@ -371,8 +377,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   builder.AddListeningPort(config.listen, *credentials, &parts->port);
   builder.SetMaxReceiveMessageSize(kMaxReceiveMessageBytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxConcurrentStreams);
-  builder.RegisterService(&parts->podcast_service);
-  builder.RegisterService(&parts->episode_service);
+  builder.RegisterService(&parts->podcast_handlers);
+  builder.RegisterService(&parts->episode_handlers);
   parts->grpc_server = builder.BuildAndStart();
   if (!parts->grpc_server) return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
   // Liveness: the process answers calls. Never tied to the database.
@@ -392,12 +398,6 @@ Server::~Server() = default;
 int Server::port() const { return parts_->port; }
 
 uint64_t Server::change_log_reads() const { return parts_->episodes.change_log_reads(); }
-
-int Server::metrics_port() const {
-  if (!parts_->exposer) return 0;
-  const std::vector<int> ports = parts_->exposer->GetListeningPorts();
-  return ports.empty() ? 0 : ports.front();
-}
 
 void Server::Shutdown(std::chrono::milliseconds grace) {
   spdlog::info("shutting down: NOT_SERVING, finishing calls in flight (grace {} ms)", grace.count());

@@ -42,7 +42,6 @@ struct ServerConfig {
   size_t max_queued_calls = 10'000;
   // Open WatchEpisodes streams at most; more get RESOURCE_EXHAUSTED.
   size_t max_watch_streams = 10'000;
-  std::chrono::milliseconds shutdown_grace{10'000};
   // No call (and so no query: it becomes statement_timeout) runs longer,
   // whatever deadline the client sets, or when it sets none.
   std::chrono::milliseconds max_call_time{30'000};
@@ -68,9 +67,6 @@ class Server {
 
   // The bound TCP port (0 for unix sockets).
   int port() const;
-
-  // The bound metrics port (0 without a metrics endpoint).
-  int metrics_port() const;
 
   // Reports NOT_SERVING, stops accepting calls, lets calls in flight finish
   // within `grace` (then cancels them), and closes the pool.

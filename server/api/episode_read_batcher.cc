@@ -57,17 +57,27 @@ void EpisodeReadBatcher::Complete(std::vector<Pending>& batch) {
   absl::flat_hash_map<std::string, int> waiters;
   std::vector<domain::EpisodeKey> keys;
   std::vector<std::pair<std::string, Pending*>> wanted;  // by episode name
+  // The statement ends by the earliest deadline of the calls it serves
+  // (whose deadlines have not passed already).
+  const storage::Deadline now = std::chrono::system_clock::now();
+  storage::Deadline earliest = storage::kNoDeadline;
   for (Pending& pending : batch) {
     if (pending.context->IsCancelled()) {
       pending.done(absl::CancelledError("the call ended before its episode was read"));
       continue;
     }
+    const storage::Deadline deadline = DeadlineOf(pending.context);
+    if (deadline <= now) {
+      pending.done(absl::DeadlineExceededError("the call's deadline passed before its episode was read"));
+      continue;
+    }
+    earliest = std::min(earliest, deadline);
     std::string name = domain::EpisodeName(pending.key);
     if (++waiters[name] == 1) keys.push_back(pending.key);
     wanted.emplace_back(std::move(name), &pending);
   }
   if (wanted.empty()) return;
-  absl::StatusOr<std::vector<v1::Episode>> found = store_.GetMany(keys, storage::kNoDeadline);
+  absl::StatusOr<std::vector<v1::Episode>> found = store_.GetMany(keys, earliest);
   absl::flat_hash_map<std::string, v1::Episode*> by_name;
   if (found.ok()) {
     for (v1::Episode& episode : *found) by_name[episode.name()] = &episode;

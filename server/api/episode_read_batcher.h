@@ -32,8 +32,10 @@ class EpisodeReadBatcher {
                      size_t max_batch_size)
       : store_(store), executor_(executor), max_batches_(max_batches), max_batch_size_(max_batch_size) {}
 
-  // `done` runs on an executor thread; with CANCELLED, and without a read,
-  // when `context`'s call ended while it waited.
+  // `done` runs on an executor thread; with CANCELLED (DEADLINE_EXCEEDED),
+  // and without a read, when `context`'s call ended (its deadline passed)
+  // while it waited. A batch's statement ends by the earliest deadline of
+  // the calls it serves.
   void Read(const grpc::ServerContextBase* context, domain::EpisodeKey key, Done done);
 
  private:

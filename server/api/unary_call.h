@@ -82,7 +82,7 @@ grpc::ServerUnaryReactor* RunWrite(grpc::CallbackServerContext* context, const W
 
 // The call's deadline as a time point; "none" (gRPC's infinite future) stays
 // the largest time point.
-inline std::chrono::system_clock::time_point DeadlineOf(const grpc::CallbackServerContext* context) {
+inline std::chrono::system_clock::time_point DeadlineOf(const grpc::ServerContextBase* context) {
   const auto deadline = context->deadline();
   const auto far_future = std::chrono::system_clock::now() + std::chrono::hours(24 * 365);
   return deadline > far_future ? std::chrono::system_clock::time_point::max() : deadline;

@@ -380,6 +380,15 @@ absl::StatusOr<std::string> ExportChapters(const v1::Episode& episode, v1::Chapt
   }
 }
 
+absl::StatusOr<v1::ExportChaptersResponse> ExportChapterFile(const v1::Episode& episode, v1::ChapterFormat format) {
+  absl::StatusOr<std::string> content = ExportChapters(episode, format);
+  if (!content.ok()) return content.status();
+  v1::ExportChaptersResponse file;
+  file.set_content(*std::move(content));
+  file.set_content_type(ChapterContentType(format));
+  return file;
+}
+
 std::string ChapterContentType(v1::ChapterFormat format) {
   switch (format) {
     case v1::PODCASTING2_JSON:

@@ -27,6 +27,9 @@ absl::StatusOr<std::string> ExportChapters(const v1::Episode& episode, v1::Chapt
 // The media type of a format's files.
 std::string ChapterContentType(v1::ChapterFormat format);
 
+// ExportChapters' file with its media type: ExportChapters' answer.
+absl::StatusOr<v1::ExportChaptersResponse> ExportChapterFile(const v1::Episode& episode, v1::ChapterFormat format);
+
 // The format a file's content is in, from its first non-blank characters.
 v1::ChapterFormat DetectChapterFormat(absl::string_view content);
 

@@ -25,6 +25,14 @@ Database::Database(std::string dsn, size_t pool_size, std::chrono::milliseconds 
             }),
       max_call_time_(max_call_time) {}
 
+std::vector<std::string> Database::ChangedPodcasts(pqxx::transaction_base& transaction) {
+  std::vector<std::string> podcast_ids;
+  for (const pqxx::row& row : transaction.exec_prepared(StatementName(kChangedPodcasts))) {
+    podcast_ids.emplace_back(row[0].c_str());
+  }
+  return podcast_ids;
+}
+
 DatabaseProbe::DatabaseProbe(std::string dsn) : dsn_(std::move(dsn)) {}
 
 DatabaseProbe::~DatabaseProbe() = default;

@@ -11,9 +11,11 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <pqxx/pqxx>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -49,6 +51,13 @@ class Database {
 
   ConnectionPool& pool() { return pool_; }
 
+  // Called after every transaction that changed episodes has committed
+  // (or whose commit's outcome is unknown), with the podcasts whose episodes
+  // it changed, found in the change log the database's triggers write: no
+  // writer has to remember to call it. Set once, before the first call.
+  using EpisodesCommitted = std::function<void(const std::vector<std::string>& podcast_ids)>;
+  void OnEpisodesCommitted(EpisodesCommitted observer) { episodes_committed_ = std::move(observer); }
+
  private:
   // SET LOCAL statement_timeout to what is left until the deadline, so a
   // query never outlives the call that asked for it.
@@ -59,9 +68,14 @@ class Database {
   auto Run(Deadline deadline, bool lower_statement_timeout, Work&& work, Commit commit)
       -> std::invoke_result_t<Work, pqxx::work&>;
 
+  // The podcasts whose episodes `transaction` changed, asked just before it
+  // commits (storage/queries/changed_podcasts.sql).
+  static std::vector<std::string> ChangedPodcasts(pqxx::transaction_base& transaction);
+
   ConnectionPool pool_;
   const std::chrono::milliseconds max_call_time_;
   QueryWatchdog watchdog_;
+  EpisodesCommitted episodes_committed_;
 };
 
 // A connection of its own for health checks, so that a pool whose
@@ -106,13 +120,18 @@ auto Database::Run(Deadline deadline, bool lower_statement_timeout, Work&& work,
   const auto discard_if_cancelled = [&] {
     if (watch.fired()) lease->Discard();
   };
+  std::vector<std::string> changed;
   try {
     Transaction transaction(**lease);
     if (lower_statement_timeout) {
       if (absl::Status applied = ApplyDeadline(transaction, deadline); !applied.ok()) return applied;
     }
     auto result = work(transaction);
-    if (result.ok() && commit == Commit::kIfOk) transaction.commit();
+    if (result.ok() && commit == Commit::kIfOk) {
+      if (episodes_committed_) changed = ChangedPodcasts(transaction);
+      transaction.commit();
+      if (!changed.empty()) episodes_committed_(changed);
+    }
     discard_if_cancelled();
     return result;
   } catch (const pqxx::broken_connection& error) {
@@ -122,6 +141,8 @@ auto Database::Run(Deadline deadline, bool lower_statement_timeout, Work&& work,
     return StatusFromSqlError(error, "database call");
   } catch (const pqxx::in_doubt_error& error) {
     lease->Discard();
+    // The commit may have happened: what it changed is treated as changed.
+    if (!changed.empty()) episodes_committed_(changed);
     return StatusFromSqlError(error, "commit");
   } catch (const std::exception& error) {
     // libpqxx 6.4 reports some lost connections ("server closed the

@@ -36,9 +36,12 @@ EpisodeCache::Ticket EpisodeCache::Begin(const std::string& podcast_id) const {
 }
 
 void EpisodeCache::Store(const domain::EpisodeKey& key, std::string serialized_episode, Ticket ticket) {
-  const size_t bytes = serialized_episode.size() + key.podcast_id.size() + key.episode_id.size() + kEntryOverheadBytes;
+  Store(key, std::make_shared<const std::string>(std::move(serialized_episode)), ticket);
+}
+
+void EpisodeCache::Store(const domain::EpisodeKey& key, std::shared_ptr<const std::string> shared, Ticket ticket) {
+  const size_t bytes = shared->size() + key.podcast_id.size() + key.episode_id.size() + kEntryOverheadBytes;
   if (bytes > capacity_bytes_) return;
-  auto shared = std::make_shared<const std::string>(std::move(serialized_episode));
   std::lock_guard lock(mutex_);
   if (!live_ || ticket.epoch != epoch_ || ticket.generation != generations_[BucketOf(key.podcast_id)]) return;
   if (auto podcast = by_podcast_.find(key.podcast_id); podcast != by_podcast_.end()) {

@@ -4,7 +4,9 @@
 //
 // It stays correct across server replicas: every change to an episode
 // NOTIFYs its podcast (migration 0002), and the ChangeFeed of every server
-// drops that podcast's entries. A read that raced with a change is not kept:
+// drops that podcast's entries; this server's own writes drop them as they
+// commit (Database::OnEpisodesCommitted). api::EpisodeReader is its one
+// reader. A read that raced with a change is not kept:
 // readers take a ticket before they query, and Store refuses the result if
 // the podcast was invalidated since. While the feed is disconnected,
 // notifications may be lost, so the cache serves and keeps nothing until the
@@ -43,6 +45,7 @@ class EpisodeCache {
   Ticket Begin(const std::string& podcast_id) const;
   // Keeps `serialized_episode` unless its podcast was invalidated after
   // `ticket` was taken.
+  void Store(const domain::EpisodeKey& key, std::shared_ptr<const std::string> serialized_episode, Ticket ticket);
   void Store(const domain::EpisodeKey& key, std::string serialized_episode, Ticket ticket);
 
   void InvalidatePodcast(const std::string& podcast_id);

@@ -7,7 +7,6 @@
 #include "storage/episode_filter_sql.h"
 #include "storage/queries.h"
 #include "storage/request_ids.h"
-#include "storage/row_mapping.h"
 #include "storage/rows.h"
 
 namespace podmeta::storage {
@@ -61,8 +60,9 @@ absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::GetMany(const std::vector
         transaction.exec_prepared(StatementName(kSelectEpisodesByKeys), TextArray(podcast_ids), TextArray(episode_ids));
     std::vector<v1::Episode> episodes;
     episodes.reserve(rows.size());
-    constexpr int kPodcastIdColumn = 16;
-    for (const pqxx::row& row : rows) episodes.push_back(EpisodeFromRow(row[kPodcastIdColumn].c_str(), row));
+    const EpisodeColumns columns(rows);
+    const pqxx::row_size_type podcast_id = rows.column_number("podcast_id");
+    for (const pqxx::row& row : rows) episodes.push_back(columns.Read(row[podcast_id].c_str(), row));
     return episodes;
   });
 }
@@ -148,45 +148,37 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
 
 absl::StatusOr<v1::Episode> EpisodeStore::Create(const domain::EpisodeKey& key, const v1::Episode& episode,
                                                  const std::string& request_id, Deadline deadline) {
-  absl::StatusOr<v1::Episode> stored =
-      database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
-        if (!request_id.empty()) {
-          v1::Episode first;
-          absl::StatusOr<bool> repeated = LoadEarlierResponse(transaction, key.podcast_id, request_id, first);
-          if (!repeated.ok()) return repeated.status();
-          if (*repeated) return first;
-        }
-        if (absl::Status writable = CheckPodcastWritable(transaction, key.podcast_id); !writable.ok()) return writable;
-        if (transaction
-                .exec_prepared(StatementName(kEpisodeIdTaken), key.podcast_id, key.episode_id, episode.guid())[0][0]
-                .as<int>() > 0) {
-          return absl::AlreadyExistsError(absl::StrCat("episode ", domain::EpisodeName(key), " (or one with guid \"",
-                                                       episode.guid(), "\") already exists"));
-        }
-        rows::InsertEpisodes(transaction, key.podcast_id, {{key.episode_id, &episode}});
-        absl::StatusOr<v1::Episode> created = rows::ReadEpisode(transaction, key, kSelectEpisode);
-        if (created.ok() && !request_id.empty()) RememberResponse(transaction, key.podcast_id, request_id, *created);
-        return created;
-      });
-  // After the commit, so that no read that began before it is kept.
-  if (cache_ != nullptr) cache_->InvalidatePodcast(key.podcast_id);
-  return stored;
+  return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
+    if (!request_id.empty()) {
+      v1::Episode first;
+      absl::StatusOr<bool> repeated = LoadEarlierResponse(transaction, key.podcast_id, request_id, first);
+      if (!repeated.ok()) return repeated.status();
+      if (*repeated) return first;
+    }
+    if (absl::Status writable = CheckPodcastWritable(transaction, key.podcast_id); !writable.ok()) return writable;
+    if (transaction.exec_prepared(StatementName(kEpisodeIdTaken), key.podcast_id, key.episode_id, episode.guid())[0][0]
+            .as<int>() > 0) {
+      return absl::AlreadyExistsError(absl::StrCat("episode ", domain::EpisodeName(key), " (or one with guid \"",
+                                                   episode.guid(), "\") already exists"));
+    }
+    rows::InsertEpisodes(transaction, key.podcast_id, {{key.episode_id, &episode}});
+    absl::StatusOr<v1::Episode> created = rows::ReadEpisode(transaction, key, kSelectEpisode);
+    if (created.ok() && !request_id.empty()) RememberResponse(transaction, key.podcast_id, request_id, *created);
+    return created;
+  });
 }
 
 absl::StatusOr<v1::Episode> EpisodeStore::Modify(const domain::EpisodeKey& key, const Mutation& mutate,
                                                  Deadline deadline) {
-  absl::StatusOr<v1::Episode> modified =
-      database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
-        absl::StatusOr<v1::Episode> current = rows::ReadEpisode(transaction, key, kSelectEpisodeForUpdate);
-        if (!current.ok()) return current.status();
-        v1::Episode changed = *current;
-        if (absl::Status mutated = mutate(changed); !mutated.ok()) return mutated;
-        if (google::protobuf::util::MessageDifferencer::Equals(changed, *current)) return current;
-        rows::UpdateEpisode(transaction, key, *current, changed);
-        return rows::ReadEpisode(transaction, key, kSelectEpisode);
-      });
-  if (cache_ != nullptr) cache_->InvalidatePodcast(key.podcast_id);
-  return modified;
+  return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
+    absl::StatusOr<v1::Episode> current = rows::ReadEpisode(transaction, key, kSelectEpisodeForUpdate);
+    if (!current.ok()) return current.status();
+    v1::Episode changed = *current;
+    if (absl::Status mutated = mutate(changed); !mutated.ok()) return mutated;
+    if (google::protobuf::util::MessageDifferencer::Equals(changed, *current)) return current;
+    rows::UpdateEpisode(transaction, key, *current, changed);
+    return rows::ReadEpisode(transaction, key, kSelectEpisode);
+  });
 }
 
 absl::StatusOr<int64_t> EpisodeStore::LatestChange(const std::string& podcast_id, Deadline deadline) {
@@ -204,17 +196,18 @@ absl::StatusOr<std::vector<EpisodeChangeRecord>> EpisodeStore::ChangesAfter(cons
                                                                             Deadline deadline) {
   ++change_log_reads_;
   return database_.Read(deadline, [&](auto& transaction) -> absl::StatusOr<std::vector<EpisodeChangeRecord>> {
-    constexpr int kChangeIdColumn = 16;
-    constexpr int kKindColumn = 17;
     const pqxx::result changes =
         transaction.exec_prepared(StatementName(kChangesAfter), podcast_id, after_change_id, limit);
+    const EpisodeColumns columns(changes);
+    const pqxx::row_size_type change_id = changes.column_number("change_id");
+    const pqxx::row_size_type kind = changes.column_number("kind");
     std::vector<EpisodeChangeRecord> records;
     records.reserve(changes.size());
     for (const pqxx::row& row : changes) {
       EpisodeChangeRecord record;
-      record.change_id = row[kChangeIdColumn].as<int64_t>();
-      record.kind = static_cast<v1::EpisodeChange::Kind>(row[kKindColumn].as<int>());
-      record.episode = EpisodeFromRow(podcast_id, row);
+      record.change_id = row[change_id].as<int64_t>();
+      record.kind = static_cast<v1::EpisodeChange::Kind>(row[kind].as<int>());
+      record.episode = columns.Read(podcast_id, row);
       records.push_back(std::move(record));
     }
     return records;

@@ -14,7 +14,6 @@
 #include "podmeta/v1/episode_service.pb.h"
 #include "podmeta/v1/resources.pb.h"
 #include "storage/database.h"
-#include "storage/episode_cache.h"
 
 namespace podmeta::storage {
 
@@ -44,10 +43,8 @@ struct EpisodeChangeRecord {
 class EpisodeStore {
  public:
   // Reads (Get, List, BatchGet) go to `reads`, which may be a replica;
-  // everything else to `database`, the primary. Every write drops the
-  // podcast's episodes from `cache` (optional) once it has committed.
-  EpisodeStore(Database& database, Database& reads, EpisodeCache* cache = nullptr)
-      : database_(database), reads_(reads), cache_(cache) {}
+  // everything else to `database`, the primary.
+  EpisodeStore(Database& database, Database& reads) : database_(database), reads_(reads) {}
 
   absl::StatusOr<v1::Episode> Get(const domain::EpisodeKey& key, Deadline deadline);
   // From the primary, never a replica: sees every write acknowledged before it.
@@ -89,7 +86,6 @@ class EpisodeStore {
  private:
   Database& database_;
   Database& reads_;
-  EpisodeCache* const cache_;
   std::atomic<uint64_t> change_log_reads_{0};
 };
 

@@ -11,14 +11,16 @@ namespace {
 
 using google::protobuf::util::MessageDifferencer;
 
-// Creates or updates the podcast; returns whether it was (created, updated).
-absl::StatusOr<std::pair<bool, bool>> ImportPodcast(pqxx::work& transaction, const domain::ShowPage& page) {
+enum class PodcastImported { kCreated, kUpdated, kUnchanged };
+
+// Creates or updates the podcast.
+absl::StatusOr<PodcastImported> ImportPodcast(pqxx::work& transaction, const domain::ShowPage& page) {
   absl::StatusOr<v1::Podcast> stored = rows::ReadPodcast(transaction, page.podcast_id, kSelectPodcastForUpdate);
   if (absl::IsNotFound(stored.status())) {
     v1::Podcast podcast = page.podcast;
     podcast.set_guid(domain::NewGuid());
     rows::InsertPodcast(transaction, page.podcast_id, podcast);
-    return std::make_pair(true, false);
+    return PodcastImported::kCreated;
   }
   if (!stored.ok()) return stored.status();
   if (stored->has_delete_time()) {
@@ -26,9 +28,9 @@ absl::StatusOr<std::pair<bool, bool>> ImportPodcast(pqxx::work& transaction, con
   }
   v1::Podcast changed = *stored;
   domain::ApplyImportedPodcast(page.podcast, changed);
-  if (MessageDifferencer::Equals(changed, *stored)) return std::make_pair(false, false);
+  if (MessageDifferencer::Equals(changed, *stored)) return PodcastImported::kUnchanged;
   rows::UpdatePodcast(transaction, page.podcast_id, changed);
-  return std::make_pair(false, true);
+  return PodcastImported::kUpdated;
 }
 
 // Updates the page's valid episodes that exist and reports each in
@@ -74,16 +76,16 @@ std::vector<EpisodeRow> ImportEpisodes(pqxx::work& transaction, domain::ShowPage
 }  // namespace
 
 absl::StatusOr<v1::ImportShowPageResponse> ImportStore::Import(domain::ShowPage page, bool dry_run, Deadline deadline) {
-  absl::StatusOr<v1::ImportShowPageResponse> imported = database_.Transact(
+  return database_.Transact(
       deadline,
       [&](pqxx::work& transaction) -> absl::StatusOr<v1::ImportShowPageResponse> {
         v1::ImportShowPageResponse response;
         transaction.exec_prepared(StatementName(kImportSettings));
         transaction.exec_prepared(StatementName(kLockPodcastImport), page.podcast_id);
-        absl::StatusOr<std::pair<bool, bool>> podcast = ImportPodcast(transaction, page);
+        absl::StatusOr<PodcastImported> podcast = ImportPodcast(transaction, page);
         if (!podcast.ok()) return podcast.status();
-        response.set_podcast_created(podcast->first);
-        response.set_podcast_updated(podcast->second);
+        response.set_podcast_created(*podcast == PodcastImported::kCreated);
+        response.set_podcast_updated(*podcast == PodcastImported::kUpdated);
         rows::InsertEpisodes(transaction, page.podcast_id, ImportEpisodes(transaction, page, response));
         absl::StatusOr<v1::Podcast> result = rows::ReadPodcast(transaction, page.podcast_id, kSelectPodcast);
         if (!result.ok()) return result.status();
@@ -91,8 +93,6 @@ absl::StatusOr<v1::ImportShowPageResponse> ImportStore::Import(domain::ShowPage 
         return response;
       },
       dry_run ? Commit::kNever : Commit::kIfOk);
-  if (cache_ != nullptr && !dry_run) cache_->InvalidatePodcast(page.podcast_id);
-  return imported;
 }
 
 }  // namespace podmeta::storage

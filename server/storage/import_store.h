@@ -6,14 +6,12 @@
 #include "domain/show_page.h"
 #include "podmeta/v1/podcast_service.pb.h"
 #include "storage/database.h"
-#include "storage/episode_cache.h"
 
 namespace podmeta::storage {
 
 class ImportStore {
  public:
-  // A committed import drops the podcast's episodes from `cache` (optional).
-  explicit ImportStore(Database& database, EpisodeCache* cache = nullptr) : database_(database), cache_(cache) {}
+  explicit ImportStore(Database& database) : database_(database) {}
 
   // Imports the page's valid episodes. With dry_run, reports what would
   // change and rolls everything back.
@@ -21,7 +19,6 @@ class ImportStore {
 
  private:
   Database& database_;
-  EpisodeCache* const cache_;
 };
 
 }  // namespace podmeta::storage

@@ -1,5 +1,6 @@
 #include "storage/migrations.h"
 
+#include <memory>
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
@@ -56,6 +57,16 @@ absl::StatusOr<int> ApplyMigrations(pqxx::connection& connection) {
   }
   if (!status.ok()) return status;
   return applied;
+}
+
+absl::StatusOr<int> MigrateDatabase(const std::string& database_url) {
+  std::unique_ptr<pqxx::connection> connection;
+  try {
+    connection = std::make_unique<pqxx::connection>(database_url);
+  } catch (const std::exception& error) {
+    return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", error.what()));
+  }
+  return ApplyMigrations(*connection);
 }
 
 }  // namespace podmeta::storage

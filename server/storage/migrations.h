@@ -27,4 +27,9 @@ const std::vector<Migration>& Migrations();
 // Applies what is missing; returns how many migrations were applied.
 absl::StatusOr<int> ApplyMigrations(pqxx::connection& connection);
 
+// Connects to `database_url` and applies what is missing (what both
+// `podmeta-server migrate` and the server's start do). UNAVAILABLE when the
+// database cannot be reached; the error of the migration that failed else.
+absl::StatusOr<int> MigrateDatabase(const std::string& database_url);
+
 }  // namespace podmeta::storage

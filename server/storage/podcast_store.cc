@@ -5,7 +5,6 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "storage/queries.h"
 #include "storage/request_ids.h"
-#include "storage/row_mapping.h"
 #include "storage/rows.h"
 
 namespace podmeta::storage {
@@ -18,10 +17,10 @@ absl::StatusOr<PodcastPage> PodcastStore::List(const std::string& after, int32_t
                                                Deadline deadline) {
   return reads_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<PodcastPage> {
     PodcastPage page;
-    for (const pqxx::row& row :
-         transaction.exec_prepared(StatementName(kListPodcasts), after, show_deleted, page_size + 1)) {
-      page.podcasts.push_back(PodcastFromRow(row));
-    }
+    const pqxx::result rows =
+        transaction.exec_prepared(StatementName(kListPodcasts), after, show_deleted, page_size + 1);
+    const PodcastColumns columns(rows);
+    for (const pqxx::row& row : rows) page.podcasts.push_back(columns.Read(row));
     if (page.podcasts.size() > static_cast<size_t>(page_size)) {
       page.podcasts.pop_back();
       page.next_after = page.podcasts.back().name().substr(absl::string_view("podcasts/").size());

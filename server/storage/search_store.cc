@@ -19,6 +19,12 @@ absl::StatusOr<SearchPage> SearchStore::Search(const std::string& podcast_id, co
         StatementName(kSearch), podcast_id, query, page_size + 1, cursor_text(after ? after->rank : ""),
         cursor_text(after ? after->podcast_id : ""), cursor_text(after ? after->episode_id : ""),
         after ? std::optional<int32_t>(after->position) : std::nullopt);
+    const auto column = [&rows](const char* name) { return rows.column_number(name); };
+    const pqxx::row_size_type rank = column("rank"), podcast_id_column = column("podcast_id"),
+                              episode_id = column("episode_id"), position_column = column("position"),
+                              episode_title = column("episode_title"), chapter_title = column("chapter_title"),
+                              chapter_start_ms = column("chapter_start_ms"), chapter_part = column("chapter_part"),
+                              snippet = column("snippet");
     SearchPage page;
     std::optional<SearchCursor> last;
     for (const pqxx::row& row : rows) {
@@ -27,21 +33,21 @@ absl::StatusOr<SearchPage> SearchStore::Search(const std::string& podcast_id, co
         break;
       }
       v1::SearchHit hit;
-      const domain::EpisodeKey key{row[1].c_str(), row[2].c_str()};
-      const int32_t position = row[3].as<int32_t>();
+      const domain::EpisodeKey key{row[podcast_id_column].c_str(), row[episode_id].c_str()};
+      const int32_t position = row[position_column].as<int32_t>();
       hit.set_episode(domain::EpisodeName(key));
-      hit.set_episode_title(row[4].c_str());
+      hit.set_episode_title(row[episode_title].c_str());
       if (position >= 0) {
         hit.set_chapter_index(position);
-        hit.set_chapter_title(row[5].c_str());
+        hit.set_chapter_title(row[chapter_title].c_str());
         *hit.mutable_chapter_start_offset() =
-            google::protobuf::util::TimeUtil::MillisecondsToDuration(row[6].as<int64_t>());
-        hit.set_chapter_part(row[7].c_str());
+            google::protobuf::util::TimeUtil::MillisecondsToDuration(row[chapter_start_ms].as<int64_t>());
+        hit.set_chapter_part(row[chapter_part].c_str());
       }
-      hit.set_snippet(row[8].c_str());
-      hit.set_rank(row[0].as<float>());
+      hit.set_snippet(row[snippet].c_str());
+      hit.set_rank(row[rank].as<float>());
       page.hits.push_back(std::move(hit));
-      last = SearchCursor{row[0].c_str(), key.podcast_id, key.episode_id, position};
+      last = SearchCursor{row[rank].c_str(), key.podcast_id, key.episode_id, position};
     }
     return page;
   });

@@ -1,4 +1,4 @@
-// podmeta.v1.PodcastService: thin handlers that validate the request, run the
+// The handlers of podmeta.v1.PodcastService (the generated base): thin handlers that validate the request, run the
 // domain rules inside a storage call on the blocking executor, and map the
 // result to a gRPC status.
 #pragma once
@@ -11,10 +11,10 @@
 
 namespace podmeta::api {
 
-class PodcastService final : public v1::PodcastService::CallbackService {
+class PodcastHandlers final : public v1::PodcastService::CallbackService {
  public:
-  PodcastService(storage::PodcastStore& podcasts, storage::ImportStore& imports, const WriteAccess& access,
-                 BlockingExecutor& executor)
+  PodcastHandlers(storage::PodcastStore& podcasts, storage::ImportStore& imports, const WriteAccess& access,
+                  BlockingExecutor& executor)
       : podcasts_(podcasts), imports_(imports), access_(access), executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetPodcast(grpc::CallbackServerContext* context, const v1::GetPodcastRequest* request,

@@ -1,10 +1,10 @@
-// podmeta.v1.EpisodeService: episodes, chapter edits, chapter files, search
-// and the change feed.
+// The handlers of podmeta.v1.EpisodeService (the generated base): episodes,
+// chapter edits, chapter files, search and the change feed.
 #pragma once
 
 #include "api/blocking_executor.h"
 #include "api/change_fanout.h"
-#include "api/episode_read_batcher.h"
+#include "api/episode_reader.h"
 #include "api/write_access.h"
 #include "podmeta/v1/episode_service.grpc.pb.h"
 #include "storage/change_feed.h"
@@ -15,20 +15,13 @@ namespace podmeta::api {
 
 // GetEpisode is a raw method (bytes in, bytes out): cached episodes are kept
 // serialized, and a hit is answered with those bytes as they are.
-class EpisodeService final
+class EpisodeHandlers final
     : public v1::EpisodeService::WithRawCallbackMethod_GetEpisode<v1::EpisodeService::CallbackService> {
  public:
-  // GetEpisode reads through `episode_reads`; `cache` may be null (no cache).
-  EpisodeService(storage::EpisodeStore& episodes, EpisodeReadBatcher& episode_reads, storage::EpisodeCache* cache,
-                 storage::SearchStore& search, ChangeFanout& fanout, const WriteAccess& access,
-                 BlockingExecutor& executor)
-      : episodes_(episodes),
-        episode_reads_(episode_reads),
-        cache_(cache),
-        search_(search),
-        fanout_(fanout),
-        access_(access),
-        executor_(executor) {}
+  // GetEpisode and ExportChapters read through `reader`.
+  EpisodeHandlers(storage::EpisodeStore& episodes, EpisodeReader& reader, storage::SearchStore& search,
+                  ChangeFanout& fanout, const WriteAccess& access, BlockingExecutor& executor)
+      : episodes_(episodes), reader_(reader), search_(search), fanout_(fanout), access_(access), executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetEpisode(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override;
@@ -72,8 +65,7 @@ class EpisodeService final
                                           storage::EpisodeStore::Mutation mutate);
 
   storage::EpisodeStore& episodes_;
-  EpisodeReadBatcher& episode_reads_;
-  storage::EpisodeCache* const cache_;
+  EpisodeReader& reader_;
   storage::SearchStore& search_;
   ChangeFanout& fanout_;
   const WriteAccess& access_;

@@ -1,4 +1,4 @@
-#include "api/podcast_service.h"
+#include "api/podcast_handlers.h"
 
 #include "api/unary_call.h"
 #include "domain/limits.h"
@@ -18,8 +18,8 @@ uint64_t ListFingerprint(const v1::ListPodcastsRequest& request) {
 
 }  // namespace
 
-grpc::ServerUnaryReactor* PodcastService::GetPodcast(grpc::CallbackServerContext* context,
-                                                     const v1::GetPodcastRequest* request, v1::Podcast* response) {
+grpc::ServerUnaryReactor* PodcastHandlers::GetPodcast(grpc::CallbackServerContext* context,
+                                                      const v1::GetPodcastRequest* request, v1::Podcast* response) {
   return RunUnary(context, executor_, *request, response, [this, context, request]() -> PodcastResult {
     absl::StatusOr<std::string> id = domain::ParsePodcastName(request->name(), "name");
     if (!id.ok()) return id.status();
@@ -27,9 +27,9 @@ grpc::ServerUnaryReactor* PodcastService::GetPodcast(grpc::CallbackServerContext
   });
 }
 
-grpc::ServerUnaryReactor* PodcastService::ListPodcasts(grpc::CallbackServerContext* context,
-                                                       const v1::ListPodcastsRequest* request,
-                                                       v1::ListPodcastsResponse* response) {
+grpc::ServerUnaryReactor* PodcastHandlers::ListPodcasts(grpc::CallbackServerContext* context,
+                                                        const v1::ListPodcastsRequest* request,
+                                                        v1::ListPodcastsResponse* response) {
   return RunUnary(context, executor_, *request, response,
                   [this, context, request]() -> absl::StatusOr<v1::ListPodcastsResponse> {
                     absl::StatusOr<int32_t> page_size = domain::EffectivePageSize(request->page_size());
@@ -54,9 +54,9 @@ grpc::ServerUnaryReactor* PodcastService::ListPodcasts(grpc::CallbackServerConte
                   });
 }
 
-grpc::ServerUnaryReactor* PodcastService::CreatePodcast(grpc::CallbackServerContext* context,
-                                                        const v1::CreatePodcastRequest* request,
-                                                        v1::Podcast* response) {
+grpc::ServerUnaryReactor* PodcastHandlers::CreatePodcast(grpc::CallbackServerContext* context,
+                                                         const v1::CreatePodcastRequest* request,
+                                                         v1::Podcast* response) {
   return RunWrite(context, access_, executor_, *request, response, [this, context, request]() -> PodcastResult {
     if (request->request_id().size() > domain::kMaxRequestIdBytes) {
       return domain::InvalidField("request_id", "must be at most 128 bytes");
@@ -69,10 +69,11 @@ grpc::ServerUnaryReactor* PodcastService::CreatePodcast(grpc::CallbackServerCont
   });
 }
 
-grpc::ServerUnaryReactor* PodcastService::ModifyPodcast(grpc::CallbackServerContext* context,
-                                                        const google::protobuf::Message& request, v1::Podcast* response,
-                                                        const std::string& name, const char* name_field,
-                                                        storage::PodcastStore::Mutation mutate) {
+grpc::ServerUnaryReactor* PodcastHandlers::ModifyPodcast(grpc::CallbackServerContext* context,
+                                                         const google::protobuf::Message& request,
+                                                         v1::Podcast* response, const std::string& name,
+                                                         const char* name_field,
+                                                         storage::PodcastStore::Mutation mutate) {
   return RunWrite(context, access_, executor_, request, response,
                   [this, context, name, name_field, mutate = std::move(mutate)]() -> PodcastResult {
                     absl::StatusOr<std::string> id = domain::ParsePodcastName(name, name_field);
@@ -81,32 +82,32 @@ grpc::ServerUnaryReactor* PodcastService::ModifyPodcast(grpc::CallbackServerCont
                   });
 }
 
-grpc::ServerUnaryReactor* PodcastService::UpdatePodcast(grpc::CallbackServerContext* context,
-                                                        const v1::UpdatePodcastRequest* request,
-                                                        v1::Podcast* response) {
+grpc::ServerUnaryReactor* PodcastHandlers::UpdatePodcast(grpc::CallbackServerContext* context,
+                                                         const v1::UpdatePodcastRequest* request,
+                                                         v1::Podcast* response) {
   return ModifyPodcast(context, *request, response, request->podcast().name(), "podcast.name",
                        [request](v1::Podcast& podcast) {
                          return domain::ApplyPodcastUpdate(request->podcast(), request->update_mask(), podcast);
                        });
 }
 
-grpc::ServerUnaryReactor* PodcastService::DeletePodcast(grpc::CallbackServerContext* context,
-                                                        const v1::DeletePodcastRequest* request,
-                                                        v1::Podcast* response) {
+grpc::ServerUnaryReactor* PodcastHandlers::DeletePodcast(grpc::CallbackServerContext* context,
+                                                         const v1::DeletePodcastRequest* request,
+                                                         v1::Podcast* response) {
   return ModifyPodcast(context, *request, response, request->name(), "name",
                        [request](v1::Podcast& podcast) { return domain::MarkDeleted(request->etag(), podcast); });
 }
 
-grpc::ServerUnaryReactor* PodcastService::UndeletePodcast(grpc::CallbackServerContext* context,
-                                                          const v1::UndeletePodcastRequest* request,
-                                                          v1::Podcast* response) {
+grpc::ServerUnaryReactor* PodcastHandlers::UndeletePodcast(grpc::CallbackServerContext* context,
+                                                           const v1::UndeletePodcastRequest* request,
+                                                           v1::Podcast* response) {
   return ModifyPodcast(context, *request, response, request->name(), "name",
                        [request](v1::Podcast& podcast) { return domain::MarkUndeleted(request->etag(), podcast); });
 }
 
-grpc::ServerUnaryReactor* PodcastService::ImportShowPage(grpc::CallbackServerContext* context,
-                                                         const v1::ImportShowPageRequest* request,
-                                                         v1::ImportShowPageResponse* response) {
+grpc::ServerUnaryReactor* PodcastHandlers::ImportShowPage(grpc::CallbackServerContext* context,
+                                                          const v1::ImportShowPageRequest* request,
+                                                          v1::ImportShowPageResponse* response) {
   return RunWrite(context, access_, executor_, *request, response,
                   [this, context, request]() -> absl::StatusOr<v1::ImportShowPageResponse> {
                     const std::string& content = request->content();

@@ -1,4 +1,4 @@
-#include "api/episode_service.h"
+#include "api/episode_handlers.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -16,12 +16,14 @@ namespace {
 
 using EpisodeResult = absl::StatusOr<v1::Episode>;
 
-// The caller asks to see every write acknowledged before its call
-// ("x-podmeta-consistency: fresh"), wherever it was made.
-bool WantsFreshRead(const grpc::CallbackServerContext& context) {
+// "x-podmeta-consistency: fresh": the caller asks to see every write
+// acknowledged before its call, wherever it was made.
+EpisodeReader::Consistency ConsistencyOf(const grpc::CallbackServerContext& context) {
   const auto& metadata = context.client_metadata();
   const auto found = metadata.find("x-podmeta-consistency");
-  return found != metadata.end() && absl::string_view(found->second.data(), found->second.size()) == "fresh";
+  const bool fresh =
+      found != metadata.end() && absl::string_view(found->second.data(), found->second.size()) == "fresh";
+  return fresh ? EpisodeReader::Consistency::kFresh : EpisodeReader::Consistency::kCached;
 }
 
 // What clients see: stored chapters plus the end offsets they imply.
@@ -122,9 +124,9 @@ absl::StatusOr<SearchQuery> SearchQueryOf(const v1::SearchEpisodesRequest& reque
 
 }  // namespace
 
-grpc::ServerUnaryReactor* EpisodeService::GetEpisode(grpc::CallbackServerContext* context,
-                                                     const grpc::ByteBuffer* request_bytes,
-                                                     grpc::ByteBuffer* response) {
+grpc::ServerUnaryReactor* EpisodeHandlers::GetEpisode(grpc::CallbackServerContext* context,
+                                                      const grpc::ByteBuffer* request_bytes,
+                                                      grpc::ByteBuffer* response) {
   v1::GetEpisodeRequest request;
   if (!ParseMessage(*request_bytes, request)) {
     return FinishedNow(context, MalformedRequestStatus());
@@ -132,41 +134,18 @@ grpc::ServerUnaryReactor* EpisodeService::GetEpisode(grpc::CallbackServerContext
   if (absl::Status text = domain::CheckRequestText(request); !text.ok()) return FinishedNow(context, text);
   absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request.name(), "name");
   if (!key.ok()) return FinishedNow(context, key.status());
-  if (WantsFreshRead(*context)) {
-    // Read-your-writes across servers and replicas: the primary, no cache.
-    return RunUnary(context, executor_, request, response,
-                    [this, context, key = *key]() -> absl::StatusOr<grpc::ByteBuffer> {
-                      EpisodeResult episode = Presented(episodes_.GetFromPrimary(key, DeadlineOf(context)));
-                      if (!episode.ok()) return episode.status();
-                      return ByteBufferOf(episode->SerializeAsString());
-                    });
-  }
-  // A hit is answered on gRPC's own thread: no hand-off, no database.
-  if (std::shared_ptr<const std::string> cached = cache_ != nullptr ? cache_->Find(*key) : nullptr) {
-    *response = ByteBufferOf(*cached);
-    return FinishedNow(context, absl::OkStatus());
-  }
-  // Taken before the read: a change committed meanwhile keeps it out of the cache.
-  const storage::EpisodeCache::Ticket ticket =
-      cache_ != nullptr ? cache_->Begin(key->podcast_id) : storage::EpisodeCache::Ticket{};
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  episode_reads_.Read(context, *key, [this, reactor, response, key = *key, ticket](EpisodeResult episode) {
-    episode = Presented(std::move(episode));
-    if (!episode.ok()) {
-      reactor->Finish(ToGrpcStatus(episode.status()));
-      return;
-    }
-    std::string serialized = episode->SerializeAsString();
-    *response = ByteBufferOf(serialized);
-    if (cache_ != nullptr) cache_->Store(key, std::move(serialized), ticket);
-    reactor->Finish(grpc::Status::OK);
-  });
+  reader_.Read(context, *std::move(key), ConsistencyOf(*context),
+               [reactor, response](absl::StatusOr<EpisodeReader::Bytes> episode) {
+                 if (episode.ok()) *response = ByteBufferOf(**episode);
+                 reactor->Finish(ToGrpcStatus(episode.status()));
+               });
   return reactor;
 }
 
-grpc::ServerUnaryReactor* EpisodeService::BatchGetEpisodes(grpc::CallbackServerContext* context,
-                                                           const v1::BatchGetEpisodesRequest* request,
-                                                           v1::BatchGetEpisodesResponse* response) {
+grpc::ServerUnaryReactor* EpisodeHandlers::BatchGetEpisodes(grpc::CallbackServerContext* context,
+                                                            const v1::BatchGetEpisodesRequest* request,
+                                                            v1::BatchGetEpisodesResponse* response) {
   return RunUnary(context, executor_, *request, response,
                   [this, context, request]() -> absl::StatusOr<v1::BatchGetEpisodesResponse> {
                     absl::StatusOr<std::string> podcast_id = domain::ParsePodcastName(request->parent(), "parent");
@@ -196,9 +175,9 @@ grpc::ServerUnaryReactor* EpisodeService::BatchGetEpisodes(grpc::CallbackServerC
                   });
 }
 
-grpc::ServerUnaryReactor* EpisodeService::ListEpisodes(grpc::CallbackServerContext* context,
-                                                       const v1::ListEpisodesRequest* request,
-                                                       v1::ListEpisodesResponse* response) {
+grpc::ServerUnaryReactor* EpisodeHandlers::ListEpisodes(grpc::CallbackServerContext* context,
+                                                        const v1::ListEpisodesRequest* request,
+                                                        v1::ListEpisodesResponse* response) {
   return RunUnary(context, executor_, *request, response,
                   [this, context, request]() -> absl::StatusOr<v1::ListEpisodesResponse> {
                     absl::StatusOr<storage::EpisodeListQuery> query = ListQueryOf(*request);
@@ -217,9 +196,9 @@ grpc::ServerUnaryReactor* EpisodeService::ListEpisodes(grpc::CallbackServerConte
                   });
 }
 
-grpc::ServerUnaryReactor* EpisodeService::CreateEpisode(grpc::CallbackServerContext* context,
-                                                        const v1::CreateEpisodeRequest* request,
-                                                        v1::Episode* response) {
+grpc::ServerUnaryReactor* EpisodeHandlers::CreateEpisode(grpc::CallbackServerContext* context,
+                                                         const v1::CreateEpisodeRequest* request,
+                                                         v1::Episode* response) {
   return RunWrite(context, access_, executor_, *request, response, [this, context, request]() -> EpisodeResult {
     absl::StatusOr<std::string> podcast_id = domain::ParsePodcastName(request->parent(), "parent");
     if (!podcast_id.ok()) return podcast_id.status();
@@ -235,10 +214,11 @@ grpc::ServerUnaryReactor* EpisodeService::CreateEpisode(grpc::CallbackServerCont
   });
 }
 
-grpc::ServerUnaryReactor* EpisodeService::ModifyEpisode(grpc::CallbackServerContext* context,
-                                                        const google::protobuf::Message& request, v1::Episode* response,
-                                                        const std::string& name, const char* name_field,
-                                                        storage::EpisodeStore::Mutation mutate) {
+grpc::ServerUnaryReactor* EpisodeHandlers::ModifyEpisode(grpc::CallbackServerContext* context,
+                                                         const google::protobuf::Message& request,
+                                                         v1::Episode* response, const std::string& name,
+                                                         const char* name_field,
+                                                         storage::EpisodeStore::Mutation mutate) {
   return RunWrite(context, access_, executor_, request, response,
                   [this, context, name, name_field, mutate = std::move(mutate)]() -> EpisodeResult {
                     absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(name, name_field);
@@ -247,86 +227,91 @@ grpc::ServerUnaryReactor* EpisodeService::ModifyEpisode(grpc::CallbackServerCont
                   });
 }
 
-grpc::ServerUnaryReactor* EpisodeService::UpdateEpisode(grpc::CallbackServerContext* context,
-                                                        const v1::UpdateEpisodeRequest* request,
-                                                        v1::Episode* response) {
+grpc::ServerUnaryReactor* EpisodeHandlers::UpdateEpisode(grpc::CallbackServerContext* context,
+                                                         const v1::UpdateEpisodeRequest* request,
+                                                         v1::Episode* response) {
   return ModifyEpisode(context, *request, response, request->episode().name(), "episode.name",
                        [request](v1::Episode& episode) {
                          return domain::ApplyEpisodeUpdate(request->episode(), request->update_mask(), episode);
                        });
 }
 
-grpc::ServerUnaryReactor* EpisodeService::DeleteEpisode(grpc::CallbackServerContext* context,
-                                                        const v1::DeleteEpisodeRequest* request,
-                                                        v1::Episode* response) {
+grpc::ServerUnaryReactor* EpisodeHandlers::DeleteEpisode(grpc::CallbackServerContext* context,
+                                                         const v1::DeleteEpisodeRequest* request,
+                                                         v1::Episode* response) {
   return ModifyEpisode(context, *request, response, request->name(), "name",
                        [request](v1::Episode& episode) { return domain::MarkDeleted(request->etag(), episode); });
 }
 
-grpc::ServerUnaryReactor* EpisodeService::UndeleteEpisode(grpc::CallbackServerContext* context,
-                                                          const v1::UndeleteEpisodeRequest* request,
-                                                          v1::Episode* response) {
+grpc::ServerUnaryReactor* EpisodeHandlers::UndeleteEpisode(grpc::CallbackServerContext* context,
+                                                           const v1::UndeleteEpisodeRequest* request,
+                                                           v1::Episode* response) {
   return ModifyEpisode(context, *request, response, request->name(), "name",
                        [request](v1::Episode& episode) { return domain::MarkUndeleted(request->etag(), episode); });
 }
 
-grpc::ServerUnaryReactor* EpisodeService::ReplaceChapters(grpc::CallbackServerContext* context,
-                                                          const v1::ReplaceChaptersRequest* request,
-                                                          v1::Episode* response) {
+grpc::ServerUnaryReactor* EpisodeHandlers::ReplaceChapters(grpc::CallbackServerContext* context,
+                                                           const v1::ReplaceChaptersRequest* request,
+                                                           v1::Episode* response) {
   return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
     if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) return matches;
     return domain::ReplaceChapters(request->chapters(), episode);
   });
 }
 
-grpc::ServerUnaryReactor* EpisodeService::InsertChapter(grpc::CallbackServerContext* context,
-                                                        const v1::InsertChapterRequest* request,
-                                                        v1::Episode* response) {
+grpc::ServerUnaryReactor* EpisodeHandlers::InsertChapter(grpc::CallbackServerContext* context,
+                                                         const v1::InsertChapterRequest* request,
+                                                         v1::Episode* response) {
   return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
     if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) return matches;
     return domain::InsertChapter(request->chapter(), episode);
   });
 }
 
-grpc::ServerUnaryReactor* EpisodeService::UpdateChapter(grpc::CallbackServerContext* context,
-                                                        const v1::UpdateChapterRequest* request,
-                                                        v1::Episode* response) {
+grpc::ServerUnaryReactor* EpisodeHandlers::UpdateChapter(grpc::CallbackServerContext* context,
+                                                         const v1::UpdateChapterRequest* request,
+                                                         v1::Episode* response) {
   return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
     if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) return matches;
     return domain::UpdateChapter(request->index(), request->chapter(), request->update_mask(), episode);
   });
 }
 
-grpc::ServerUnaryReactor* EpisodeService::DeleteChapter(grpc::CallbackServerContext* context,
-                                                        const v1::DeleteChapterRequest* request,
-                                                        v1::Episode* response) {
+grpc::ServerUnaryReactor* EpisodeHandlers::DeleteChapter(grpc::CallbackServerContext* context,
+                                                         const v1::DeleteChapterRequest* request,
+                                                         v1::Episode* response) {
   return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
     if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) return matches;
     return domain::DeleteChapter(request->index(), episode);
   });
 }
 
-grpc::ServerUnaryReactor* EpisodeService::ExportChapters(grpc::CallbackServerContext* context,
-                                                         const v1::ExportChaptersRequest* request,
-                                                         v1::ExportChaptersResponse* response) {
-  return RunUnary(context, executor_, *request, response,
-                  [this, context, request]() -> absl::StatusOr<v1::ExportChaptersResponse> {
-                    absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request->name(), "name");
-                    if (!key.ok()) return key.status();
-                    EpisodeResult episode = Presented(episodes_.Get(*key, DeadlineOf(context)));
-                    if (!episode.ok()) return episode.status();
-                    absl::StatusOr<std::string> content = domain::ExportChapters(*episode, request->format());
-                    if (!content.ok()) return content.status();
-                    v1::ExportChaptersResponse reply;
-                    reply.set_content(*std::move(content));
-                    reply.set_content_type(domain::ChapterContentType(request->format()));
-                    return reply;
-                  });
+grpc::ServerUnaryReactor* EpisodeHandlers::ExportChapters(grpc::CallbackServerContext* context,
+                                                          const v1::ExportChaptersRequest* request,
+                                                          v1::ExportChaptersResponse* response) {
+  if (absl::Status text = domain::CheckRequestText(*request); !text.ok()) return FinishedNow(context, text);
+  absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request->name(), "name");
+  if (!key.ok()) return FinishedNow(context, key.status());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reader_.Read(context, *std::move(key), ConsistencyOf(*context),
+               [reactor, request, response](absl::StatusOr<EpisodeReader::Bytes> episode) {
+                 if (!episode.ok()) {
+                   reactor->Finish(ToGrpcStatus(episode.status()));
+                   return;
+                 }
+                 v1::Episode parsed;
+                 parsed.ParseFromString(**episode);  // bytes this server serialized
+                 absl::StatusOr<v1::ExportChaptersResponse> exported =
+                     domain::ExportChapterFile(parsed, request->format());
+                 if (exported.ok()) *response = *std::move(exported);
+                 reactor->Finish(ToGrpcStatus(exported.status()));
+               });
+  return reactor;
 }
 
-grpc::ServerUnaryReactor* EpisodeService::ImportChapters(grpc::CallbackServerContext* context,
-                                                         const v1::ImportChaptersRequest* request,
-                                                         v1::Episode* response) {
+grpc::ServerUnaryReactor* EpisodeHandlers::ImportChapters(grpc::CallbackServerContext* context,
+                                                          const v1::ImportChaptersRequest* request,
+                                                          v1::Episode* response) {
   // The file is read on the executor after the token check (never on gRPC's
   // own threads, never for a caller who may not write), and before the
   // episode is locked.
@@ -347,9 +332,9 @@ grpc::ServerUnaryReactor* EpisodeService::ImportChapters(grpc::CallbackServerCon
   });
 }
 
-grpc::ServerUnaryReactor* EpisodeService::SearchEpisodes(grpc::CallbackServerContext* context,
-                                                         const v1::SearchEpisodesRequest* request,
-                                                         v1::SearchEpisodesResponse* response) {
+grpc::ServerUnaryReactor* EpisodeHandlers::SearchEpisodes(grpc::CallbackServerContext* context,
+                                                          const v1::SearchEpisodesRequest* request,
+                                                          v1::SearchEpisodesResponse* response) {
   return RunUnary(context, executor_, *request, response,
                   [this, context, request]() -> absl::StatusOr<v1::SearchEpisodesResponse> {
                     absl::StatusOr<SearchQuery> query = SearchQueryOf(*request);
@@ -368,8 +353,8 @@ grpc::ServerUnaryReactor* EpisodeService::SearchEpisodes(grpc::CallbackServerCon
                   });
 }
 
-grpc::ServerWriteReactor<v1::EpisodeChange>* EpisodeService::WatchEpisodes(grpc::CallbackServerContext* context,
-                                                                           const v1::WatchEpisodesRequest* request) {
+grpc::ServerWriteReactor<v1::EpisodeChange>* EpisodeHandlers::WatchEpisodes(grpc::CallbackServerContext* context,
+                                                                            const v1::WatchEpisodesRequest* request) {
   return EpisodeWatch::Start(context, *request, episodes_, fanout_, executor_);
 }
 

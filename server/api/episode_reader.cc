@@ -1,0 +1,50 @@
+#include "api/episode_reader.h"
+
+#include "api/unary_call.h"
+#include "domain/resources.h"
+
+namespace podmeta::api {
+namespace {
+
+// What clients see: stored chapters plus the end offsets they imply.
+absl::StatusOr<EpisodeReader::Bytes> Presented(absl::StatusOr<v1::Episode> episode) {
+  if (!episode.ok()) return episode.status();
+  domain::DeriveChapterEnds(*episode);
+  return std::make_shared<const std::string>(episode->SerializeAsString());
+}
+
+}  // namespace
+
+void EpisodeReader::Read(const grpc::ServerContextBase* context, domain::EpisodeKey key, Consistency consistency,
+                         Done done) {
+  if (consistency == Consistency::kFresh) {
+    const bool queued = executor_.TrySubmit([this, context, key = std::move(key), done]() mutable {
+      if (context->IsCancelled()) {
+        done(absl::CancelledError("the call ended before its episode was read"));
+        return;
+      }
+      done(Presented(store_.GetFromPrimary(key, DeadlineOf(context))));
+    });
+    if (!queued) done(OverloadedStatus(executor_.max_queued()));
+    return;
+  }
+  if (cache_ == nullptr) {
+    batcher_.Read(context, std::move(key), [done = std::move(done)](absl::StatusOr<v1::Episode> episode) {
+      done(Presented(std::move(episode)));
+    });
+    return;
+  }
+  if (Bytes cached = cache_->Find(key)) {
+    done(std::move(cached));
+    return;
+  }
+  // Taken before the read: a change committed meanwhile keeps it out of the cache.
+  const storage::EpisodeCache::Ticket ticket = cache_->Begin(key.podcast_id);
+  batcher_.Read(context, key, [this, key, ticket, done = std::move(done)](absl::StatusOr<v1::Episode> episode) {
+    absl::StatusOr<Bytes> presented = Presented(std::move(episode));
+    if (presented.ok()) cache_->Store(key, *presented, ticket);
+    done(std::move(presented));
+  });
+}
+
+}  // namespace podmeta::api

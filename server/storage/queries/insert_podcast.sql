@@ -1,0 +1,2 @@
+INSERT INTO podcasts (podcast_id, guid, title, description, people, language, image_uri, feed_uri)
+VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)

@@ -1,0 +1,3 @@
+SELECT {episode_columns}
+  FROM episodes e
+ WHERE e.podcast_id = $1 AND e.episode_id = $2

@@ -1,0 +1,4 @@
+SELECT {episode_columns}
+  FROM episodes e
+ WHERE e.podcast_id = $1 AND e.episode_id = $2
+   FOR UPDATE

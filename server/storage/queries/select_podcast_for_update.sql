@@ -1,0 +1,4 @@
+SELECT {podcast_columns}
+  FROM podcasts p
+ WHERE p.podcast_id = $1
+   FOR UPDATE OF p

@@ -1,0 +1,1 @@
+SELECT response FROM request_ids WHERE podcast_id = $1 AND request_id = $2
