@@ -71,9 +71,9 @@ struct Server::Parts {
         feed(config.database_url, episode_cache.get()),
         executor(config.worker_threads, config.max_queued_calls),
         episode_reads(episodes, executor, config.pool_size, kMaxEpisodeReadBatch),
+        episode_reader(episodes, episode_reads, episode_cache.get(), executor),
         fanout(episodes, feed, executor, config.max_watch_streams),
         podcast_handlers(podcasts, imports, access, executor),
-        episode_reader(episodes, episode_reads, episode_cache.get(), executor),
         episode_handlers(episodes, episode_reader, search, fanout, access, executor) {
     // This server's own writes leave the cache as they commit, before their
     // call answers; other servers' arrive through the change feed.

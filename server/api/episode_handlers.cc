@@ -1,13 +1,9 @@
 #include "api/episode_handlers.h"
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "api/episode_watch.h"
 #include "api/unary_call.h"
 #include "domain/chapter_formats.h"
-#include "domain/episode_query.h"
-#include "domain/limits.h"
-#include "domain/page_token.h"
+#include "domain/requests.h"
 #include "domain/resources.h"
 #include "domain/validation.h"
 
@@ -30,96 +26,6 @@ EpisodeReader::Consistency ConsistencyOf(const grpc::CallbackServerContext& cont
 EpisodeResult Presented(EpisodeResult episode) {
   if (episode.ok()) domain::DeriveChapterEnds(*episode);
   return episode;
-}
-
-uint64_t ListFingerprint(const v1::ListEpisodesRequest& request) {
-  return domain::EpisodeListFingerprint(request.parent(), request.filter(), request.order_by(), request.show_deleted());
-}
-
-absl::StatusOr<std::optional<domain::EpisodePagePosition>> CursorOf(const v1::ListEpisodesRequest& request) {
-  if (request.page_token().empty()) return std::nullopt;
-  return domain::DecodeEpisodePageToken(request.page_token(), ListFingerprint(request));
-}
-
-// Everything wrong with a ListEpisodes request, at once.
-absl::StatusOr<storage::EpisodeListQuery> ListQueryOf(const v1::ListEpisodesRequest& request) {
-  domain::Violations violations;
-  storage::EpisodeListQuery query;
-  if (auto podcast_id = domain::ParsePodcastName(request.parent(), "parent"); podcast_id.ok()) {
-    query.podcast_id = *podcast_id;
-  } else {
-    violations.Merge(podcast_id.status(), "parent");
-  }
-  if (auto filter = domain::ParseEpisodeFilter(request.filter()); filter.ok()) {
-    query.filter = *std::move(filter);
-  } else {
-    violations.Merge(filter.status(), "filter");
-  }
-  if (auto order = domain::ParseEpisodeOrder(request.order_by()); order.ok()) {
-    query.order = *order;
-  } else {
-    violations.Merge(order.status(), "order_by");
-  }
-  if (auto page_size = domain::EffectivePageSize(request.page_size()); page_size.ok()) {
-    query.page_size = *page_size;
-  } else {
-    violations.Merge(page_size.status(), "page_size");
-  }
-  if (auto cursor = CursorOf(request); cursor.ok()) {
-    query.after = *cursor;
-  } else {
-    violations.Merge(cursor.status(), "page_token");
-  }
-  query.show_deleted = request.show_deleted();
-  if (!violations.empty()) return violations.ToStatus();
-  return query;
-}
-
-uint64_t SearchFingerprint(const v1::SearchEpisodesRequest& request) {
-  return domain::QueryFingerprint({"search", request.parent(), request.query()});
-}
-
-struct SearchQuery {
-  std::string podcast_id;  // empty: every podcast
-  int32_t page_size = 0;
-  std::optional<storage::SearchCursor> after;
-};
-
-absl::StatusOr<SearchQuery> SearchQueryOf(const v1::SearchEpisodesRequest& request) {
-  domain::Violations violations;
-  SearchQuery query;
-  if (!request.parent().empty()) {
-    if (auto podcast_id = domain::ParsePodcastName(request.parent(), "parent"); podcast_id.ok()) {
-      query.podcast_id = *podcast_id;
-    } else {
-      violations.Merge(podcast_id.status(), "parent");
-    }
-  }
-  if (absl::StripAsciiWhitespace(request.query()).empty()) {
-    violations.Add("query", "must not be empty");
-  } else if (request.query().size() > domain::kMaxSearchQueryBytes) {
-    violations.Add("query", absl::StrCat("must be at most ", domain::kMaxSearchQueryBytes, " bytes"));
-  } else if (!domain::IsValidUtf8(request.query())) {
-    violations.Add("query", "must be valid UTF-8");
-  }
-  if (auto page_size = domain::EffectivePageSize(request.page_size()); page_size.ok()) {
-    query.page_size = *page_size;
-  } else {
-    violations.Merge(page_size.status(), "page_size");
-  }
-  if (!request.page_token().empty()) {
-    auto keys = domain::DecodePageToken(request.page_token(), SearchFingerprint(request));
-    int32_t position = 0;
-    if (!keys.ok()) {
-      violations.Merge(keys.status(), "page_token");
-    } else if (keys->size() != 4 || !absl::SimpleAtoi((*keys)[3], &position)) {
-      violations.Add("page_token", "is not a search page token");
-    } else {
-      query.after = storage::SearchCursor{(*keys)[0], (*keys)[1], (*keys)[2], position};
-    }
-  }
-  if (!violations.empty()) return violations.ToStatus();
-  return query;
 }
 
 }  // namespace
@@ -148,26 +54,9 @@ grpc::ServerUnaryReactor* EpisodeHandlers::BatchGetEpisodes(grpc::CallbackServer
                                                             v1::BatchGetEpisodesResponse* response) {
   return RunUnary(context, executor_, *request, response,
                   [this, context, request]() -> absl::StatusOr<v1::BatchGetEpisodesResponse> {
-                    absl::StatusOr<std::string> podcast_id = domain::ParsePodcastName(request->parent(), "parent");
-                    if (!podcast_id.ok()) return podcast_id.status();
-                    if (static_cast<size_t>(request->names_size()) > domain::kMaxBatchGet) {
-                      return domain::InvalidField("names", "must list at most 1000 names");
-                    }
-                    domain::Violations violations;
-                    std::vector<std::string> ids;
-                    for (int i = 0; i < request->names_size(); ++i) {
-                      const std::string field = absl::StrCat("names[", i, "]");
-                      auto key = domain::ParseEpisodeName(request->names(i), field);
-                      if (!key.ok()) {
-                        violations.Merge(key.status(), field);
-                      } else if (key->podcast_id != *podcast_id) {
-                        violations.Add(field, "is not an episode of " + request->parent());
-                      } else {
-                        ids.push_back(key->episode_id);
-                      }
-                    }
-                    if (!violations.empty()) return violations.ToStatus();
-                    auto found = episodes_.BatchGet(*podcast_id, ids, DeadlineOf(context));
+                    absl::StatusOr<domain::EpisodeBatch> batch = domain::EpisodeBatchOf(*request);
+                    if (!batch.ok()) return batch.status();
+                    auto found = episodes_.BatchGet(batch->podcast_id, batch->episode_ids, DeadlineOf(context));
                     if (!found.ok()) return found.status();
                     v1::BatchGetEpisodesResponse reply;
                     for (v1::Episode& episode : *found) *reply.add_episodes() = *Presented(std::move(episode));
@@ -180,7 +69,7 @@ grpc::ServerUnaryReactor* EpisodeHandlers::ListEpisodes(grpc::CallbackServerCont
                                                         v1::ListEpisodesResponse* response) {
   return RunUnary(context, executor_, *request, response,
                   [this, context, request]() -> absl::StatusOr<v1::ListEpisodesResponse> {
-                    absl::StatusOr<storage::EpisodeListQuery> query = ListQueryOf(*request);
+                    absl::StatusOr<domain::EpisodeListQuery> query = domain::EpisodeListQueryOf(*request);
                     if (!query.ok()) return query.status();
                     auto page = episodes_.List(*query, DeadlineOf(context));
                     if (!page.ok()) return page.status();
@@ -188,9 +77,7 @@ grpc::ServerUnaryReactor* EpisodeHandlers::ListEpisodes(grpc::CallbackServerCont
                     for (v1::Episode& episode : page->episodes) {
                       *reply.add_episodes() = *Presented(std::move(episode));
                     }
-                    if (page->next) {
-                      reply.set_next_page_token(domain::EncodeEpisodePageToken(ListFingerprint(*request), *page->next));
-                    }
+                    if (page->next) reply.set_next_page_token(domain::NextEpisodePageToken(*request, *page->next));
                     reply.set_total_size(page->total_size);
                     return reply;
                   });
@@ -200,17 +87,9 @@ grpc::ServerUnaryReactor* EpisodeHandlers::CreateEpisode(grpc::CallbackServerCon
                                                          const v1::CreateEpisodeRequest* request,
                                                          v1::Episode* response) {
   return RunWrite(context, access_, executor_, *request, response, [this, context, request]() -> EpisodeResult {
-    absl::StatusOr<std::string> podcast_id = domain::ParsePodcastName(request->parent(), "parent");
-    if (!podcast_id.ok()) return podcast_id.status();
-    if (request->request_id().size() > domain::kMaxRequestIdBytes) {
-      return domain::InvalidField("request_id", "must be at most 128 bytes");
-    }
-    absl::StatusOr<std::string> episode_id = domain::ChooseEpisodeId(request->episode_id(), request->episode());
-    if (!episode_id.ok()) return episode_id.status();
-    const domain::EpisodeKey key{*podcast_id, *episode_id};
-    v1::Episode episode = request->episode();
-    if (absl::Status prepared = domain::PrepareNewEpisode(key, episode); !prepared.ok()) return prepared;
-    return Presented(episodes_.Create(key, episode, request->request_id(), DeadlineOf(context)));
+    absl::StatusOr<domain::NewEpisode> created = domain::NewEpisodeOf(*request);
+    if (!created.ok()) return created.status();
+    return Presented(episodes_.Create(created->key, created->episode, created->request_id, DeadlineOf(context)));
   });
 }
 
@@ -253,37 +132,29 @@ grpc::ServerUnaryReactor* EpisodeHandlers::UndeleteEpisode(grpc::CallbackServerC
 grpc::ServerUnaryReactor* EpisodeHandlers::ReplaceChapters(grpc::CallbackServerContext* context,
                                                            const v1::ReplaceChaptersRequest* request,
                                                            v1::Episode* response) {
-  return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
-    if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) return matches;
-    return domain::ReplaceChapters(request->chapters(), episode);
-  });
+  return ModifyEpisode(context, *request, response, request->name(), "name",
+                       [request](v1::Episode& episode) { return domain::ApplyChapterEdit(*request, episode); });
 }
 
 grpc::ServerUnaryReactor* EpisodeHandlers::InsertChapter(grpc::CallbackServerContext* context,
                                                          const v1::InsertChapterRequest* request,
                                                          v1::Episode* response) {
-  return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
-    if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) return matches;
-    return domain::InsertChapter(request->chapter(), episode);
-  });
+  return ModifyEpisode(context, *request, response, request->name(), "name",
+                       [request](v1::Episode& episode) { return domain::ApplyChapterEdit(*request, episode); });
 }
 
 grpc::ServerUnaryReactor* EpisodeHandlers::UpdateChapter(grpc::CallbackServerContext* context,
                                                          const v1::UpdateChapterRequest* request,
                                                          v1::Episode* response) {
-  return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
-    if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) return matches;
-    return domain::UpdateChapter(request->index(), request->chapter(), request->update_mask(), episode);
-  });
+  return ModifyEpisode(context, *request, response, request->name(), "name",
+                       [request](v1::Episode& episode) { return domain::ApplyChapterEdit(*request, episode); });
 }
 
 grpc::ServerUnaryReactor* EpisodeHandlers::DeleteChapter(grpc::CallbackServerContext* context,
                                                          const v1::DeleteChapterRequest* request,
                                                          v1::Episode* response) {
-  return ModifyEpisode(context, *request, response, request->name(), "name", [request](v1::Episode& episode) {
-    if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) return matches;
-    return domain::DeleteChapter(request->index(), episode);
-  });
+  return ModifyEpisode(context, *request, response, request->name(), "name",
+                       [request](v1::Episode& episode) { return domain::ApplyChapterEdit(*request, episode); });
 }
 
 grpc::ServerUnaryReactor* EpisodeHandlers::ExportChapters(grpc::CallbackServerContext* context,
@@ -322,12 +193,7 @@ grpc::ServerUnaryReactor* EpisodeHandlers::ImportChapters(grpc::CallbackServerCo
     if (!chapters.ok()) return chapters.status();
     return Presented(episodes_.Modify(
         *key,
-        [request, &chapters](v1::Episode& episode) {
-          if (absl::Status matches = domain::CheckEtag(episode.etag(), request->etag()); !matches.ok()) {
-            return matches;
-          }
-          return domain::ReplaceChapters(*chapters, episode);
-        },
+        [request, &chapters](v1::Episode& episode) { return domain::ApplyChapterEdit(*request, *chapters, episode); },
         DeadlineOf(context)));
   });
 }
@@ -335,22 +201,17 @@ grpc::ServerUnaryReactor* EpisodeHandlers::ImportChapters(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* EpisodeHandlers::SearchEpisodes(grpc::CallbackServerContext* context,
                                                           const v1::SearchEpisodesRequest* request,
                                                           v1::SearchEpisodesResponse* response) {
-  return RunUnary(context, executor_, *request, response,
-                  [this, context, request]() -> absl::StatusOr<v1::SearchEpisodesResponse> {
-                    absl::StatusOr<SearchQuery> query = SearchQueryOf(*request);
-                    if (!query.ok()) return query.status();
-                    auto page = search_.Search(query->podcast_id, domain::NormalizeSearchText(request->query()),
-                                               query->page_size, query->after, DeadlineOf(context));
-                    if (!page.ok()) return page.status();
-                    v1::SearchEpisodesResponse reply;
-                    for (v1::SearchHit& hit : page->hits) *reply.add_hits() = std::move(hit);
-                    if (page->next) {
-                      reply.set_next_page_token(domain::EncodePageToken(
-                          SearchFingerprint(*request), {page->next->rank, page->next->podcast_id,
-                                                        page->next->episode_id, std::to_string(page->next->position)}));
-                    }
-                    return reply;
-                  });
+  return RunUnary(
+      context, executor_, *request, response, [this, context, request]() -> absl::StatusOr<v1::SearchEpisodesResponse> {
+        absl::StatusOr<domain::SearchQuery> query = domain::SearchQueryOf(*request);
+        if (!query.ok()) return query.status();
+        auto page = search_.Search(query->podcast_id, query->text, query->page_size, query->after, DeadlineOf(context));
+        if (!page.ok()) return page.status();
+        v1::SearchEpisodesResponse reply;
+        for (v1::SearchHit& hit : page->hits) *reply.add_hits() = std::move(hit);
+        if (page->next) reply.set_next_page_token(domain::NextSearchPageToken(*request, *page->next));
+        return reply;
+      });
 }
 
 grpc::ServerWriteReactor<v1::EpisodeChange>* EpisodeHandlers::WatchEpisodes(grpc::CallbackServerContext* context,

@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "api/status_mapping.h"
 #include "domain/errors.h"
-#include "domain/page_token.h"
+#include "domain/requests.h"
 #include "domain/resource_names.h"
 #include "domain/validation.h"
 
@@ -13,8 +13,6 @@ namespace {
 
 // Changes read per database round trip.
 constexpr int32_t kReadBatch = 100;
-
-uint64_t TokenFingerprint(const std::string& parent) { return domain::QueryFingerprint({"watch", parent}); }
 
 }  // namespace
 
@@ -35,22 +33,10 @@ void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
   if (!podcast_id.ok()) return RequestFinish(ToGrpcStatus(podcast_id.status()));
   podcast_id_ = *podcast_id;
   parent_ = request.parent();
-  if (request.resume_token().empty()) {
-    start_from_now_ = true;
-  } else {
-    auto keys = domain::DecodePageToken(request.resume_token(), TokenFingerprint(parent_));
-    int64_t change = 0;
-    if (!keys.ok()) {
-      // The page-token decoder names its field "page_token"; here it is the resume token.
-      domain::Violations violations;
-      violations.Add("resume_token", std::string(keys.status().message()));
-      return RequestFinish(ToGrpcStatus(violations.ToStatus()));
-    }
-    if (keys->size() != 1 || !absl::SimpleAtoi(keys->front(), &change)) {
-      return RequestFinish(ToGrpcStatus(domain::InvalidField("resume_token", "is not a resume token")));
-    }
-    last_change_ = change;
-  }
+  absl::StatusOr<std::optional<int64_t>> resume = domain::ResumePointOf(request);
+  if (!resume.ok()) return RequestFinish(ToGrpcStatus(resume.status()));
+  start_from_now_ = !resume->has_value();
+  if (*resume) last_change_ = **resume;
   bool subscribed = false;
   {
     std::lock_guard lock(mutex_);
@@ -129,7 +115,7 @@ void EpisodeWatch::Read() {
         change.set_kind(record.kind);
         *change.mutable_episode() = std::move(record.episode);
         domain::DeriveChapterEnds(*change.mutable_episode());
-        change.set_resume_token(domain::EncodePageToken(TokenFingerprint(parent_), {std::to_string(record.change_id)}));
+        change.set_resume_token(domain::ResumeToken(parent_, record.change_id));
         outbox_.push_back(std::move(change));
       }
       if (changes.size() == static_cast<size_t>(kReadBatch)) read_again_ = true;

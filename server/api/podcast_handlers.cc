@@ -1,8 +1,7 @@
 #include "api/podcast_handlers.h"
 
 #include "api/unary_call.h"
-#include "domain/limits.h"
-#include "domain/page_token.h"
+#include "domain/requests.h"
 #include "domain/resources.h"
 #include "domain/show_page.h"
 #include "domain/validation.h"
@@ -11,10 +10,6 @@ namespace podmeta::api {
 namespace {
 
 using PodcastResult = absl::StatusOr<v1::Podcast>;
-
-uint64_t ListFingerprint(const v1::ListPodcastsRequest& request) {
-  return domain::QueryFingerprint({"podcasts", request.show_deleted() ? "deleted" : ""});
-}
 
 }  // namespace
 
@@ -30,42 +25,29 @@ grpc::ServerUnaryReactor* PodcastHandlers::GetPodcast(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* PodcastHandlers::ListPodcasts(grpc::CallbackServerContext* context,
                                                         const v1::ListPodcastsRequest* request,
                                                         v1::ListPodcastsResponse* response) {
-  return RunUnary(context, executor_, *request, response,
-                  [this, context, request]() -> absl::StatusOr<v1::ListPodcastsResponse> {
-                    absl::StatusOr<int32_t> page_size = domain::EffectivePageSize(request->page_size());
-                    if (!page_size.ok()) return page_size.status();
-                    const uint64_t fingerprint = ListFingerprint(*request);
-                    std::string after;
-                    if (!request->page_token().empty()) {
-                      auto keys = domain::DecodePageToken(request->page_token(), fingerprint);
-                      if (!keys.ok()) return keys.status();
-                      if (keys->size() != 1) return domain::InvalidField("page_token", "is not a podcast page token");
-                      after = keys->front();
-                    }
-                    auto page = podcasts_.List(after, *page_size, request->show_deleted(), DeadlineOf(context));
-                    if (!page.ok()) return page.status();
-                    v1::ListPodcastsResponse reply;
-                    for (v1::Podcast& podcast : page->podcasts) *reply.add_podcasts() = std::move(podcast);
-                    if (page->next_after) {
-                      reply.set_next_page_token(domain::EncodePageToken(fingerprint, {*page->next_after}));
-                    }
-                    reply.set_total_size(page->total_size);
-                    return reply;
-                  });
+  return RunUnary(
+      context, executor_, *request, response, [this, context, request]() -> absl::StatusOr<v1::ListPodcastsResponse> {
+        absl::StatusOr<domain::PodcastListQuery> query = domain::PodcastListQueryOf(*request);
+        if (!query.ok()) return query.status();
+        auto page = podcasts_.List(query->after, query->page_size, query->show_deleted, DeadlineOf(context));
+        if (!page.ok()) return page.status();
+        v1::ListPodcastsResponse reply;
+        for (v1::Podcast& podcast : page->podcasts) *reply.add_podcasts() = std::move(podcast);
+        if (page->next_after) {
+          reply.set_next_page_token(domain::NextPodcastPageToken(*request, *page->next_after));
+        }
+        reply.set_total_size(page->total_size);
+        return reply;
+      });
 }
 
 grpc::ServerUnaryReactor* PodcastHandlers::CreatePodcast(grpc::CallbackServerContext* context,
                                                          const v1::CreatePodcastRequest* request,
                                                          v1::Podcast* response) {
   return RunWrite(context, access_, executor_, *request, response, [this, context, request]() -> PodcastResult {
-    if (request->request_id().size() > domain::kMaxRequestIdBytes) {
-      return domain::InvalidField("request_id", "must be at most 128 bytes");
-    }
-    absl::StatusOr<std::string> id = domain::ChoosePodcastId(request->podcast_id(), request->podcast());
-    if (!id.ok()) return id.status();
-    v1::Podcast podcast = request->podcast();
-    if (absl::Status prepared = domain::PrepareNewPodcast(*id, podcast); !prepared.ok()) return prepared;
-    return podcasts_.Create(*id, podcast, request->request_id(), DeadlineOf(context));
+    absl::StatusOr<domain::NewPodcast> created = domain::NewPodcastOf(*request);
+    if (!created.ok()) return created.status();
+    return podcasts_.Create(created->podcast_id, created->podcast, created->request_id, DeadlineOf(context));
   });
 }
 
@@ -110,12 +92,10 @@ grpc::ServerUnaryReactor* PodcastHandlers::ImportShowPage(grpc::CallbackServerCo
                                                           v1::ImportShowPageResponse* response) {
   return RunWrite(context, access_, executor_, *request, response,
                   [this, context, request]() -> absl::StatusOr<v1::ImportShowPageResponse> {
-                    const std::string& content = request->content();
-                    if (content.size() > domain::kMaxShowPageBytes) {
-                      return domain::InvalidField("content", "must be at most 3 MiB");
+                    if (absl::Status content = domain::CheckShowPageContent(request->content()); !content.ok()) {
+                      return content;
                     }
-                    if (!domain::IsValidUtf8(content)) return domain::InvalidField("content", "must be UTF-8");
-                    domain::ShowPage page = domain::ParseShowPage(content);
+                    domain::ShowPage page = domain::ParseShowPage(request->content());
                     if (!page.problems.empty() && (!request->allow_partial() || page.podcast_id.empty())) {
                       return domain::PageProblemsStatus(page.problems);
                     }

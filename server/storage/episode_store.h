@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "domain/episode_query.h"
+#include "domain/requests.h"
 #include "domain/resource_names.h"
 #include "podmeta/v1/episode_service.pb.h"
 #include "podmeta/v1/resources.pb.h"
@@ -17,15 +18,8 @@
 
 namespace podmeta::storage {
 
-struct EpisodeListQuery {
-  std::string podcast_id;
-  std::optional<domain::FilterNode> filter;
-  domain::EpisodeOrder order;
-  bool show_deleted = false;
-  int32_t page_size = 50;
-  // Continue after this position, and take its total instead of counting.
-  std::optional<domain::EpisodePagePosition> after;
-};
+// What ListEpisodes asks for (domain/requests.h).
+using EpisodeListQuery = domain::EpisodeListQuery;
 
 struct EpisodePage {
   std::vector<v1::Episode> episodes;

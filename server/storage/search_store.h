@@ -7,18 +7,14 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "domain/requests.h"
 #include "podmeta/v1/episode_service.pb.h"
 #include "storage/database.h"
 
 namespace podmeta::storage {
 
-// Where a page of hits ends.
-struct SearchCursor {
-  std::string rank;  // as PostgreSQL printed it, so it compares exactly
-  std::string podcast_id;
-  std::string episode_id;
-  int32_t position = -1;  // -1: the episode itself
-};
+// Where a page of hits ends (domain/requests.h).
+using SearchCursor = domain::SearchPagePosition;
 
 struct SearchPage {
   std::vector<v1::SearchHit> hits;
