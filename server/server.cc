@@ -117,9 +117,9 @@ struct Server::Parts {
   // The TCP port whose listener the health monitor watches (0: none, e.g.
   // a unix socket).
   int watched_port = 0;
-  std::mutex health_mutex;
+  sync::Mutex health_mutex;
   std::condition_variable health_wake;
-  bool stopping = false;
+  bool stopping ABSL_GUARDED_BY(health_mutex) = false;
   std::thread health_monitor;
 };
 
@@ -287,9 +287,15 @@ void MonitorHealth(Server::Parts& parts) {
   bool live = true;
   int round = 0;
   int listener_failures = 0;
-  std::unique_lock lock(parts.health_mutex);
-  while (!parts.health_wake.wait_for(lock, kInterval, [&] { return parts.stopping; })) {
-    lock.unlock();
+  // True once Shutdown asked the monitor to stop, waiting up to `wait` for it.
+  const auto stop_requested = [&parts](std::chrono::milliseconds wait) {
+    const auto until = std::chrono::steady_clock::now() + wait;
+    sync::MutexLock lock(parts.health_mutex);
+    while (!parts.stopping && parts.health_mutex.WaitUntil(parts.health_wake, until)) {
+    }
+    return parts.stopping;
+  };
+  while (!stop_requested(kInterval)) {
     if (!parts.schema_current && Migrate(parts.database_url).ok()) {
       parts.schema_current = true;
       spdlog::info("database reachable; schema current");
@@ -299,8 +305,9 @@ void MonitorHealth(Server::Parts& parts) {
     if (parts.watched_port != 0 && ++round % kListenerCheckEvery == 0) {
       listener_failures = AcceptQueueLength(parts.watched_port) == 0 ? 0 : listener_failures + 1;
     }
-    lock.lock();
-    if (parts.stopping) break;
+    // Shutdown joins this thread before it turns the statuses off, so none
+    // is turned on after it.
+    if (stop_requested(std::chrono::milliseconds(0))) break;
     if (reachable.ok() != ready) {
       ready = reachable.ok();
       SetReady(*parts.grpc_server, ready);
@@ -402,7 +409,7 @@ uint64_t Server::change_log_reads() const { return parts_->episodes.change_log_r
 void Server::Shutdown(std::chrono::milliseconds grace) {
   spdlog::info("shutting down: NOT_SERVING, finishing calls in flight (grace {} ms)", grace.count());
   {
-    std::lock_guard lock(parts_->health_mutex);
+    sync::MutexLock lock(parts_->health_mutex);
     parts_->stopping = true;
   }
   parts_->health_wake.notify_all();

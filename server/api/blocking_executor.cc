@@ -9,7 +9,7 @@ BlockingExecutor::BlockingExecutor(size_t threads, size_t max_queued) : max_queu
 
 BlockingExecutor::~BlockingExecutor() {
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     stopping_ = true;
   }
   ready_.notify_all();
@@ -18,7 +18,7 @@ BlockingExecutor::~BlockingExecutor() {
 
 void BlockingExecutor::Submit(std::function<void()> task) {
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     tasks_.push_back(std::move(task));
   }
   ready_.notify_one();
@@ -26,7 +26,7 @@ void BlockingExecutor::Submit(std::function<void()> task) {
 
 bool BlockingExecutor::TrySubmit(std::function<void()> task) {
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     if (tasks_.size() >= max_queued_) return false;
     tasks_.push_back(std::move(task));
   }
@@ -38,8 +38,8 @@ void BlockingExecutor::Work() {
   for (;;) {
     std::function<void()> task;
     {
-      std::unique_lock lock(mutex_);
-      ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      sync::MutexLock lock(mutex_);
+      while (!stopping_ && tasks_.empty()) mutex_.Wait(ready_);
       if (tasks_.empty()) return;
       task = std::move(tasks_.front());
       tasks_.pop_front();

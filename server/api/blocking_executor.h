@@ -7,9 +7,10 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include "sync/mutex.h"
 
 namespace podmeta::api {
 
@@ -33,11 +34,11 @@ class BlockingExecutor {
  private:
   void Work();
 
-  std::mutex mutex_;
+  sync::Mutex mutex_;
   std::condition_variable ready_;
-  std::deque<std::function<void()>> tasks_;
+  std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mutex_);
   const size_t max_queued_;
-  bool stopping_ = false;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::vector<std::thread> threads_;
 };
 

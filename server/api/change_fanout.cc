@@ -19,16 +19,16 @@ struct ChangeFanout::Hub {
   const std::string podcast_id;
   int64_t feed_subscription = 0;  // set once, under ChangeFanout::mutex_
 
-  std::mutex mutex;
+  sync::Mutex mutex;
   // The window holds every change of the podcast after `base` up to `last`.
-  bool known = false;
-  int64_t base = 0;
-  int64_t last = 0;
-  std::deque<storage::EpisodeChangeRecord> window;
-  size_t bytes = 0;
-  bool reading = false;
-  bool read_again = false;
-  std::map<int64_t, std::function<void()>> watchers;
+  bool known ABSL_GUARDED_BY(mutex) = false;
+  int64_t base ABSL_GUARDED_BY(mutex) = 0;
+  int64_t last ABSL_GUARDED_BY(mutex) = 0;
+  std::deque<storage::EpisodeChangeRecord> window ABSL_GUARDED_BY(mutex);
+  size_t bytes ABSL_GUARDED_BY(mutex) = 0;
+  bool reading ABSL_GUARDED_BY(mutex) = false;
+  bool read_again ABSL_GUARDED_BY(mutex) = false;
+  std::map<int64_t, std::function<void()>> watchers ABSL_GUARDED_BY(mutex);
 };
 
 namespace {
@@ -42,7 +42,7 @@ void ReadShared(const std::shared_ptr<ChangeFanout::Hub>& hub, storage::EpisodeS
     bool known = false;
     int64_t after = 0;
     {
-      std::lock_guard lock(hub->mutex);
+      sync::MutexLock lock(hub->mutex);
       hub->read_again = false;
       known = hub->known;
       after = hub->last;
@@ -51,7 +51,7 @@ void ReadShared(const std::shared_ptr<ChangeFanout::Hub>& hub, storage::EpisodeS
     ++reads;
     if (!known) {
       absl::StatusOr<int64_t> latest = episodes.LatestChange(hub->podcast_id, deadline);
-      std::lock_guard lock(hub->mutex);
+      sync::MutexLock lock(hub->mutex);
       if (latest.ok()) {
         hub->known = true;
         hub->base = hub->last = *latest;
@@ -59,7 +59,7 @@ void ReadShared(const std::shared_ptr<ChangeFanout::Hub>& hub, storage::EpisodeS
     } else {
       absl::StatusOr<std::vector<storage::EpisodeChangeRecord>> read =
           episodes.ChangesAfter(hub->podcast_id, after, kReadBatch, deadline);
-      std::lock_guard lock(hub->mutex);
+      sync::MutexLock lock(hub->mutex);
       if (!read.ok()) {
         hub->known = false;  // start over from the log's end once it answers
         hub->window.clear();
@@ -80,7 +80,7 @@ void ReadShared(const std::shared_ptr<ChangeFanout::Hub>& hub, storage::EpisodeS
         if (read->size() == static_cast<size_t>(kReadBatch)) hub->read_again = true;
       }
     }
-    std::lock_guard lock(hub->mutex);
+    sync::MutexLock lock(hub->mutex);
     for (auto& [id, wake] : hub->watchers) wake();
     if (!hub->read_again) {
       hub->reading = false;
@@ -98,7 +98,7 @@ ChangeFanout::ChangeFanout(storage::EpisodeStore& episodes, storage::ChangeFeed&
 ChangeFanout::~ChangeFanout() {
   std::map<std::string, std::shared_ptr<Hub>> hubs;
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     hubs.swap(hubs_);
   }
   for (auto& [podcast, hub] : hubs) feed_.Unsubscribe(hub->feed_subscription);
@@ -109,7 +109,7 @@ int64_t ChangeFanout::Subscribe(const std::string& podcast_id, std::function<voi
   int64_t subscription = 0;
   bool new_hub = false;
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     if (subscriptions_.size() >= max_watchers_) return 0;
     subscription = next_subscription_++;
     std::shared_ptr<Hub>& slot = hubs_[podcast_id];
@@ -120,7 +120,7 @@ int64_t ChangeFanout::Subscribe(const std::string& podcast_id, std::function<voi
     hub = slot;
     subscriptions_.emplace(subscription, hub);
     {
-      std::lock_guard hub_lock(hub->mutex);
+      sync::MutexLock hub_lock(hub->mutex);
       hub->watchers.emplace(subscription, std::move(wake));
     }
     if (new_hub) {
@@ -133,7 +133,7 @@ int64_t ChangeFanout::Subscribe(const std::string& podcast_id, std::function<voi
       hub->feed_subscription = feed_.Subscribe(podcast_id, [weak, &episodes, &executor, reads] {
         std::shared_ptr<Hub> woken = weak.lock();
         if (woken == nullptr) return;
-        std::lock_guard woken_lock(woken->mutex);
+        sync::MutexLock woken_lock(woken->mutex);
         woken->read_again = true;
         if (woken->reading) return;
         woken->reading = true;
@@ -148,14 +148,14 @@ void ChangeFanout::Unsubscribe(int64_t subscription) {
   std::shared_ptr<Hub> hub;
   int64_t feed_subscription = 0;
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     auto found = subscriptions_.find(subscription);
     if (found == subscriptions_.end()) return;
     hub = found->second;
     subscriptions_.erase(found);
     bool last_watcher = false;
     {
-      std::lock_guard hub_lock(hub->mutex);
+      sync::MutexLock hub_lock(hub->mutex);
       hub->watchers.erase(subscription);
       last_watcher = hub->watchers.empty();
     }
@@ -173,12 +173,12 @@ std::optional<std::vector<storage::EpisodeChangeRecord>> ChangeFanout::ChangesAf
                                                                                     int64_t after, size_t limit) const {
   std::shared_ptr<Hub> hub;
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     auto found = hubs_.find(podcast_id);
     if (found == hubs_.end()) return std::nullopt;
     hub = found->second;
   }
-  std::lock_guard lock(hub->mutex);
+  sync::MutexLock lock(hub->mutex);
   if (!hub->known || after < hub->base) return std::nullopt;
   auto first =
       std::upper_bound(hub->window.begin(), hub->window.end(), after,
@@ -191,7 +191,7 @@ std::optional<std::vector<storage::EpisodeChangeRecord>> ChangeFanout::ChangesAf
 uint64_t ChangeFanout::shared_reads() const { return shared_reads_->load(); }
 
 size_t ChangeFanout::watcher_count() const {
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   return subscriptions_.size();
 }
 

@@ -20,7 +20,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +27,7 @@
 #include "api/blocking_executor.h"
 #include "storage/change_feed.h"
 #include "storage/episode_store.h"
+#include "sync/mutex.h"
 
 namespace podmeta::api {
 
@@ -71,10 +71,10 @@ class ChangeFanout {
   storage::ChangeFeed& feed_;
   BlockingExecutor& executor_;
   const size_t max_watchers_;
-  mutable std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<Hub>> hubs_;       // by podcast
-  std::map<int64_t, std::shared_ptr<Hub>> subscriptions_;  // by subscription
-  int64_t next_subscription_ = 1;
+  mutable sync::Mutex mutex_;
+  std::map<std::string, std::shared_ptr<Hub>> hubs_ ABSL_GUARDED_BY(mutex_);       // by podcast
+  std::map<int64_t, std::shared_ptr<Hub>> subscriptions_ ABSL_GUARDED_BY(mutex_);  // by subscription
+  int64_t next_subscription_ ABSL_GUARDED_BY(mutex_) = 1;
   std::shared_ptr<std::atomic<uint64_t>> shared_reads_ = std::make_shared<std::atomic<uint64_t>>(0);
 };
 

@@ -10,7 +10,7 @@ void EpisodeReadBatcher::Read(const grpc::ServerContextBase* context, domain::Ep
   bool overloaded = false;
   bool start_drain = false;
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     overloaded = pending_.size() >= executor_.max_queued();
     if (!overloaded) {
       pending_.push_back(Pending{context, std::move(key), std::move(done)});
@@ -32,7 +32,7 @@ void EpisodeReadBatcher::Drain() {
     std::vector<Pending> batch;
     bool last = false;
     {
-      std::lock_guard lock(mutex_);
+      sync::MutexLock lock(mutex_);
       if (pending_.empty()) {
         --running_;
         return;

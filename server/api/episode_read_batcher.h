@@ -11,13 +11,13 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <mutex>
 
 #include "absl/status/statusor.h"
 #include "api/blocking_executor.h"
 #include "domain/resource_names.h"
 #include "podmeta/v1/resources.pb.h"
 #include "storage/episode_store.h"
+#include "sync/mutex.h"
 
 namespace podmeta::api {
 
@@ -52,9 +52,9 @@ class EpisodeReadBatcher {
   BlockingExecutor& executor_;
   const size_t max_batches_;
   const size_t max_batch_size_;
-  std::mutex mutex_;
-  std::deque<Pending> pending_;
-  size_t running_ = 0;
+  sync::Mutex mutex_;
+  std::deque<Pending> pending_ ABSL_GUARDED_BY(mutex_);
+  size_t running_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace podmeta::api

@@ -35,11 +35,11 @@ void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
   parent_ = request.parent();
   absl::StatusOr<std::optional<int64_t>> resume = domain::ResumePointOf(request);
   if (!resume.ok()) return RequestFinish(ToGrpcStatus(resume.status()));
-  start_from_now_ = !resume->has_value();
-  if (*resume) last_change_ = **resume;
   bool subscribed = false;
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
+    start_from_now_ = !resume->has_value();
+    if (*resume) last_change_ = **resume;
     subscription_ = fanout_.Subscribe(podcast_id_, [this] { Wake(); });
     subscribed = subscription_ != 0;
   }
@@ -51,7 +51,7 @@ void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
 }
 
 void EpisodeWatch::Wake() {
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   if (finish_requested_) return;
   read_again_ = true;
   StartReadLocked();
@@ -71,16 +71,20 @@ void EpisodeWatch::Read() {
   absl::Status failure;
   std::vector<storage::EpisodeChangeRecord> changes;
   int64_t after = 0;
+  bool resume_point_known = false;
+  bool start_from_now = false;
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     after = last_change_;
+    resume_point_known = resume_point_known_;
+    start_from_now = start_from_now_;
   }
-  if (!resume_point_known_) {
+  if (!resume_point_known) {
     // The first read: the podcast must exist, and "from now" starts at its latest change.
     absl::StatusOr<int64_t> latest = episodes_.LatestChange(podcast_id_, storage::kNoDeadline);
     if (!latest.ok()) {
       failure = latest.status();
-    } else if (start_from_now_) {
+    } else if (start_from_now) {
       after = *latest;
     }
   }
@@ -88,7 +92,7 @@ void EpisodeWatch::Read() {
     // The shared window of recent changes first; the log only when this
     // watch is further behind than the window reaches.
     std::optional<std::vector<storage::EpisodeChangeRecord>> recent =
-        resume_point_known_ ? fanout_.ChangesAfter(podcast_id_, after, kReadBatch) : std::nullopt;
+        resume_point_known ? fanout_.ChangesAfter(podcast_id_, after, kReadBatch) : std::nullopt;
     if (recent) {
       changes = *std::move(recent);
     } else if (auto read = episodes_.ChangesAfter(podcast_id_, after, kReadBatch, storage::kNoDeadline); read.ok()) {
@@ -100,7 +104,7 @@ void EpisodeWatch::Read() {
   bool send_metadata = false;
   const v1::EpisodeChange* to_write = nullptr;
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     if (!failure.ok()) {
       finish_requested_ = true;
       final_status_ = ToGrpcStatus(failure);
@@ -143,7 +147,7 @@ const v1::EpisodeChange* EpisodeWatch::NextWriteLocked() {
 void EpisodeWatch::OnWriteDone(bool ok) {
   const v1::EpisodeChange* to_write = nullptr;
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     writing_ = false;
     outbox_.pop_front();
     if (!ok) {
@@ -161,7 +165,7 @@ void EpisodeWatch::OnCancel() { RequestFinish(grpc::Status(grpc::StatusCode::CAN
 
 void EpisodeWatch::RequestFinish(grpc::Status status) {
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     if (!finish_requested_) {
       finish_requested_ = true;
       final_status_ = std::move(status);
@@ -174,7 +178,7 @@ void EpisodeWatch::FinishIfIdle(bool read_ended) {
   int64_t subscription = 0;
   grpc::Status status;
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     if (read_ended) {
       reading_ = false;
       if (!finish_requested_) StartReadLocked();

@@ -17,12 +17,12 @@
 #include <grpcpp/grpcpp.h>
 
 #include <deque>
-#include <mutex>
 
 #include "api/blocking_executor.h"
 #include "api/change_fanout.h"
 #include "podmeta/v1/episode_service.pb.h"
 #include "storage/episode_store.h"
+#include "sync/mutex.h"
 
 namespace podmeta::api {
 
@@ -42,12 +42,12 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
   void Begin(const v1::WatchEpisodesRequest& request);
   // Schedules a read unless one is running (then that one reads again).
   void Wake();
-  // Starts an owed read if none runs and the outbox is empty. Needs mutex_ held.
-  void StartReadLocked();
+  // Starts an owed read if none runs and the outbox is empty.
+  void StartReadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void Read();
   // Claims the next message to write, if no write is in flight; the caller
-  // starts the write after releasing mutex_. Needs mutex_ held.
-  const v1::EpisodeChange* NextWriteLocked();
+  // starts the write after releasing mutex_.
+  const v1::EpisodeChange* NextWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void RequestFinish(grpc::Status status);
   // Finishes the call once a finish is requested and no read or write is in
   // flight; `read_ended` also marks the running read as done.
@@ -60,18 +60,18 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
   std::string podcast_id_;
   std::string parent_;
 
-  std::mutex mutex_;
-  int64_t subscription_ = 0;
-  bool start_from_now_ = false;
-  bool resume_point_known_ = false;
-  int64_t last_change_ = 0;  // the last change read from the database
-  bool reading_ = false;
-  bool read_again_ = false;
-  bool writing_ = false;
-  std::deque<v1::EpisodeChange> outbox_;
-  bool finish_requested_ = false;
-  bool finished_ = false;
-  grpc::Status final_status_;
+  sync::Mutex mutex_;
+  int64_t subscription_ ABSL_GUARDED_BY(mutex_) = 0;
+  bool start_from_now_ ABSL_GUARDED_BY(mutex_) = false;
+  bool resume_point_known_ ABSL_GUARDED_BY(mutex_) = false;
+  int64_t last_change_ ABSL_GUARDED_BY(mutex_) = 0;  // the last change read from the database
+  bool reading_ ABSL_GUARDED_BY(mutex_) = false;
+  bool read_again_ ABSL_GUARDED_BY(mutex_) = false;
+  bool writing_ ABSL_GUARDED_BY(mutex_) = false;
+  std::deque<v1::EpisodeChange> outbox_ ABSL_GUARDED_BY(mutex_);
+  bool finish_requested_ ABSL_GUARDED_BY(mutex_) = false;
+  bool finished_ ABSL_GUARDED_BY(mutex_) = false;
+  grpc::Status final_status_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace podmeta::api

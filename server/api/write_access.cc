@@ -39,7 +39,7 @@ absl::Status WriteAccess::Reload() {
   // A file emptied of tokens revokes them all: no one may write until a
   // token is added (and the server reloads it).
   if (tokens->empty()) spdlog::warn("the token file {} has no token: every write is refused", token_file_);
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   tokens_ = std::move(tokens);
   return absl::OkStatus();
 }
@@ -62,7 +62,7 @@ absl::Status WriteAccess::CheckWrite(const grpc::CallbackServerContext& context)
   const absl::string_view presented = absl::StripLeadingAsciiWhitespace(value.substr(kScheme.size()));
   std::shared_ptr<const std::vector<std::string>> tokens;
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     tokens = tokens_;
   }
   bool matched = false;

@@ -9,11 +9,11 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "sync/mutex.h"
 
 namespace podmeta::api {
 
@@ -34,8 +34,9 @@ class WriteAccess {
 
  private:
   std::string token_file_;
-  mutable std::mutex mutex_;
-  std::shared_ptr<const std::vector<std::string>> tokens_ = std::make_shared<std::vector<std::string>>();
+  mutable sync::Mutex mutex_;
+  std::shared_ptr<const std::vector<std::string>> tokens_ ABSL_GUARDED_BY(mutex_) =
+      std::make_shared<std::vector<std::string>>();
 };
 
 // Loopback (127.0.0.0/8, [::1], localhost) and unix: addresses. Host names

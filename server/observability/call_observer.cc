@@ -112,7 +112,7 @@ std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> CallObser
 }
 
 CallObserver::MethodMetrics& CallObserver::ForMethod(const char* method) {
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   auto found = methods_.find(absl::string_view(method));
   if (found == methods_.end()) found = methods_.emplace(method, std::make_unique<MethodMetrics>(*this, method)).first;
   return *found->second;
@@ -129,7 +129,7 @@ void CallObserver::MethodMetrics::Record(grpc::StatusCode code, double seconds, 
   const size_t index = static_cast<size_t>(code) < by_code_.size() ? static_cast<size_t>(code) : 2;  // UNKNOWN
   prometheus::Counter* counter = by_code_[index].load(std::memory_order_acquire);
   if (counter == nullptr) {
-    std::lock_guard lock(observer_.mutex_);
+    sync::MutexLock lock(observer_.mutex_);
     counter = &observer_.requests_.Add({{"method", method_}, {"code", CodeName(code)}});
     by_code_[index].store(counter, std::memory_order_release);
   }

@@ -13,10 +13,10 @@
 #include <array>
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "sync/mutex.h"
 
 namespace podmeta::observability {
 
@@ -44,8 +44,8 @@ class CallObserver {
  private:
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& latency_;
-  std::mutex mutex_;
-  absl::flat_hash_map<std::string, std::unique_ptr<MethodMetrics>> methods_;
+  sync::Mutex mutex_;
+  absl::flat_hash_map<std::string, std::unique_ptr<MethodMetrics>> methods_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace podmeta::observability

@@ -31,39 +31,42 @@ ChangeFeed::~ChangeFeed() {
 }
 
 int64_t ChangeFeed::Subscribe(const std::string& podcast_id, Callback wake) {
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   const int64_t id = next_subscription_++;
   subscribers_.emplace(id, std::make_pair(podcast_id, std::move(wake)));
   return id;
 }
 
 void ChangeFeed::Unsubscribe(int64_t subscription) {
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   subscribers_.erase(subscription);
 }
 
 void ChangeFeed::Changed(const std::string& podcast_id) {
   if (cache_ != nullptr) cache_->InvalidatePodcast(podcast_id);
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   for (auto& [id, subscriber] : subscribers_) {
     if (subscriber.first == podcast_id) subscriber.second();
   }
 }
 
 void ChangeFeed::WakeAll() {
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   for (auto& [id, subscriber] : subscribers_) subscriber.second();
 }
 
 void ChangeFeed::SetConnected(bool connected) {
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   connected_ = connected;
   connected_changed_.notify_all();
 }
 
 bool ChangeFeed::AwaitConnected(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mutex_);
-  return connected_changed_.wait_for(lock, timeout, [this] { return connected_; });
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  sync::MutexLock lock(mutex_);
+  while (!connected_ && mutex_.WaitUntil(connected_changed_, deadline)) {
+  }
+  return connected_;
 }
 
 void ChangeFeed::Run() {

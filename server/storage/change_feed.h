@@ -17,11 +17,11 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "storage/episode_cache.h"
+#include "sync/mutex.h"
 
 namespace podmeta::storage {
 
@@ -52,12 +52,12 @@ class ChangeFeed {
 
   const std::string dsn_;
   EpisodeCache* const cache_;
-  mutable std::mutex mutex_;
-  std::map<int64_t, std::pair<std::string, Callback>> subscribers_;
-  int64_t next_subscription_ = 1;
+  mutable sync::Mutex mutex_;
+  std::map<int64_t, std::pair<std::string, Callback>> subscribers_ ABSL_GUARDED_BY(mutex_);
+  int64_t next_subscription_ ABSL_GUARDED_BY(mutex_) = 1;
   std::atomic<bool> stopping_{false};
   std::condition_variable connected_changed_;
-  bool connected_ = false;  // guarded by mutex_
+  bool connected_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

@@ -22,28 +22,33 @@ ConnectionPool::Lease::~Lease() {
 }
 
 absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Deadline deadline) {
-  std::unique_lock lock(mutex_);
-  ++waiting_;
-  const bool ready = available_.wait_until(lock, deadline, [&] { return !idle_.empty() || open_ < capacity_; });
-  --waiting_;
-  if (!ready) {
-    return absl::UnavailableError(
-        absl::StrCat("no database connection became free in time (all ", capacity_, " in use)"));
+  {
+    sync::MutexLock lock(mutex_);
+    ++waiting_;
+    bool ready = true;
+    while (idle_.empty() && open_ >= capacity_ && ready) ready = mutex_.WaitUntil(available_, deadline);
+    --waiting_;
+    if (idle_.empty() && open_ >= capacity_) {
+      return absl::UnavailableError(
+          absl::StrCat("no database connection became free in time (all ", capacity_, " in use)"));
+    }
+    if (!idle_.empty()) {
+      std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(connection));
+    }
+    ++open_;
   }
-  if (!idle_.empty()) {
-    std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
-    idle_.pop_back();
-    return Lease(this, std::move(connection));
-  }
-  ++open_;
-  lock.unlock();
+  // Connecting takes a round trip or more: outside the lock.
   try {
     auto connection = std::make_unique<pqxx::connection>(dsn_);
     if (prepare_) prepare_(*connection);
     return Lease(this, std::move(connection));
   } catch (const std::exception& error) {
-    lock.lock();
-    --open_;
+    {
+      sync::MutexLock lock(mutex_);
+      --open_;
+    }
     available_.notify_one();
     return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", error.what()));
   }
@@ -51,7 +56,7 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Deadline deadline)
 
 void ConnectionPool::Release(std::unique_ptr<pqxx::connection> connection, bool discard) {
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     if (discard || !connection->is_open()) {
       --open_;
     } else {
@@ -63,14 +68,14 @@ void ConnectionPool::Release(std::unique_ptr<pqxx::connection> connection, bool 
 }
 
 ConnectionPool::Stats ConnectionPool::stats() const {
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   return Stats{open_, open_ - idle_.size(), waiting_};
 }
 
 void ConnectionPool::CloseIdle() {
   std::vector<std::unique_ptr<pqxx::connection>> closing;
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     open_ -= idle_.size();
     closing.swap(idle_);
   }

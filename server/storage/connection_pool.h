@@ -16,12 +16,12 @@
 #include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <pqxx/connection>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "sync/mutex.h"
 
 namespace podmeta::storage {
 
@@ -70,11 +70,11 @@ class ConnectionPool {
   const std::string dsn_;
   const size_t capacity_;
   const Prepare prepare_;
-  mutable std::mutex mutex_;
+  mutable sync::Mutex mutex_;
   std::condition_variable available_;
-  std::vector<std::unique_ptr<pqxx::connection>> idle_;
-  size_t open_ = 0;  // idle + leased + being opened
-  size_t waiting_ = 0;
+  std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mutex_);
+  size_t open_ ABSL_GUARDED_BY(mutex_) = 0;  // idle + leased + being opened
+  size_t waiting_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace podmeta::storage

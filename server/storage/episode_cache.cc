@@ -15,7 +15,7 @@ EpisodeCache::EpisodeCache(size_t capacity_bytes) : capacity_bytes_(capacity_byt
 size_t EpisodeCache::BucketOf(const std::string& podcast_id) { return std::hash<std::string>{}(podcast_id) % kBuckets; }
 
 std::shared_ptr<const std::string> EpisodeCache::Find(const domain::EpisodeKey& key) {
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   if (!live_) return nullptr;
   auto podcast = by_podcast_.find(key.podcast_id);
   if (podcast != by_podcast_.end()) {
@@ -31,7 +31,7 @@ std::shared_ptr<const std::string> EpisodeCache::Find(const domain::EpisodeKey& 
 }
 
 EpisodeCache::Ticket EpisodeCache::Begin(const std::string& podcast_id) const {
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   return Ticket{epoch_, generations_[BucketOf(podcast_id)]};
 }
 
@@ -42,7 +42,7 @@ void EpisodeCache::Store(const domain::EpisodeKey& key, std::string serialized_e
 void EpisodeCache::Store(const domain::EpisodeKey& key, std::shared_ptr<const std::string> shared, Ticket ticket) {
   const size_t bytes = shared->size() + key.podcast_id.size() + key.episode_id.size() + kEntryOverheadBytes;
   if (bytes > capacity_bytes_) return;
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   if (!live_ || ticket.epoch != epoch_ || ticket.generation != generations_[BucketOf(key.podcast_id)]) return;
   if (auto podcast = by_podcast_.find(key.podcast_id); podcast != by_podcast_.end()) {
     auto existing = podcast->second.find(key.episode_id);
@@ -69,7 +69,7 @@ void EpisodeCache::DropLocked(Recency::iterator entry) {
 }
 
 void EpisodeCache::InvalidatePodcast(const std::string& podcast_id) {
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   ++generations_[BucketOf(podcast_id)];
   auto podcast = by_podcast_.find(podcast_id);
   if (podcast == by_podcast_.end()) return;
@@ -78,7 +78,7 @@ void EpisodeCache::InvalidatePodcast(const std::string& podcast_id) {
 }
 
 void EpisodeCache::SetLive(bool live) {
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   live_ = live;
   ++epoch_;
   recency_.clear();
@@ -88,7 +88,7 @@ void EpisodeCache::SetLive(bool live) {
 }
 
 EpisodeCache::Stats EpisodeCache::stats() const {
-  std::lock_guard lock(mutex_);
+  sync::MutexLock lock(mutex_);
   return stats_;
 }
 

@@ -20,11 +20,11 @@
 #include <cstdint>
 #include <list>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
 #include "domain/resource_names.h"
+#include "sync/mutex.h"
 
 namespace podmeta::storage {
 
@@ -72,18 +72,19 @@ class EpisodeCache {
   static constexpr size_t kBuckets = 1024;
   static size_t BucketOf(const std::string& podcast_id);
   // Removes `entry` everywhere.
-  void EraseLocked(Recency::iterator entry);
+  void EraseLocked(Recency::iterator entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Removes `entry` from the recency list and the totals, not from by_podcast_.
-  void DropLocked(Recency::iterator entry);
+  void DropLocked(Recency::iterator entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const size_t capacity_bytes_;
-  mutable std::mutex mutex_;
-  bool live_ = false;
-  uint64_t epoch_ = 0;
-  uint64_t generations_[kBuckets] = {};
-  Recency recency_;
-  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, Recency::iterator>> by_podcast_;
-  Stats stats_;
+  mutable sync::Mutex mutex_;
+  bool live_ ABSL_GUARDED_BY(mutex_) = false;
+  uint64_t epoch_ ABSL_GUARDED_BY(mutex_) = 0;
+  uint64_t generations_[kBuckets] ABSL_GUARDED_BY(mutex_) = {};
+  Recency recency_ ABSL_GUARDED_BY(mutex_);
+  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, Recency::iterator>> by_podcast_
+      ABSL_GUARDED_BY(mutex_);
+  Stats stats_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace podmeta::storage

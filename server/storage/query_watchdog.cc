@@ -15,7 +15,7 @@ QueryWatchdog::QueryWatchdog() : thread_([this] { Run(); }) {}
 
 QueryWatchdog::~QueryWatchdog() {
   {
-    std::lock_guard lock(mutex_);
+    sync::MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -26,7 +26,7 @@ QueryWatchdog::Watch::Watch(QueryWatchdog& watchdog, Deadline deadline, pqxx::co
     : watchdog_(watchdog), connection_(connection) {
   bool earliest = false;
   {
-    std::lock_guard lock(watchdog_.mutex_);
+    sync::MutexLock lock(watchdog_.mutex_);
     key_ = {deadline, watchdog_.next_id_++};
     watchdog_.watched_.emplace(key_, this);
     earliest = deadline < watchdog_.sleeping_until_;
@@ -37,24 +37,24 @@ QueryWatchdog::Watch::Watch(QueryWatchdog& watchdog, Deadline deadline, pqxx::co
 QueryWatchdog::Watch::~Watch() {
   // Under the lock: once this returns, the watchdog no longer touches the
   // connection (a cancel in progress holds the lock).
-  std::lock_guard lock(watchdog_.mutex_);
+  sync::MutexLock lock(watchdog_.mutex_);
   watchdog_.watched_.erase(key_);
 }
 
 bool QueryWatchdog::Watch::fired() const {
-  std::lock_guard lock(watchdog_.mutex_);
+  sync::MutexLock lock(watchdog_.mutex_);
   return fired_;
 }
 
 void QueryWatchdog::Run() {
-  std::unique_lock lock(mutex_);
+  sync::MutexLock lock(mutex_);
   while (!stopping_) {
     const Deadline now = std::chrono::system_clock::now();
     const Deadline idle_until = now + kIdleInterval;
     const Deadline first = watched_.empty() ? idle_until : std::min(watched_.begin()->first.first, idle_until);
     if (first > now) {
       sleeping_until_ = first;
-      wake_.wait_until(lock, first);
+      mutex_.WaitUntil(wake_, first);
       continue;
     }
     // Everything past its deadline: cancel what it runs now. PQcancel is
@@ -62,7 +62,7 @@ void QueryWatchdog::Run() {
     // statement in progress, if any.
     for (auto& [key, watch] : watched_) {
       if (key.first > now) break;
-      watch->fired_ = true;
+      MarkFired(*watch);
       try {
         watch->connection_.cancel_query();
       } catch (const std::exception&) {
@@ -70,7 +70,7 @@ void QueryWatchdog::Run() {
       }
     }
     sleeping_until_ = now + kRecancelInterval;
-    wake_.wait_until(lock, sleeping_until_);
+    mutex_.WaitUntil(wake_, sleeping_until_);
   }
 }
 

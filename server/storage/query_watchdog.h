@@ -12,9 +12,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <pqxx/connection>
 #include <thread>
+
+#include "sync/mutex.h"
 
 namespace podmeta::storage {
 
@@ -45,18 +46,21 @@ class QueryWatchdog {
     QueryWatchdog& watchdog_;
     pqxx::connection_base& connection_;
     std::pair<Deadline, uint64_t> key_;
-    bool fired_ = false;  // guarded by watchdog_.mutex_
+    bool fired_ ABSL_GUARDED_BY(watchdog_.mutex_) = false;
   };
 
  private:
   void Run();
+  // Called by Run with mutex_ held, for a watch of this watchdog: the
+  // analysis cannot see that watch.watchdog_ is *this.
+  static void MarkFired(Watch& watch) ABSL_NO_THREAD_SAFETY_ANALYSIS { watch.fired_ = true; }
 
-  mutable std::mutex mutex_;
+  mutable sync::Mutex mutex_;
   std::condition_variable wake_;
-  std::map<std::pair<Deadline, uint64_t>, Watch*> watched_;  // by deadline
-  uint64_t next_id_ = 0;
-  Deadline sleeping_until_ = Deadline::min();  // when the watchdog looks next
-  bool stopping_ = false;
+  std::map<std::pair<Deadline, uint64_t>, Watch*> watched_ ABSL_GUARDED_BY(mutex_);  // by deadline
+  uint64_t next_id_ ABSL_GUARDED_BY(mutex_) = 0;
+  Deadline sleeping_until_ ABSL_GUARDED_BY(mutex_) = Deadline::min();  // when the watchdog looks next
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

@@ -9,6 +9,7 @@ prefix=$build_dir/example-install
 rm -rf "$prefix" "$build_dir/example-client"
 cmake --install "$build_dir" --prefix "$prefix" >/dev/null
 cmake -S "$source_dir/examples/client" -B "$build_dir/example-client" -DCMAKE_PREFIX_PATH="$prefix" \
+  ${EXAMPLE_CXX:+-DCMAKE_CXX_COMPILER="$EXAMPLE_CXX"} \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_EXE_LINKER_FLAGS="${EXAMPLE_LINK_FLAGS:-}" >/dev/null
 cmake --build "$build_dir/example-client" -j 2 >/dev/null
 test -x "$build_dir/example-client/episode_counts"
