@@ -191,6 +191,21 @@ absl::StatusOr<v1::Episode> Client::ReplaceChapters(const v1::ReplaceChaptersReq
       [&](auto* context, auto* response) { return episodes_->ReplaceChapters(context, request, response); });
 }
 
+absl::StatusOr<v1::Episode> Client::InsertChapter(const v1::InsertChapterRequest& request) {
+  return Call<v1::Episode>(
+      [&](auto* context, auto* response) { return episodes_->InsertChapter(context, request, response); });
+}
+
+absl::StatusOr<v1::Episode> Client::UpdateChapter(const v1::UpdateChapterRequest& request) {
+  return Call<v1::Episode>(
+      [&](auto* context, auto* response) { return episodes_->UpdateChapter(context, request, response); });
+}
+
+absl::StatusOr<v1::Episode> Client::DeleteChapter(const v1::DeleteChapterRequest& request) {
+  return Call<v1::Episode>(
+      [&](auto* context, auto* response) { return episodes_->DeleteChapter(context, request, response); });
+}
+
 absl::StatusOr<v1::ExportChaptersResponse> Client::ExportChapters(const v1::ExportChaptersRequest& request) {
   return Call<v1::ExportChaptersResponse>(
       [&](auto* context, auto* response) { return episodes_->ExportChapters(context, request, response); });

@@ -1,29 +1,22 @@
-// PodcastService over real gRPC against a real PostgreSQL.
+// PodcastService over real gRPC against a real PostgreSQL, through the
+// client library (testing::ApiTest).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "support/grpc_test_helpers.h"
-#include "support/test_server.h"
+#include "support/api_test.h"
 
 namespace podmeta {
 namespace {
 
-using ::podmeta::testing::FieldViolations;
 using ::podmeta::testing::ViolatedFields;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-class PodcastApiTest : public ::testing::Test {
+class PodcastApiTest : public testing::ApiTest {
  protected:
-  static void SetUpTestSuite() { server_ = new testing::TestServer(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-
-  grpc::Status Create(const std::string& title, v1::Podcast* created, const std::string& id = "",
-                      const std::string& request_id = "") {
+  absl::StatusOr<v1::Podcast> Create(const std::string& title, const std::string& id = "",
+                                     const std::string& request_id = "") {
     v1::CreatePodcastRequest request;
     request.mutable_podcast()->set_title(title);
     request.mutable_podcast()->set_description("About " + title);
@@ -32,64 +25,48 @@ class PodcastApiTest : public ::testing::Test {
     host->set_role(v1::Person::HOST);
     request.set_podcast_id(id);
     request.set_request_id(request_id);
-    grpc::ClientContext context;
-    return server_->podcasts().CreatePodcast(&context, request, created);
+    return client().CreatePodcast(request);
   }
-
-  grpc::Status Get(const std::string& name, v1::Podcast* podcast) {
-    v1::GetPodcastRequest request;
-    request.set_name(name);
-    grpc::ClientContext context;
-    return server_->podcasts().GetPodcast(&context, request, podcast);
-  }
-
-  static testing::TestServer* server_;
 };
 
-testing::TestServer* PodcastApiTest::server_ = nullptr;
-
 TEST_F(PodcastApiTest, CreateDerivesTheIdFromTheTitleAndGetReturnsIt) {
-  v1::Podcast created;
-  ASSERT_TRUE(Create("core.py", &created).ok());
-  EXPECT_EQ(created.name(), "podcasts/core-py");
-  EXPECT_EQ(created.guid().size(), 36u);
-  EXPECT_FALSE(created.etag().empty());
-  EXPECT_TRUE(created.has_create_time());
+  absl::StatusOr<v1::Podcast> created = Create("core.py");
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->name(), "podcasts/core-py");
+  EXPECT_EQ(created->guid().size(), 36u);
+  EXPECT_FALSE(created->etag().empty());
+  EXPECT_TRUE(created->has_create_time());
 
-  v1::Podcast fetched;
-  ASSERT_TRUE(Get("podcasts/core-py", &fetched).ok());
-  EXPECT_EQ(fetched.title(), "core.py");
-  ASSERT_EQ(fetched.people_size(), 1);
-  EXPECT_EQ(fetched.people(0).display_name(), "Łukasz Langa");
-  EXPECT_EQ(fetched.people(0).role(), v1::Person::HOST);
-  EXPECT_EQ(fetched.etag(), created.etag());
+  absl::StatusOr<v1::Podcast> fetched = client().GetPodcast("podcasts/core-py");
+  ASSERT_TRUE(fetched.ok()) << fetched.status();
+  EXPECT_EQ(fetched->title(), "core.py");
+  ASSERT_EQ(fetched->people_size(), 1);
+  EXPECT_EQ(fetched->people(0).display_name(), "Łukasz Langa");
+  EXPECT_EQ(fetched->people(0).role(), v1::Person::HOST);
+  EXPECT_EQ(fetched->etag(), created->etag());
 }
 
 TEST_F(PodcastApiTest, CreatingATakenIdIsAlreadyExists) {
-  v1::Podcast created;
-  ASSERT_TRUE(Create("Twice", &created, "twice").ok());
-  grpc::Status again = Create("Twice", &created, "twice");
-  EXPECT_EQ(again.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  ASSERT_TRUE(Create("Twice", "twice").ok());
+  EXPECT_EQ(Create("Twice", "twice").status().code(), absl::StatusCode::kAlreadyExists);
 }
 
 TEST_F(PodcastApiTest, RetriedCreateWithTheSameRequestIdReturnsTheFirstResult) {
-  v1::Podcast first;
-  v1::Podcast second;
-  ASSERT_TRUE(Create("Retried", &first, "retried", "req-1").ok());
-  ASSERT_TRUE(Create("Retried", &second, "retried", "req-1").ok());
-  EXPECT_EQ(first.SerializeAsString(), second.SerializeAsString());
+  absl::StatusOr<v1::Podcast> first = Create("Retried", "retried", "req-1");
+  absl::StatusOr<v1::Podcast> second = Create("Retried", "retried", "req-1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(first->SerializeAsString(), second->SerializeAsString());
 }
 
 TEST_F(PodcastApiTest, GetOfAMissingPodcastIsNotFound) {
-  v1::Podcast podcast;
-  EXPECT_EQ(Get("podcasts/nope", &podcast).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(client().GetPodcast("podcasts/nope").status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(PodcastApiTest, MalformedNameIsInvalidArgumentNamingTheField) {
-  v1::Podcast podcast;
-  grpc::Status status = Get("podcasts/Bad Name", &podcast);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolatedFields(status), ElementsAre("name"));
+  absl::StatusOr<v1::Podcast> podcast = client().GetPodcast("podcasts/Bad Name");
+  EXPECT_EQ(podcast.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(podcast.status()), ElementsAre("name"));
 }
 
 TEST_F(PodcastApiTest, InvalidPodcastReportsEveryField) {
@@ -97,102 +74,71 @@ TEST_F(PodcastApiTest, InvalidPodcastReportsEveryField) {
   request.set_podcast_id("invalid");
   request.mutable_podcast()->set_image_uri("ftp://example.com/x.png");
   request.mutable_podcast()->add_people();
-  v1::Podcast created;
-  grpc::ClientContext context;
-  grpc::Status status = server_->podcasts().CreatePodcast(&context, request, &created);
-  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolatedFields(status),
+  absl::StatusOr<v1::Podcast> created = client().CreatePodcast(request);
+  ASSERT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(created.status()),
               ElementsAre("podcast.title", "podcast.image_uri", "podcast.people[0].display_name"));
-  v1::Podcast missing;
-  EXPECT_EQ(Get("podcasts/invalid", &missing).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(client().GetPodcast("podcasts/invalid").status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(PodcastApiTest, UpdateChangesOnlyMaskedFieldsAndChecksTheEtag) {
-  v1::Podcast created;
-  ASSERT_TRUE(Create("Updatable", &created, "updatable").ok());
+  absl::StatusOr<v1::Podcast> created = Create("Updatable", "updatable");
+  ASSERT_TRUE(created.ok()) << created.status();
 
   v1::UpdatePodcastRequest request;
-  request.mutable_podcast()->set_name(created.name());
+  request.mutable_podcast()->set_name(created->name());
   request.mutable_podcast()->set_title("Renamed");
   request.mutable_podcast()->set_description("should not be written");
-  request.mutable_podcast()->set_etag(created.etag());
+  request.mutable_podcast()->set_etag(created->etag());
   request.mutable_update_mask()->add_paths("title");
-  v1::Podcast updated;
-  {
-    grpc::ClientContext context;
-    ASSERT_TRUE(server_->podcasts().UpdatePodcast(&context, request, &updated).ok());
-  }
-  EXPECT_EQ(updated.title(), "Renamed");
-  EXPECT_EQ(updated.description(), "About Updatable");
-  EXPECT_NE(updated.etag(), created.etag());
+  absl::StatusOr<v1::Podcast> updated = client().UpdatePodcast(request);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->title(), "Renamed");
+  EXPECT_EQ(updated->description(), "About Updatable");
+  EXPECT_NE(updated->etag(), created->etag());
 
   // The same request again carries the now stale etag.
-  grpc::ClientContext context;
-  v1::Podcast rejected;
-  grpc::Status stale = server_->podcasts().UpdatePodcast(&context, request, &rejected);
-  EXPECT_EQ(stale.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(client().UpdatePodcast(request).status().code(), absl::StatusCode::kAborted);
 }
 
 TEST_F(PodcastApiTest, UpdateMaskNamingAnOutputOnlyFieldIsRejected) {
-  v1::Podcast created;
-  ASSERT_TRUE(Create("Masked", &created, "masked").ok());
+  absl::StatusOr<v1::Podcast> created = Create("Masked", "masked");
+  ASSERT_TRUE(created.ok()) << created.status();
   v1::UpdatePodcastRequest request;
-  request.mutable_podcast()->set_name(created.name());
+  request.mutable_podcast()->set_name(created->name());
   request.mutable_update_mask()->add_paths("episode_count");
-  v1::Podcast updated;
-  grpc::ClientContext context;
-  grpc::Status status = server_->podcasts().UpdatePodcast(&context, request, &updated);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolatedFields(status), ElementsAre("update_mask.paths[0]"));
+  absl::StatusOr<v1::Podcast> updated = client().UpdatePodcast(request);
+  EXPECT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(updated.status()), ElementsAre("update_mask.paths[0]"));
 }
 
 TEST_F(PodcastApiTest, DeleteIsSoftAndUndeleteRestores) {
-  v1::Podcast created;
-  ASSERT_TRUE(Create("Deletable", &created, "deletable").ok());
-  v1::Podcast deleted;
-  {
-    v1::DeletePodcastRequest request;
-    request.set_name(created.name());
-    grpc::ClientContext context;
-    ASSERT_TRUE(server_->podcasts().DeletePodcast(&context, request, &deleted).ok());
-  }
-  EXPECT_TRUE(deleted.has_delete_time());
+  absl::StatusOr<v1::Podcast> created = Create("Deletable", "deletable");
+  ASSERT_TRUE(created.ok()) << created.status();
+  absl::StatusOr<v1::Podcast> deleted = client().DeletePodcast(created->name());
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_TRUE(deleted->has_delete_time());
 
-  v1::Podcast fetched;
-  ASSERT_TRUE(Get(created.name(), &fetched).ok());
-  EXPECT_TRUE(fetched.has_delete_time());
+  absl::StatusOr<v1::Podcast> fetched = client().GetPodcast(created->name());
+  ASSERT_TRUE(fetched.ok()) << fetched.status();
+  EXPECT_TRUE(fetched->has_delete_time());
 
-  {
-    v1::DeletePodcastRequest request;
-    request.set_name(created.name());
-    grpc::ClientContext context;
-    v1::Podcast again;
-    EXPECT_EQ(server_->podcasts().DeletePodcast(&context, request, &again).error_code(),
-              grpc::StatusCode::FAILED_PRECONDITION);
-  }
+  EXPECT_EQ(client().DeletePodcast(created->name()).status().code(), absl::StatusCode::kFailedPrecondition);
   {
     v1::ListPodcastsRequest request;
     request.set_page_size(1000);
-    grpc::ClientContext context;
-    v1::ListPodcastsResponse listed;
-    ASSERT_TRUE(server_->podcasts().ListPodcasts(&context, request, &listed).ok());
-    for (const auto& podcast : listed.podcasts()) EXPECT_NE(podcast.name(), created.name());
+    absl::StatusOr<v1::ListPodcastsResponse> listed = client().ListPodcasts(request);
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    for (const auto& podcast : listed->podcasts()) EXPECT_NE(podcast.name(), created->name());
   }
-  {
-    v1::UndeletePodcastRequest request;
-    request.set_name(created.name());
-    request.set_etag(deleted.etag());
-    grpc::ClientContext context;
-    v1::Podcast restored;
-    ASSERT_TRUE(server_->podcasts().UndeletePodcast(&context, request, &restored).ok());
-    EXPECT_FALSE(restored.has_delete_time());
-  }
+  absl::StatusOr<v1::Podcast> restored = client().UndeletePodcast(created->name(), deleted->etag());
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_FALSE(restored->has_delete_time());
 }
 
 TEST_F(PodcastApiTest, ListPagesThroughEveryPodcastOnce) {
   for (int i = 0; i < 7; ++i) {
-    v1::Podcast created;
-    ASSERT_TRUE(Create("Paged " + std::to_string(i), &created, "paged-" + std::to_string(i)).ok());
+    ASSERT_TRUE(Create("Paged " + std::to_string(i), "paged-" + std::to_string(i)).ok());
   }
   std::vector<std::string> names;
   std::string token;
@@ -201,13 +147,12 @@ TEST_F(PodcastApiTest, ListPagesThroughEveryPodcastOnce) {
     v1::ListPodcastsRequest request;
     request.set_page_size(3);
     request.set_page_token(token);
-    grpc::ClientContext context;
-    v1::ListPodcastsResponse page;
-    ASSERT_TRUE(server_->podcasts().ListPodcasts(&context, request, &page).ok());
-    EXPECT_LE(page.podcasts_size(), 3);
-    for (const auto& podcast : page.podcasts()) names.push_back(podcast.name());
-    total = page.total_size();
-    token = page.next_page_token();
+    absl::StatusOr<v1::ListPodcastsResponse> page = client().ListPodcasts(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_LE(page->podcasts_size(), 3);
+    for (const auto& podcast : page->podcasts()) names.push_back(podcast.name());
+    total = page->total_size();
+    token = page->next_page_token();
   } while (!token.empty());
   EXPECT_EQ(static_cast<int32_t>(names.size()), total);
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
@@ -218,11 +163,13 @@ TEST_F(PodcastApiTest, ListPagesThroughEveryPodcastOnce) {
 TEST_F(PodcastApiTest, NegativePageSizeIsRejected) {
   v1::ListPodcastsRequest request;
   request.set_page_size(-5);
-  grpc::ClientContext context;
-  v1::ListPodcastsResponse page;
-  grpc::Status status = server_->podcasts().ListPodcasts(&context, request, &page);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(FieldViolations(status), ElementsAre(HasSubstr("page_size")));
+  absl::StatusOr<v1::ListPodcastsResponse> page = client().ListPodcasts(request);
+  EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> violations;
+  for (const auto& [field, description] : podmeta::FieldViolations(page.status())) {
+    violations.push_back(field + ": " + description);
+  }
+  EXPECT_THAT(violations, ElementsAre(HasSubstr("page_size")));
 }
 
 }  // namespace

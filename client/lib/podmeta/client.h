@@ -80,6 +80,9 @@ class Client {
   absl::StatusOr<v1::Episode> DeleteEpisode(const std::string& name, const std::string& etag = "");
   absl::StatusOr<v1::Episode> UndeleteEpisode(const std::string& name, const std::string& etag = "");
   absl::StatusOr<v1::Episode> ReplaceChapters(const v1::ReplaceChaptersRequest& request);
+  absl::StatusOr<v1::Episode> InsertChapter(const v1::InsertChapterRequest& request);
+  absl::StatusOr<v1::Episode> UpdateChapter(const v1::UpdateChapterRequest& request);
+  absl::StatusOr<v1::Episode> DeleteChapter(const v1::DeleteChapterRequest& request);
   absl::StatusOr<v1::ExportChaptersResponse> ExportChapters(const v1::ExportChaptersRequest& request);
   absl::StatusOr<v1::Episode> ImportChapters(const v1::ImportChaptersRequest& request);
   absl::StatusOr<v1::SearchEpisodesResponse> SearchEpisodes(const v1::SearchEpisodesRequest& request);
