@@ -16,16 +16,15 @@ constexpr int32_t kReadBatch = 100;
 
 }  // namespace
 
-EpisodeWatch* EpisodeWatch::Start(grpc::CallbackServerContext* context, const v1::WatchEpisodesRequest& request,
-                                  storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor) {
-  auto* watch = new EpisodeWatch(context, episodes, fanout, executor);
+EpisodeWatch* EpisodeWatch::Start(const v1::WatchEpisodesRequest& request, storage::EpisodeStore& episodes,
+                                  ChangeFanout& fanout, BlockingExecutor& executor) {
+  auto* watch = new EpisodeWatch(episodes, fanout, executor);
   watch->Begin(request);
   return watch;
 }
 
-EpisodeWatch::EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes, ChangeFanout& fanout,
-                           BlockingExecutor& executor)
-    : context_(context), episodes_(episodes), fanout_(fanout), executor_(executor) {}
+EpisodeWatch::EpisodeWatch(storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor)
+    : episodes_(episodes), fanout_(fanout), executor_(executor) {}
 
 void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
   if (absl::Status text = domain::CheckRequestText(request); !text.ok()) return RequestFinish(ToGrpcStatus(text));

@@ -29,16 +29,15 @@ namespace podmeta::api {
 class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
  public:
   // Starts the stream; the reactor owns itself from here on.
-  static EpisodeWatch* Start(grpc::CallbackServerContext* context, const v1::WatchEpisodesRequest& request,
-                             storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor);
+  static EpisodeWatch* Start(const v1::WatchEpisodesRequest& request, storage::EpisodeStore& episodes,
+                             ChangeFanout& fanout, BlockingExecutor& executor);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
   void OnDone() override;
 
  private:
-  EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes, ChangeFanout& fanout,
-               BlockingExecutor& executor);
+  EpisodeWatch(storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor);
   void Begin(const v1::WatchEpisodesRequest& request);
   // Schedules a read unless one is running (then that one reads again).
   void Wake();
@@ -53,7 +52,6 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
   // flight; `read_ended` also marks the running read as done.
   void FinishIfIdle(bool read_ended = false);
 
-  grpc::CallbackServerContext* const context_;
   storage::EpisodeStore& episodes_;
   ChangeFanout& fanout_;
   BlockingExecutor& executor_;
