@@ -1,5 +1,5 @@
 // Search and ListEpisodes filters over the imported core.py page, against a
-// real PostgreSQL through real gRPC.
+// real PostgreSQL through real gRPC and the client library.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -7,8 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "support/grpc_test_helpers.h"
-#include "support/test_server.h"
+#include "support/api_test.h"
 
 namespace podmeta {
 namespace {
@@ -18,18 +17,23 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
-class SearchAndFilterTest : public ::testing::Test {
+// Every test reads the same imported page (the page names its podcast,
+// core-py), imported once per test binary; no test writes to it after the
+// setup.
+class SearchAndFilterTest : public testing::ApiTest {
  protected:
   static void SetUpTestSuite() {
-    server_ = new testing::TestServer();
+    ClientOptions options;
+    options.address = server().address();
+    options.max_attempts = 1;
+    Client client(options);
     std::ifstream file(PODMETA_CORE_PY_PAGE);
     std::stringstream content;
     content << file.rdbuf();
     v1::ImportShowPageRequest request;
     request.set_content(content.str());
-    grpc::ClientContext context;
-    v1::ImportShowPageResponse response;
-    ASSERT_TRUE(server_->podcasts().ImportShowPage(&context, request, &response).ok());
+    absl::StatusOr<v1::ImportShowPageResponse> imported = client.ImportShowPage(request);
+    ASSERT_TRUE(imported.ok()) << imported.status();
     // A guest, for the person filter.
     v1::UpdateEpisodeRequest update;
     update.mutable_episode()->set_name("podcasts/core-py/episodes/9");
@@ -37,54 +41,41 @@ class SearchAndFilterTest : public ::testing::Test {
     guest->set_display_name("Emily Morehouse-Valcarcel");
     guest->set_role(v1::Person::GUEST);
     update.mutable_update_mask()->add_paths("people");
-    grpc::ClientContext update_context;
-    v1::Episode updated;
-    ASSERT_TRUE(server_->episodes().UpdateEpisode(&update_context, update, &updated).ok());
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+    absl::StatusOr<v1::Episode> updated = client.UpdateEpisode(update);
+    ASSERT_TRUE(updated.ok()) << updated.status();
   }
 
-  static std::vector<v1::SearchHit> Search(const std::string& query, int page_size = 100,
-                                           grpc::Status* status_out = nullptr) {
+  std::vector<v1::SearchHit> Search(const std::string& query, int page_size = 100, absl::Status* status_out = nullptr) {
     std::vector<v1::SearchHit> hits;
     v1::SearchEpisodesRequest request;
     request.set_parent("podcasts/core-py");
     request.set_query(query);
     request.set_page_size(page_size);
     do {
-      grpc::ClientContext context;
-      v1::SearchEpisodesResponse response;
-      grpc::Status status = server_->episodes().SearchEpisodes(&context, request, &response);
-      if (status_out != nullptr) *status_out = status;
-      if (!status.ok()) return hits;
-      hits.insert(hits.end(), response.hits().begin(), response.hits().end());
-      request.set_page_token(response.next_page_token());
+      absl::StatusOr<v1::SearchEpisodesResponse> response = client().SearchEpisodes(request);
+      if (status_out != nullptr) *status_out = response.status();
+      if (!response.ok()) return hits;
+      hits.insert(hits.end(), response->hits().begin(), response->hits().end());
+      request.set_page_token(response->next_page_token());
     } while (!request.page_token().empty());
     return hits;
   }
 
-  static std::vector<int> Numbers(const std::string& filter, const std::string& order_by = "number",
-                                  grpc::Status* status_out = nullptr) {
+  std::vector<int> Numbers(const std::string& filter, const std::string& order_by = "number",
+                           absl::Status* status_out = nullptr) {
     v1::ListEpisodesRequest request;
     request.set_parent("podcasts/core-py");
     request.set_filter(filter);
     request.set_order_by(order_by);
-    grpc::ClientContext context;
-    v1::ListEpisodesResponse response;
-    grpc::Status status = server_->episodes().ListEpisodes(&context, request, &response);
-    if (status_out != nullptr) *status_out = status;
+    absl::StatusOr<v1::ListEpisodesResponse> response = client().ListEpisodes(request);
+    if (status_out != nullptr) *status_out = response.status();
     std::vector<int> numbers;
-    for (const auto& episode : response.episodes()) numbers.push_back(episode.number());
-    EXPECT_EQ(response.total_size(), static_cast<int32_t>(numbers.size()));
+    if (!response.ok()) return numbers;
+    for (const auto& episode : response->episodes()) numbers.push_back(episode.number());
+    EXPECT_EQ(response->total_size(), static_cast<int32_t>(numbers.size()));
     return numbers;
   }
-
-  static testing::TestServer* server_;
 };
-
-testing::TestServer* SearchAndFilterTest::server_ = nullptr;
 
 TEST_F(SearchAndFilterTest, FreeThreadingFindsChaptersInSeveralEpisodesWithTheirMinutes) {
   std::set<std::string> episodes_with_chapters;
@@ -125,9 +116,9 @@ TEST_F(SearchAndFilterTest, UnicodeNamesAreFoundInAnyCase) {
 
 TEST_F(SearchAndFilterTest, SqlMetacharactersAreJustText) {
   for (const std::string query : {"'; DROP TABLE episodes; --", "\\\" OR 1=1 --", "%_%", "$1", "a:*", "!(&|)"}) {
-    grpc::Status status;
+    absl::Status status;
     Search(query, 10, &status);
-    EXPECT_TRUE(status.ok()) << query << ": " << status.error_message();
+    EXPECT_TRUE(status.ok()) << query << ": " << status;
   }
   EXPECT_EQ(Numbers("").size(), 10u) << "the episodes are all still there";
 }
@@ -145,9 +136,9 @@ TEST_F(SearchAndFilterTest, PagesOfHitsHaveNoDuplicatesAndMatchOneBigPage) {
 }
 
 TEST_F(SearchAndFilterTest, EmptyQueryIsInvalid) {
-  grpc::Status status;
+  absl::Status status;
   Search("   ", 10, &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("query"));
 }
 
@@ -190,34 +181,29 @@ TEST_F(SearchAndFilterTest, OrdersAndPagesFollowTheFilter) {
   request.set_order_by("title desc");
   request.set_page_size(2);
   do {
-    grpc::ClientContext context;
-    v1::ListEpisodesResponse page;
-    ASSERT_TRUE(server_->episodes().ListEpisodes(&context, request, &page).ok());
-    EXPECT_EQ(page.total_size(), 6);
-    for (const auto& episode : page.episodes()) paged.push_back(episode.number());
-    request.set_page_token(page.next_page_token());
+    absl::StatusOr<v1::ListEpisodesResponse> page = client().ListEpisodes(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->total_size(), 6);
+    for (const auto& episode : page->episodes()) paged.push_back(episode.number());
+    request.set_page_token(page->next_page_token());
   } while (!request.page_token().empty());
   EXPECT_EQ(paged, Numbers("has_chapters = true", "title desc"));
 
   // A token from one filter does not work with another.
   request.set_page_size(1);
-  grpc::ClientContext context;
-  v1::ListEpisodesResponse first;
-  ASSERT_TRUE(server_->episodes().ListEpisodes(&context, request, &first).ok());
-  request.set_page_token(first.next_page_token());
+  absl::StatusOr<v1::ListEpisodesResponse> first = client().ListEpisodes(request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  request.set_page_token(first->next_page_token());
   request.set_filter("has_chapters = false");
-  grpc::ClientContext other_context;
-  v1::ListEpisodesResponse rejected;
-  EXPECT_EQ(server_->episodes().ListEpisodes(&other_context, request, &rejected).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(client().ListEpisodes(request).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(SearchAndFilterTest, BadFiltersSayWhereAndInjectionIsJustAValue) {
-  grpc::Status status;
+  absl::Status status;
   Numbers("number = 5 AND titel = \"x\"", "number", &status);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("filter"));
-  EXPECT_THAT(status.error_message(), HasSubstr("at position 16: unknown field \"titel\""));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("at position 16: unknown field \"titel\""));
 
   Numbers("", "duration", &status);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("order_by"));

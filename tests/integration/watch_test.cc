@@ -1,10 +1,18 @@
-// WatchEpisodes against a real PostgreSQL: events for every kind of change,
-// in order, and resuming from a token misses nothing and repeats nothing.
+// WatchEpisodes against a real PostgreSQL, through the client library
+// (testing::ApiTest): events for every kind of change, in order, and
+// resuming from a token misses nothing and repeats nothing.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "support/api_test.h"
 #include "support/grpc_test_helpers.h"
-#include "support/test_server.h"
 
 namespace podmeta {
 namespace {
@@ -12,93 +20,106 @@ namespace {
 using ::podmeta::testing::MakeChapter;
 using ::podmeta::testing::MakeEpisode;
 
-// One open watch stream.
+// One open watch stream through the client library, read one change at a
+// time: the library's WatchEpisodes runs on a thread of its own and hands
+// each change over here.
 class Watcher {
  public:
-  Watcher(v1::EpisodeService::Stub& stub, const std::string& parent, const std::string& resume_token = "") {
+  Watcher(Client& client, const std::string& parent, const std::string& resume_token = "") {
     v1::WatchEpisodesRequest request;
     request.set_parent(parent);
     request.set_resume_token(resume_token);
     context_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    reader_ = stub.WatchEpisodes(&context_, request);
-    // Once initial metadata is here, the server has fixed where it starts.
-    reader_->WaitForInitialMetadata();
+    std::promise<void> ready;
+    std::future<void> started = ready.get_future();
+    thread_ = std::thread([this, &client, request, ready = std::move(ready)]() mutable {
+      bool signalled = false;
+      const absl::Status status = client.WatchEpisodes(
+          request,
+          [this](const v1::EpisodeChange& change) {
+            std::lock_guard lock(mutex_);
+            changes_.push_back(change);
+            arrived_.notify_all();
+          },
+          &context_,
+          [&] {
+            signalled = true;
+            ready.set_value();
+          });
+      {
+        std::lock_guard lock(mutex_);
+        status_ = status;
+        ended_ = true;
+        arrived_.notify_all();
+      }
+      if (!signalled) ready.set_value();  // ended before the server fixed where it starts
+    });
+    // Once it is ready, the server has fixed where the stream starts.
+    started.wait();
   }
   ~Watcher() {
-    if (finished_) return;
     context_.TryCancel();
-    (void)Finish();
+    thread_.join();
   }
 
   v1::EpisodeChange Next() {
-    v1::EpisodeChange change;
-    EXPECT_TRUE(reader_->Read(&change)) << "the stream ended early: " << Finish().error_message();
+    std::unique_lock lock(mutex_);
+    arrived_.wait_for(lock, std::chrono::seconds(30), [this] { return !changes_.empty() || ended_; });
+    if (changes_.empty()) {
+      ADD_FAILURE() << "the stream ended early: " << (ended_ ? status_.ToString() : "no change within 30 s");
+      return v1::EpisodeChange();
+    }
+    v1::EpisodeChange change = std::move(changes_.front());
+    changes_.pop_front();
     return change;
   }
 
-  grpc::Status Finish() {
-    v1::EpisodeChange ignored;
-    while (reader_->Read(&ignored)) {
-    }
-    finished_ = true;
-    return reader_->Finish();
+  // The status the stream ended with (waits for its end).
+  absl::Status Finish() {
+    std::unique_lock lock(mutex_);
+    arrived_.wait(lock, [this] { return ended_; });
+    return status_;
   }
 
  private:
-  bool finished_ = false;
   grpc::ClientContext context_;
-  std::unique_ptr<grpc::ClientReader<v1::EpisodeChange>> reader_;
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::deque<v1::EpisodeChange> changes_;
+  bool ended_ = false;
+  absl::Status status_;
+  std::thread thread_;
 };
 
-class WatchTest : public ::testing::Test {
+class WatchTest : public testing::ApiTest {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new testing::TestServer();
-    for (const char* id : {"watched", "elsewhere"}) ASSERT_TRUE(server_->CreatePodcast(id).ok());
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+  v1::Episode Create(int number) {
+    return CreateEpisode(MakeEpisode("Episode " + std::to_string(number), number, number, {MakeChapter(0, "A")}));
   }
 
-  static v1::Episode Create(const std::string& parent, int number) {
-    v1::CreateEpisodeRequest request;
-    request.set_parent(parent);
-    *request.mutable_episode() =
-        MakeEpisode("Episode " + std::to_string(number), number, number, {MakeChapter(0, "A")});
-    grpc::ClientContext context;
-    v1::Episode created;
-    EXPECT_TRUE(server_->episodes().CreateEpisode(&context, request, &created).ok());
-    return created;
-  }
-
-  static void Rename(const std::string& name, const std::string& title) {
+  void Rename(const std::string& name, const std::string& title) {
     v1::UpdateEpisodeRequest request;
     request.mutable_episode()->set_name(name);
     request.mutable_episode()->set_title(title);
     request.mutable_update_mask()->add_paths("title");
-    grpc::ClientContext context;
-    v1::Episode updated;
-    EXPECT_TRUE(server_->episodes().UpdateEpisode(&context, request, &updated).ok());
+    absl::StatusOr<v1::Episode> updated = client().UpdateEpisode(request);
+    EXPECT_TRUE(updated.ok()) << updated.status();
   }
-
-  static testing::TestServer* server_;
 };
 
-testing::TestServer* WatchTest::server_ = nullptr;
-
 TEST_F(WatchTest, StreamsCreatedUpdatedAndDeletedInOrderForThatPodcastOnly) {
-  Watcher watcher(server_->episodes(), "podcasts/watched");
-  const v1::Episode created = Create("podcasts/watched", 1);
-  Create("podcasts/elsewhere", 1);
+  v1::CreatePodcastRequest elsewhere;
+  elsewhere.set_podcast_id("elsewhere");
+  elsewhere.mutable_podcast()->set_title("Elsewhere");
+  ASSERT_TRUE(client().CreatePodcast(elsewhere).ok());
+  Watcher watcher(client(), podcast());
+  const v1::Episode created = Create(1);
+  v1::CreateEpisodeRequest other;
+  other.set_parent("podcasts/" + elsewhere.podcast_id());
+  *other.mutable_episode() = MakeEpisode("Episode 1", 1, 1, {MakeChapter(0, "A")});
+  ASSERT_TRUE(client().CreateEpisode(other).ok());
   Rename(created.name(), "Renamed");
-  {
-    v1::DeleteEpisodeRequest request;
-    request.set_name(created.name());
-    grpc::ClientContext context;
-    v1::Episode deleted;
-    ASSERT_TRUE(server_->episodes().DeleteEpisode(&context, request, &deleted).ok());
-  }
+  ASSERT_TRUE(client().DeleteEpisode(created.name()).ok());
   const v1::EpisodeChange first = watcher.Next();
   EXPECT_EQ(first.kind(), v1::EpisodeChange::CREATED);
   EXPECT_EQ(first.episode().name(), created.name());
@@ -113,16 +134,16 @@ TEST_F(WatchTest, StreamsCreatedUpdatedAndDeletedInOrderForThatPodcastOnly) {
 }
 
 TEST_F(WatchTest, ResumingFromATokenDeliversEveryMissedEventExactlyOnceInOrder) {
-  const v1::Episode episode = Create("podcasts/watched", 2);
+  const v1::Episode episode = Create(1);
   std::string token;
   {
-    Watcher watcher(server_->episodes(), "podcasts/watched");
+    Watcher watcher(client(), podcast());
     Rename(episode.name(), "seen");
     token = watcher.Next().resume_token();
   }  // disconnected
   for (const char* title : {"missed 1", "missed 2", "missed 3"}) Rename(episode.name(), title);
 
-  Watcher resumed(server_->episodes(), "podcasts/watched", token);
+  Watcher resumed(client(), podcast(), token);
   for (const char* title : {"missed 1", "missed 2", "missed 3"}) {
     const v1::EpisodeChange change = resumed.Next();
     EXPECT_EQ(change.kind(), v1::EpisodeChange::UPDATED);
@@ -139,8 +160,8 @@ TEST_F(WatchTest, ResumingFromATokenDeliversEveryMissedEventExactlyOnceInOrder) 
 }
 
 TEST_F(WatchTest, ManyChangesArriveInOrderWithoutGaps) {
-  const v1::Episode episode = Create("podcasts/watched", 3);
-  Watcher watcher(server_->episodes(), "podcasts/watched");
+  const v1::Episode episode = Create(1);
+  Watcher watcher(client(), podcast());
   constexpr int kChanges = 250;  // more than one read batch
   for (int i = 0; i < kChanges; ++i) Rename(episode.name(), "title " + std::to_string(i));
   std::set<std::string> tokens;
@@ -152,29 +173,18 @@ TEST_F(WatchTest, ManyChangesArriveInOrderWithoutGaps) {
 }
 
 TEST_F(WatchTest, ReplayedEventsCarryTheStateAfterTheirChangeAndDeletedCarriesItsDeleteTime) {
-  const v1::Episode episode = Create("podcasts/watched", 4);
+  const v1::Episode episode = Create(1);
   std::string token;
   {
-    Watcher watcher(server_->episodes(), "podcasts/watched");
+    Watcher watcher(client(), podcast());
     Rename(episode.name(), "start");
     token = watcher.Next().resume_token();
   }
   for (const char* title : {"one", "two", "three"}) Rename(episode.name(), title);
-  for (const bool deleting : {true, false}) {
-    grpc::ClientContext context;
-    v1::Episode changed;
-    if (deleting) {
-      v1::DeleteEpisodeRequest request;
-      request.set_name(episode.name());
-      ASSERT_TRUE(server_->episodes().DeleteEpisode(&context, request, &changed).ok());
-    } else {
-      v1::UndeleteEpisodeRequest request;
-      request.set_name(episode.name());
-      ASSERT_TRUE(server_->episodes().UndeleteEpisode(&context, request, &changed).ok());
-    }
-  }
+  ASSERT_TRUE(client().DeleteEpisode(episode.name()).ok());
+  ASSERT_TRUE(client().UndeleteEpisode(episode.name()).ok());
   // Replayed long after: every event shows the episode as that change left it.
-  Watcher resumed(server_->episodes(), "podcasts/watched", token);
+  Watcher resumed(client(), podcast(), token);
   for (const char* title : {"one", "two", "three"}) {
     const v1::EpisodeChange change = resumed.Next();
     EXPECT_EQ(change.kind(), v1::EpisodeChange::UPDATED);
@@ -192,14 +202,14 @@ TEST_F(WatchTest, ReplayedEventsCarryTheStateAfterTheirChangeAndDeletedCarriesIt
 }
 
 TEST_F(WatchTest, ManyWatchersShareOneReadOfEachChange) {
-  const v1::Episode episode = Create("podcasts/watched", 5);
+  const v1::Episode episode = Create(1);
   constexpr int kWatchers = 30;
   constexpr int kChanges = 40;
   std::vector<std::unique_ptr<Watcher>> watchers;
   for (int i = 0; i < kWatchers; ++i) {
-    watchers.push_back(std::make_unique<Watcher>(server_->episodes(), "podcasts/watched"));
+    watchers.push_back(std::make_unique<Watcher>(client(), podcast()));
   }
-  const uint64_t reads_before = server_->server().change_log_reads();
+  const uint64_t reads_before = server().server().change_log_reads();
   for (int i = 0; i < kChanges; ++i) Rename(episode.name(), "shared " + std::to_string(i));
   for (auto& watcher : watchers) {
     for (int i = 0; i < kChanges; ++i) {
@@ -209,15 +219,14 @@ TEST_F(WatchTest, ManyWatchersShareOneReadOfEachChange) {
   }
   // Each watcher reading the log itself would take at least one read per
   // watcher and change (1,200); shared reads take about one per change.
-  const uint64_t reads = server_->server().change_log_reads() - reads_before;
+  const uint64_t reads = server().server().change_log_reads() - reads_before;
   EXPECT_LT(reads, static_cast<uint64_t>(kChanges + 3 * kWatchers)) << reads << " reads of the change log";
 }
 
 TEST_F(WatchTest, BadRequestsEndTheStreamWithAnError) {
-  EXPECT_EQ(Watcher(server_->episodes(), "podcasts/missing").Finish().error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(Watcher(server_->episodes(), "not a name").Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(Watcher(server_->episodes(), "podcasts/watched", "garbage").Finish().error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Watcher(client(), "podcasts/missing").Finish().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Watcher(client(), "not a name").Finish().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Watcher(client(), podcast(), "garbage").Finish().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace
