@@ -49,6 +49,14 @@ class Database {
   template <typename Work>
   auto Read(Deadline deadline, Work&& work) -> std::invoke_result_t<Work, pqxx::work&>;
 
+  // For reads that need one transaction (SET LOCAL settings, one snapshot):
+  // Transact that never commits, so it never asks what it changed for the
+  // commit hook.
+  template <typename Work>
+  auto ReadTransaction(Deadline deadline, Work&& work) -> std::invoke_result_t<Work, pqxx::work&> {
+    return Transact(deadline, std::forward<Work>(work), Commit::kNever);
+  }
+
   ConnectionPool& pool() { return pool_; }
 
   // Called after every transaction that changed episodes has committed

@@ -182,7 +182,7 @@ absl::StatusOr<v1::Episode> EpisodeStore::Modify(const domain::EpisodeKey& key, 
 }
 
 absl::StatusOr<int64_t> EpisodeStore::LatestChange(const std::string& podcast_id, Deadline deadline) {
-  return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<int64_t> {
+  return database_.Read(deadline, [&](pqxx::transaction_base& transaction) -> absl::StatusOr<int64_t> {
     if (absl::StatusOr<v1::Podcast> podcast = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
         !podcast.ok()) {
       return podcast.status();

@@ -9,13 +9,16 @@
 
 namespace podmeta::storage {
 absl::StatusOr<v1::Podcast> PodcastStore::Get(const std::string& podcast_id, Deadline deadline) {
-  return reads_.Transact(
-      deadline, [&](pqxx::work& transaction) { return rows::ReadPodcast(transaction, podcast_id, kSelectPodcast); });
+  return reads_.Read(deadline, [&](pqxx::transaction_base& transaction) {
+    return rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
+  });
 }
 
 absl::StatusOr<PodcastPage> PodcastStore::List(const std::string& after, int32_t page_size, bool show_deleted,
                                                Deadline deadline) {
-  return reads_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<PodcastPage> {
+  // Separate statements, not one snapshot: a total counted a moment before
+  // the page is what AIP-158 allows, and reads need no BEGIN/COMMIT.
+  return reads_.Read(deadline, [&](pqxx::transaction_base& transaction) -> absl::StatusOr<PodcastPage> {
     PodcastPage page;
     const pqxx::result rows =
         transaction.exec_prepared(StatementName(kListPodcasts), after, show_deleted, page_size + 1);

@@ -9,7 +9,8 @@ namespace podmeta::storage {
 absl::StatusOr<SearchPage> SearchStore::Search(const std::string& podcast_id, const std::string& query,
                                                int32_t page_size, const std::optional<SearchCursor>& after,
                                                Deadline deadline) {
-  return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<SearchPage> {
+  // One transaction: search_settings.sql sets its plan mode for it alone.
+  return database_.ReadTransaction(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<SearchPage> {
     const auto cursor_text = [&](const std::string& value) {
       return after ? std::optional<std::string>(value) : std::nullopt;
     };
