@@ -23,16 +23,13 @@ using ::testing::UnorderedElementsAre;
 class SearchAndFilterTest : public testing::ApiTest {
  protected:
   static void SetUpTestSuite() {
-    ClientOptions options;
-    options.address = server().address();
-    options.max_attempts = 1;
-    Client client(options);
+    std::unique_ptr<Client> client = NewClient();
     std::ifstream file(PODMETA_CORE_PY_PAGE);
     std::stringstream content;
     content << file.rdbuf();
     v1::ImportShowPageRequest request;
     request.set_content(content.str());
-    absl::StatusOr<v1::ImportShowPageResponse> imported = client.ImportShowPage(request);
+    absl::StatusOr<v1::ImportShowPageResponse> imported = client->ImportShowPage(request);
     ASSERT_TRUE(imported.ok()) << imported.status();
     // A guest, for the person filter.
     v1::UpdateEpisodeRequest update;
@@ -41,7 +38,7 @@ class SearchAndFilterTest : public testing::ApiTest {
     guest->set_display_name("Emily Morehouse-Valcarcel");
     guest->set_role(v1::Person::GUEST);
     update.mutable_update_mask()->add_paths("people");
-    absl::StatusOr<v1::Episode> updated = client.UpdateEpisode(update);
+    absl::StatusOr<v1::Episode> updated = client->UpdateEpisode(update);
     ASSERT_TRUE(updated.ok()) << updated.status();
   }
 

@@ -47,11 +47,15 @@ std::string PodcastIdOf(const std::string& suite, const std::string& test) {
 
 TestServer& ApiTest::server() { return environment->server(); }
 
-void ApiTest::SetUp() {
+std::unique_ptr<Client> ApiTest::NewClient() {
   ClientOptions options;
   options.address = server().address();
   options.max_attempts = 1;
-  client_ = std::make_unique<Client>(options);
+  return std::make_unique<Client>(options);
+}
+
+void ApiTest::SetUp() {
+  client_ = NewClient();
   const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
   podcast_id_ = PodcastIdOf(test->test_suite_name(), test->name());
   v1::CreatePodcastRequest request;

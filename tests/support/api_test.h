@@ -32,6 +32,8 @@ class ApiTest : public ::testing::Test {
 
   // This test binary's server, started by the first test that asks.
   static TestServer& server();
+  // A client of that server making one attempt per call.
+  static std::unique_ptr<Client> NewClient();
   Client& client() { return *client_; }
 
   // This test's podcast: its id (from the test's name) and resource name.
