@@ -11,6 +11,15 @@ inline constexpr size_t kMaxTitleBytes = 512;
 inline constexpr size_t kMaxDescriptionBytes = 64 * 1024;
 inline constexpr size_t kMaxUriBytes = 2048;
 inline constexpr size_t kMaxPeople = 100;
+// Short labels: roles, groups, MIME types, category names, season names.
+inline constexpr size_t kMaxShortTextBytes = 128;
+// Show notes as HTML (`content:encoded`).
+inline constexpr size_t kMaxShowNotesBytes = 256 * 1024;
+// Transcripts, soundbites, categories, funding links of one resource.
+inline constexpr size_t kMaxListedItems = 100;
+// A feed, fetched or sent (gRPC messages are capped at 4 MiB; a fetched
+// feed may be larger).
+inline constexpr size_t kMaxFeedBytes = 32 * 1024 * 1024;
 inline constexpr size_t kMaxChapters = 1000;
 inline constexpr size_t kMaxRequestIdBytes = 128;
 inline constexpr size_t kMaxGuidBytes = 256;

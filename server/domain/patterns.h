@@ -49,6 +49,8 @@ class Pattern {
   // A match at the start of `text` (the rest may be anything).
   std::optional<PatternMatch> PrefixMatch(absl::string_view text) const;
   bool Matches(absl::string_view text) const { return FullMatch(text).has_value(); }
+  // The first match anywhere in `text`.
+  std::optional<PatternMatch> Search(absl::string_view text) const { return Match(text, RE2::UNANCHORED); }
 
  private:
   std::optional<PatternMatch> Match(absl::string_view text, RE2::Anchor anchor) const;

@@ -102,6 +102,9 @@ void CheckPeople(const google::protobuf::RepeatedPtrField<v1::Person>& people, a
     const std::string person = Path(prefix, absl::StrCat("people[", i, "]"));
     CheckText(people[i].display_name(), Path(person, "display_name"), kMaxTitleBytes, true, violations);
     CheckUri(people[i].uri(), Path(person, "uri"), violations);
+    CheckUri(people[i].image_uri(), Path(person, "image_uri"), violations);
+    CheckText(people[i].taxonomy_role(), Path(person, "taxonomy_role"), kMaxShortTextBytes, false, violations);
+    CheckText(people[i].group(), Path(person, "group"), kMaxShortTextBytes, false, violations);
     if (!v1::Person::Role_IsValid(people[i].role())) violations.Add(Path(person, "role"), "unknown role");
   }
 }
@@ -161,6 +164,34 @@ void ValidatePodcast(const v1::Podcast& podcast, absl::string_view prefix, Viola
   CheckUri(podcast.image_uri(), Path(prefix, "image_uri"), violations);
   CheckUri(podcast.feed_uri(), Path(prefix, "feed_uri"), violations);
   CheckPeople(podcast.people(), prefix, violations);
+  CheckText(podcast.author(), Path(prefix, "author"), kMaxTitleBytes, false, violations);
+  CheckText(podcast.owner().name(), Path(prefix, "owner.name"), kMaxTitleBytes, false, violations);
+  CheckText(podcast.owner().email(), Path(prefix, "owner.email"), kMaxTitleBytes, false, violations);
+  CheckText(podcast.locked_owner(), Path(prefix, "locked_owner"), kMaxTitleBytes, false, violations);
+  CheckText(podcast.medium(), Path(prefix, "medium"), kMaxShortTextBytes, false, violations);
+  CheckText(podcast.copyright(), Path(prefix, "copyright"), kMaxTitleBytes, false, violations);
+  CheckUri(podcast.link_uri(), Path(prefix, "link_uri"), violations);
+  if (!v1::Podcast::Type_IsValid(podcast.type())) violations.Add(Path(prefix, "type"), "unknown podcast type");
+  if (static_cast<size_t>(podcast.categories_size()) > kMaxListedItems) {
+    violations.Add(Path(prefix, "categories"), absl::StrCat("must list at most ", kMaxListedItems));
+  }
+  for (int i = 0; i < podcast.categories_size() && static_cast<size_t>(i) < kMaxListedItems; ++i) {
+    const v1::Category& category = podcast.categories(i);
+    CheckText(category.name(), Path(prefix, absl::StrCat("categories[", i, "].name")), kMaxShortTextBytes, true,
+              violations);
+    for (int j = 0; j < category.subcategories_size(); ++j) {
+      CheckText(category.subcategories(j), Path(prefix, absl::StrCat("categories[", i, "].subcategories[", j, "]")),
+                kMaxShortTextBytes, true, violations);
+    }
+  }
+  if (static_cast<size_t>(podcast.funding_size()) > kMaxListedItems) {
+    violations.Add(Path(prefix, "funding"), absl::StrCat("must list at most ", kMaxListedItems));
+  }
+  for (int i = 0; i < podcast.funding_size(); ++i) {
+    CheckUri(podcast.funding(i).uri(), Path(prefix, absl::StrCat("funding[", i, "].uri")), violations);
+    CheckText(podcast.funding(i).text(), Path(prefix, absl::StrCat("funding[", i, "].text")), kMaxShortTextBytes, false,
+              violations);
+  }
 }
 
 void ValidateEpisode(const v1::Episode& episode, absl::string_view prefix, Violations& violations) {
@@ -179,6 +210,44 @@ void ValidateEpisode(const v1::Episode& episode, absl::string_view prefix, Viola
   if (episode.snip_count() < 0) violations.Add(Path(prefix, "snip_count"), "must not be negative");
   CheckPeople(episode.people(), prefix, violations);
   ValidateChapters(episode.chapters(), episode.duration(), Path(prefix, "chapters"), violations);
+  CheckUri(episode.enclosure().uri(), Path(prefix, "enclosure.uri"), violations);
+  CheckText(episode.enclosure().mime_type(), Path(prefix, "enclosure.mime_type"), kMaxShortTextBytes, false,
+            violations);
+  if (episode.enclosure().length_bytes() < 0) {
+    violations.Add(Path(prefix, "enclosure.length_bytes"), "must not be negative");
+  }
+  CheckUri(episode.link_uri(), Path(prefix, "link_uri"), violations);
+  CheckUri(episode.image_uri(), Path(prefix, "image_uri"), violations);
+  CheckUri(episode.chapters_uri(), Path(prefix, "chapters_uri"), violations);
+  CheckText(episode.show_notes_html(), Path(prefix, "show_notes_html"), kMaxShowNotesBytes, false, violations);
+  CheckText(episode.itunes_title(), Path(prefix, "itunes_title"), kMaxTitleBytes, false, violations);
+  CheckText(episode.season_name(), Path(prefix, "season_name"), kMaxShortTextBytes, false, violations);
+  CheckText(episode.number_display(), Path(prefix, "number_display"), kMaxShortTextBytes, false, violations);
+  if (static_cast<size_t>(episode.transcripts_size()) > kMaxListedItems) {
+    violations.Add(Path(prefix, "transcripts"), absl::StrCat("must list at most ", kMaxListedItems));
+  }
+  for (int i = 0; i < episode.transcripts_size(); ++i) {
+    const std::string path = Path(prefix, absl::StrCat("transcripts[", i, "]"));
+    CheckUri(episode.transcripts(i).uri(), Path(path, "uri"), violations);
+    CheckText(episode.transcripts(i).mime_type(), Path(path, "mime_type"), kMaxShortTextBytes, false, violations);
+    CheckText(episode.transcripts(i).language(), Path(path, "language"), kMaxShortTextBytes, false, violations);
+    CheckText(episode.transcripts(i).rel(), Path(path, "rel"), kMaxShortTextBytes, false, violations);
+  }
+  if (static_cast<size_t>(episode.soundbites_size()) > kMaxListedItems) {
+    violations.Add(Path(prefix, "soundbites"), absl::StrCat("must list at most ", kMaxListedItems));
+  }
+  for (int i = 0; i < episode.soundbites_size(); ++i) {
+    const std::string path = Path(prefix, absl::StrCat("soundbites[", i, "]"));
+    CheckDuration(episode.soundbites(i).start_offset(), Path(path, "start_offset"), violations);
+    CheckDuration(episode.soundbites(i).duration(), Path(path, "duration"), violations);
+    CheckText(episode.soundbites(i).title(), Path(path, "title"), kMaxTitleBytes, false, violations);
+  }
+}
+
+bool IsHttpUri(absl::string_view uri) {
+  Violations violations;
+  CheckUri(uri, "uri", violations);
+  return !uri.empty() && violations.empty();
 }
 
 void ValidateChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters, const Duration& episode_duration,

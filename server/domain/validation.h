@@ -36,6 +36,10 @@ void NormalizeChapters(google::protobuf::RepeatedPtrField<v1::Chapter>& chapters
 // or of the next chapter moves a derived end along.
 void DeriveChapterEnds(v1::Episode& episode);
 
+// An absolute http or https URI podmeta stores (the rule every *_uri field
+// follows).
+bool IsHttpUri(absl::string_view uri);
+
 // ABORTED when `requested` is set and differs from `current`.
 absl::Status CheckEtag(absl::string_view current, absl::string_view requested);
 
