@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "fetch/http_fetcher.h"
 #include "observability/logging.h"
 #include "server.h"
 #include "storage/migrations.h"
@@ -150,6 +151,18 @@ int main(int argc, char** argv) {
                  "Open WatchEpisodes streams at most; beyond it a watch gets RESOURCE_EXHAUSTED")
       ->envname("PODMETA_MAX_WATCH_STREAMS")
       ->check(CLI::Range(1, 10'000'000));
+  app.add_flag("--feed-fetch-allow-private", flags.server.feed_fetch_allow_private,
+               "Let ImportFeed fetch from loopback, private and link-local addresses (refused by default: "
+               "server-side request forgery)")
+      ->envname("PODMETA_FEED_FETCH_ALLOW_PRIVATE");
+  int64_t feed_fetch_timeout_ms = flags.server.feed_fetch_timeout.count();
+  app.add_option("--feed-fetch-timeout-ms", feed_fetch_timeout_ms, "No feed fetch takes longer than this")
+      ->envname("PODMETA_FEED_FETCH_TIMEOUT_MS")
+      ->check(CLI::Range(100, 600'000));
+  app.add_option("--public-base-url", flags.server.public_base_uri,
+                 "Where podmeta's HTTP routes are reachable by the public (e.g. https://podmeta.example.com): "
+                 "exported feeds link chapters files under it")
+      ->envname("PODMETA_PUBLIC_BASE_URL");
   app.add_option("--shutdown-grace-ms", flags.shutdown_grace_ms,
                  "On SIGTERM/SIGINT, how long calls in flight may take to finish")
       ->envname("PODMETA_SHUTDOWN_GRACE_MS")
@@ -165,6 +178,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   flags.server.max_call_time = std::chrono::milliseconds(max_call_ms);
   flags.server.episode_cache_bytes = episode_cache_mib << 20;
+  flags.server.feed_fetch_timeout = std::chrono::milliseconds(feed_fetch_timeout_ms);
+  podmeta::fetch::InitializeFetching();
   ConfigureLogging(flags);
   if (migrate->parsed()) return Migrate(flags);
   return Serve(flags, stop_signals);

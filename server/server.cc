@@ -28,13 +28,16 @@
 #include "api/episode_handlers.h"
 #include "api/episode_read_batcher.h"
 #include "api/episode_reader.h"
+#include "api/feed_importer.h"
 #include "api/podcast_handlers.h"
+#include "domain/limits.h"
 #include "grpc/health/v1/health.pb.h"
 #include "observability/call_observer.h"
 #include "observability/live_gauges.h"
 #include "storage/change_feed.h"
 #include "storage/database.h"
 #include "storage/episode_store.h"
+#include "storage/feed_store.h"
 #include "storage/import_store.h"
 #include "storage/migrations.h"
 #include "storage/podcast_store.h"
@@ -53,6 +56,18 @@ constexpr size_t kMaxEpisodeReadBatch = 128;
 
 }  // namespace
 
+api::FeedOptions FeedOptionsOf(const ServerConfig& config) {
+  api::FeedOptions options;
+  options.feed_limits.allow_private_addresses = config.feed_fetch_allow_private;
+  options.feed_limits.total_timeout = config.feed_fetch_timeout;
+  options.feed_limits.max_bytes = domain::kMaxFeedBytes;
+  options.chapters_limits.allow_private_addresses = config.feed_fetch_allow_private;
+  options.chapters_limits.total_timeout = std::min(config.feed_fetch_timeout, std::chrono::milliseconds(10'000));
+  options.chapters_limits.max_bytes = domain::kMaxChapterFileBytes;
+  options.public_base_uri = config.public_base_uri;
+  return options;
+}
+
 struct Server::Parts {
   explicit Parts(const ServerConfig& config)
       : access(config.auth_token_file),
@@ -67,13 +82,15 @@ struct Server::Parts {
         podcasts(database, reads()),
         episodes(database, reads()),
         imports(database),
+        feeds(database, reads()),
+        feed_importer(feeds, podcasts, FeedOptionsOf(config)),
         search(reads()),
         feed(config.database_url, episode_cache.get()),
         executor(config.worker_threads, config.max_queued_calls),
         episode_reads(episodes, executor, config.pool_size, kMaxEpisodeReadBatch),
         episode_reader(episodes, episode_reads, episode_cache.get(), executor),
         fanout(episodes, feed, executor, config.max_watch_streams),
-        podcast_handlers(podcasts, imports, access, executor),
+        podcast_handlers(podcasts, imports, feed_importer, access, executor),
         episode_handlers(episodes, episode_reader, search, fanout, access, executor) {
     // This server's own writes leave the cache as they commit, before their
     // call answers; other servers' arrive through the change feed.
@@ -93,6 +110,8 @@ struct Server::Parts {
   storage::PodcastStore podcasts;
   storage::EpisodeStore episodes;
   storage::ImportStore imports;
+  storage::FeedStore feeds;
+  api::FeedImporter feed_importer;
   storage::SearchStore search;
   storage::ChangeFeed feed;
   api::BlockingExecutor executor;

@@ -53,6 +53,16 @@ struct ServerConfig {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
+  // ImportFeed fetches http(s) URLs, by default never from loopback,
+  // private or link-local addresses; this allows them (tests, private
+  // networks).
+  bool feed_fetch_allow_private = false;
+  // No feed fetch takes longer (chapters files: at most 10 s each).
+  std::chrono::milliseconds feed_fetch_timeout{30'000};
+  // Where podmeta is reachable over HTTP by the public, e.g.
+  // "https://podmeta.example.com": exported feeds link chapters files under
+  // it. Empty: they link the chapters file each episode was imported with.
+  std::string public_base_uri;
 };
 
 class Server {

@@ -47,6 +47,7 @@ void AddEpisodes(CLI::App& app, Command& chosen);
 void AddChapters(CLI::App& app, Command& chosen);
 void AddSearch(CLI::App& app, Command& chosen);
 void AddWatch(CLI::App& app, Command& chosen);
+void AddFeed(CLI::App& app, Command& chosen);
 
 // --- shared by the commands (command.cc) ---
 

@@ -74,6 +74,7 @@ int Run(int argc, char** argv) {
   AddPodcasts(app, chosen);
   AddEpisodes(app, chosen);
   AddChapters(app, chosen);
+  AddFeed(app, chosen);
   AddSearch(app, chosen);
   AddWatch(app, chosen);
   try {

@@ -196,8 +196,11 @@ void PrintSearch(const v1::SearchEpisodesResponse& response, Format format) {
     std::cout << "next page: --page-token " << response.next_page_token() << '\n';
 }
 
-void PrintImport(const v1::ImportShowPageResponse& response, bool dry_run, Format format) {
-  if (format == Format::kJson) return PrintJson(response);
+namespace {
+
+// The summary both imports print (show pages and feeds answer alike).
+template <typename Response>
+void PrintImportSummary(const Response& response, bool dry_run) {
   const char* verb = dry_run ? "would be " : "";
   std::cout << response.podcast().name() << ": "
             << (response.podcast_created()   ? absl::StrCat(verb, "created")
@@ -212,6 +215,25 @@ void PrintImport(const v1::ImportShowPageResponse& response, bool dry_run, Forma
   for (const auto& problem : response.problems()) {
     std::cerr << "skipped: line " << problem.line() << ": " << problem.description() << '\n';
   }
+}
+
+}  // namespace
+
+void PrintImport(const v1::ImportShowPageResponse& response, bool dry_run, Format format) {
+  if (format == Format::kJson) return PrintJson(response);
+  PrintImportSummary(response, dry_run);
+  if (dry_run) std::cout << "dry run: nothing was written\n";
+}
+
+void PrintImport(const v1::ImportFeedResponse& response, bool dry_run, Format format) {
+  if (format == Format::kJson) return PrintJson(response);
+  if (response.not_modified()) {
+    std::cout << response.podcast().name() << ": feed not modified since the last import (HTTP 304); nothing read\n";
+    return;
+  }
+  PrintImportSummary(response, dry_run);
+  for (const auto& warning : response.warnings())
+    std::cerr << "warning: line " << warning.line() << ": " << warning.description() << '\n';
   if (dry_run) std::cout << "dry run: nothing was written\n";
 }
 

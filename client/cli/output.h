@@ -37,6 +37,7 @@ void PrintChapters(const v1::Episode& episode, Format format);
 void PrintChange(const v1::EpisodeChange& change, Format format);
 void PrintSearch(const v1::SearchEpisodesResponse& response, Format format);
 void PrintImport(const v1::ImportShowPageResponse& response, bool dry_run, Format format);
+void PrintImport(const v1::ImportFeedResponse& response, bool dry_run, Format format);
 
 // "1:31:00" style.
 std::string Clock(const google::protobuf::Duration& duration);

@@ -131,6 +131,18 @@ absl::StatusOr<v1::ImportShowPageResponse> Client::ImportShowPage(const v1::Impo
       [&](auto* context, auto* response) { return podcasts_->ImportShowPage(context, request, response); });
 }
 
+absl::StatusOr<v1::ImportFeedResponse> Client::ImportFeed(const v1::ImportFeedRequest& request) {
+  return Call<v1::ImportFeedResponse>(
+      [&](auto* context, auto* response) { return podcasts_->ImportFeed(context, request, response); });
+}
+
+absl::StatusOr<v1::ExportFeedResponse> Client::ExportFeed(const std::string& podcast_name) {
+  v1::ExportFeedRequest request;
+  request.set_name(podcast_name);
+  return Call<v1::ExportFeedResponse>(
+      [&](auto* context, auto* response) { return podcasts_->ExportFeed(context, request, response); });
+}
+
 absl::StatusOr<v1::Episode> Client::GetEpisode(const std::string& name) {
   v1::GetEpisodeRequest request;
   request.set_name(name);

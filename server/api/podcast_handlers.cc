@@ -25,20 +25,20 @@ grpc::ServerUnaryReactor* PodcastHandlers::GetPodcast(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* PodcastHandlers::ListPodcasts(grpc::CallbackServerContext* context,
                                                         const v1::ListPodcastsRequest* request,
                                                         v1::ListPodcastsResponse* response) {
-  return RunUnary(
-      context, executor_, *request, response, [this, context, request]() -> absl::StatusOr<v1::ListPodcastsResponse> {
-        absl::StatusOr<domain::PodcastListQuery> query = domain::PodcastListQueryOf(*request);
-        if (!query.ok()) return query.status();
-        auto page = podcasts_.List(query->after, query->page_size, query->show_deleted, DeadlineOf(context));
-        if (!page.ok()) return page.status();
-        v1::ListPodcastsResponse reply;
-        for (v1::Podcast& podcast : page->podcasts) *reply.add_podcasts() = std::move(podcast);
-        if (page->next_after) {
-          reply.set_next_page_token(domain::NextPodcastPageToken(*request, *page->next_after));
-        }
-        reply.set_total_size(page->total_size);
-        return reply;
-      });
+  return RunUnary(context, executor_, *request, response,
+                  [this, context, request]() -> absl::StatusOr<v1::ListPodcastsResponse> {
+                    absl::StatusOr<domain::PodcastListQuery> query = domain::PodcastListQueryOf(*request);
+                    if (!query.ok()) return query.status();
+                    auto page = podcasts_.List(*query, DeadlineOf(context));
+                    if (!page.ok()) return page.status();
+                    v1::ListPodcastsResponse reply;
+                    for (v1::Podcast& podcast : page->podcasts) *reply.add_podcasts() = std::move(podcast);
+                    if (page->next_after) {
+                      reply.set_next_page_token(domain::NextPodcastPageToken(*request, *page->next_after));
+                    }
+                    reply.set_total_size(page->total_size);
+                    return reply;
+                  });
 }
 
 grpc::ServerUnaryReactor* PodcastHandlers::CreatePodcast(grpc::CallbackServerContext* context,
@@ -109,6 +109,20 @@ grpc::ServerUnaryReactor* PodcastHandlers::ImportShowPage(grpc::CallbackServerCo
                     }
                     return imported;
                   });
+}
+
+grpc::ServerUnaryReactor* PodcastHandlers::ImportFeed(grpc::CallbackServerContext* context,
+                                                      const v1::ImportFeedRequest* request,
+                                                      v1::ImportFeedResponse* response) {
+  return RunWrite(context, access_, executor_, *request, response,
+                  [this, context, request] { return feeds_.Import(*request, DeadlineOf(context)); });
+}
+
+grpc::ServerUnaryReactor* PodcastHandlers::ExportFeed(grpc::CallbackServerContext* context,
+                                                      const v1::ExportFeedRequest* request,
+                                                      v1::ExportFeedResponse* response) {
+  return RunUnary(context, executor_, *request, response,
+                  [this, context, request] { return feeds_.Export(*request, DeadlineOf(context)); });
 }
 
 }  // namespace podmeta::api

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "api/blocking_executor.h"
+#include "api/feed_importer.h"
 #include "api/write_access.h"
 #include "podmeta/v1/podcast_service.grpc.pb.h"
 #include "storage/import_store.h"
@@ -13,9 +14,9 @@ namespace podmeta::api {
 
 class PodcastHandlers final : public v1::PodcastService::CallbackService {
  public:
-  PodcastHandlers(storage::PodcastStore& podcasts, storage::ImportStore& imports, const WriteAccess& access,
-                  BlockingExecutor& executor)
-      : podcasts_(podcasts), imports_(imports), access_(access), executor_(executor) {}
+  PodcastHandlers(storage::PodcastStore& podcasts, storage::ImportStore& imports, FeedImporter& feeds,
+                  const WriteAccess& access, BlockingExecutor& executor)
+      : podcasts_(podcasts), imports_(imports), feeds_(feeds), access_(access), executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetPodcast(grpc::CallbackServerContext* context, const v1::GetPodcastRequest* request,
                                        v1::Podcast* response) override;
@@ -32,6 +33,10 @@ class PodcastHandlers final : public v1::PodcastService::CallbackService {
   grpc::ServerUnaryReactor* ImportShowPage(grpc::CallbackServerContext* context,
                                            const v1::ImportShowPageRequest* request,
                                            v1::ImportShowPageResponse* response) override;
+  grpc::ServerUnaryReactor* ImportFeed(grpc::CallbackServerContext* context, const v1::ImportFeedRequest* request,
+                                       v1::ImportFeedResponse* response) override;
+  grpc::ServerUnaryReactor* ExportFeed(grpc::CallbackServerContext* context, const v1::ExportFeedRequest* request,
+                                       v1::ExportFeedResponse* response) override;
 
  private:
   // Runs `mutate` on the named podcast inside one locked transaction.
@@ -42,6 +47,7 @@ class PodcastHandlers final : public v1::PodcastService::CallbackService {
 
   storage::PodcastStore& podcasts_;
   storage::ImportStore& imports_;
+  FeedImporter& feeds_;
   const WriteAccess& access_;
   BlockingExecutor& executor_;
 };

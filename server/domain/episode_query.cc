@@ -157,7 +157,8 @@ class FilterParser {
   absl::StatusOr<FilterNode> ParseComparison() {
     const Token field_token = Take();
     if (field_token.kind != Token::Kind::kWord) {
-      return Error(field_token.position, "expected a field (publish_time, number, person, has_chapters, type)");
+      return Error(field_token.position,
+                   "expected a field (publish_time, number, season, person, has_chapters, type, guid)");
     }
     FilterNode node;
     if (field_token.text == "publish_time") {
@@ -170,10 +171,14 @@ class FilterParser {
       node.field = FilterField::kHasChapters;
     } else if (field_token.text == "type") {
       node.field = FilterField::kType;
+    } else if (field_token.text == "season") {
+      node.field = FilterField::kSeason;
+    } else if (field_token.text == "guid") {
+      node.field = FilterField::kGuid;
     } else {
       return Error(field_token.position, absl::StrCat("unknown field ", Quoted(field_token.text),
-                                                      " (filterable: publish_time, number, person, "
-                                                      "has_chapters, type)"));
+                                                      " (filterable: publish_time, number, season, person, "
+                                                      "has_chapters, type, guid)"));
     }
     const Token op_token = Take();
     if (op_token.kind != Token::Kind::kOperator) {
@@ -203,15 +208,21 @@ class FilterParser {
         node.value = std::to_string(google::protobuf::util::TimeUtil::TimestampToMicroseconds(time));
         break;
       }
-      case FilterField::kNumber: {
+      case FilterField::kNumber:
+      case FilterField::kSeason: {
+        const std::string name = node.field == FilterField::kNumber ? "number" : "season";
         int32_t number = 0;
         if (value.kind != Token::Kind::kWord || !absl::SimpleAtoi(value.text, &number)) {
-          return Error(value.position, "number takes an integer");
+          return Error(value.position, name + " takes an integer");
         }
-        if (node.op == FilterOperator::kHas) return Error(op_token.position, "number does not take \":\"");
+        if (node.op == FilterOperator::kHas) return Error(op_token.position, name + " does not take \":\"");
         node.value = std::to_string(number);
         break;
       }
+      case FilterField::kGuid:
+        if (ordering) return Error(op_token.position, "guid takes = or !=");
+        node.value = value.text;
+        break;
       case FilterField::kPerson:
         if (ordering && node.op != FilterOperator::kHas) {
           return Error(op_token.position, "person takes =, != or \":\" (part of a name)");

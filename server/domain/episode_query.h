@@ -9,7 +9,8 @@
 //   comparison := field operator value            operators: = != < <= > >= and ":" (has)
 // Fields: publish_time (RFC 3339 string), number (integer), person (string;
 // ":" matches part of a name, case-insensitively), has_chapters (true/false),
-// type (FULL, TRAILER, BONUS).
+// type (FULL, TRAILER, BONUS), season (integer), guid (string, = and !=: the
+// RSS guid, so `guid = "…"` looks an episode up by it).
 #pragma once
 
 #include <cstdint>
@@ -23,7 +24,7 @@
 
 namespace podmeta::domain {
 
-enum class FilterField { kPublishTime, kNumber, kPerson, kHasChapters, kType };
+enum class FilterField { kPublishTime, kNumber, kPerson, kHasChapters, kType, kSeason, kGuid };
 enum class FilterOperator { kEqual, kNotEqual, kLess, kLessOrEqual, kGreater, kGreaterOrEqual, kHas };
 
 struct FilterNode {

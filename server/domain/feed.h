@@ -31,8 +31,12 @@ struct FeedItem {
   v1::Episode episode;  // no name; guid as the feed has it (may be empty)
   int line = 0;         // the <item>'s line
   bool valid = true;    // false when a problem names this item
-  // The `podcast:chapters` JSON file, when the item links one.
+  // The `podcast:chapters` JSON file, when the item links one (then
+  // `episode` has no chapters: they are the file's, fetched by the caller).
   std::string chapters_uri;
+  // Chapters from timestamps in the show notes, whether or not the item
+  // links a file (used when the file cannot be).
+  google::protobuf::RepeatedPtrField<v1::Chapter> show_notes_chapters;
 };
 
 struct Feed {

@@ -58,8 +58,8 @@ class WarningList {
     for (const auto& [kind, counted] : counts_) {
       const auto& [count, first_omitted_line] = counted;
       if (count > kMaxWarningsPerKind) {
-        out_.push_back(PageProblem{first_omitted_line, absl::StrCat("line ", first_omitted_line, " and later: ",
-                                                                    count - kMaxWarningsPerKind, " more of: ", kind)});
+        out_.push_back(PageProblem{
+            first_omitted_line, absl::StrCat(count - kMaxWarningsPerKind, " more of: ", kind, ", from this line on")});
       }
     }
   }
@@ -119,11 +119,10 @@ absl::StatusOr<PreparedText> Prepare(absl::string_view bytes, WarningList& warni
         } else {
           if (seen_element) {
             warnings.Add("XML declaration inside the document", LineAt(bytes, i),
-                         absl::StrCat("line ", LineAt(bytes, i), ": an XML declaration inside the document; ignored"));
+                         "an XML declaration inside the document; ignored");
           } else {
             warnings.Add("XML declaration not at the start", LineAt(bytes, i),
-                         absl::StrCat("line ", LineAt(bytes, i),
-                                      ": the XML declaration is not at the start of the feed; read as if it were"));
+                         absl::StrCat("the XML declaration is not at the start of the feed; read as if it were"));
           }
           for (char d : declaration) out += d == '\n' ? '\n' : ' ';
         }
@@ -165,7 +164,7 @@ absl::StatusOr<PreparedText> Prepare(absl::string_view bytes, WarningList& warni
         if (const htmlEntityDesc* html = htmlEntityLookup(reinterpret_cast<const xmlChar*>(entity.c_str()))) {
           const int line = LineAt(bytes, i);
           warnings.Add("HTML entity that XML does not define", line,
-                       absl::StrCat("line ", line, ": &", entity, "; is not defined in XML; read as the HTML entity"));
+                       absl::StrCat("&", entity, "; is not defined in XML; read as the HTML entity"));
           // As a character reference, so it stays right inside attributes.
           absl::StrAppend(&out, "&#", html->value, ";");
           i += name.size() + 2;
@@ -173,7 +172,7 @@ absl::StatusOr<PreparedText> Prepare(absl::string_view bytes, WarningList& warni
         }
       }
       const int line = LineAt(bytes, i);
-      warnings.Add("bare '&'", line, absl::StrCat("line ", line, ": '&' starts no entity; read as a literal '&'"));
+      warnings.Add("bare '&'", line, absl::StrCat("'&' starts no entity; read as a literal '&'"));
       out += "&amp;";
       ++i;
       continue;
@@ -256,8 +255,8 @@ class Reader {
         if (undeclared_.insert(prefix).second) {
           const int line = static_cast<int>(xmlGetLineNo(node));
           warnings_.Add("undeclared namespace prefix", line,
-                        absl::StrCat("line ", line, ": namespace prefix \"", prefix,
-                                     "\" is used but not declared; read as the ", prefix, " namespace"));
+                        absl::StrCat("namespace prefix \"", prefix, "\" is used but not declared; read as the ", prefix,
+                                     " namespace"));
         }
         return absl::StrCat(prefix, ":", name.substr(colon + 1));
       }
@@ -302,7 +301,7 @@ class Reader {
     if (!HasElementChildren(node)) return Text(node);
     const int line = static_cast<int>(xmlGetLineNo(node));
     warnings_.Add("unescaped HTML", line,
-                  absl::StrCat("line ", line, ": <", reinterpret_cast<const char*>(node->name),
+                  absl::StrCat("<", reinterpret_cast<const char*>(node->name),
                                "> holds HTML that is neither escaped nor in CDATA; read as HTML"));
     return InnerXml(node);
   }
@@ -339,7 +338,7 @@ class Reader {
 
   void Warn(const xmlNode* node, const std::string& kind, const std::string& text) {
     const int line = static_cast<int>(xmlGetLineNo(node));
-    warnings_.Add(kind, line, absl::StrCat("line ", line, ": ", text));
+    warnings_.Add(kind, line, absl::StrCat(text));
   }
 
   v1::Person PersonOf(const xmlNode* node) {
@@ -608,10 +607,11 @@ class Reader {
         Warn(item, "item without guid", "the item has neither <guid> nor enclosure; it is matched by title and date");
       }
     }
-    if (parsed.chapters_uri.empty()) {
-      const std::string text = content.empty() ? episode.description() : PlainTextOfHtml(content);
-      *episode.mutable_chapters() = ShowNotesChapters(text, episode.duration());
-      if (episode.chapters_size() > 0) episode.set_chapters_source(v1::Episode::SHOW_NOTES);
+    parsed.show_notes_chapters =
+        ShowNotesChapters(content.empty() ? episode.description() : PlainTextOfHtml(content), episode.duration());
+    if (parsed.chapters_uri.empty() && !parsed.show_notes_chapters.empty()) {
+      *episode.mutable_chapters() = parsed.show_notes_chapters;
+      episode.set_chapters_source(v1::Episode::SHOW_NOTES);
     }
     Violations rules;
     ValidateEpisode(episode, "", rules);
@@ -624,9 +624,9 @@ class Reader {
     if (!violations.empty()) {
       parsed.valid = false;
       for (const FieldViolation& violation : violations.list()) {
-        feed_.problems.push_back(PageProblem{
-            parsed.line, absl::StrCat("line ", parsed.line, ": item ", Quoted(Truncated(episode.title(), 60)), ": ",
-                                      violation.field, ": ", violation.description)});
+        feed_.problems.push_back(
+            PageProblem{parsed.line, absl::StrCat("item ", Quoted(Truncated(episode.title(), 60)), ": ",
+                                                  violation.field, ": ", violation.description)});
       }
     }
     feed_.items.push_back(std::move(parsed));
@@ -900,20 +900,30 @@ absl::StatusOr<Feed> ParseFeed(absl::string_view bytes) {
                                                 root_name == "rss" ? " without a <channel>" : ", not <rss>"));
   }
   for (const auto& [line, message] : errors.list) {
-    warnings.Add("XML error", line, absl::StrCat("line ", line, ": ", ValidUtf8(message), "; read on"));
+    warnings.Add("XML error", line, absl::StrCat(ValidUtf8(message), "; read on"));
   }
   Reader reader(feed, warnings);
   reader.ReadChannel(channel);
   if (feed.podcast.title().empty()) {
     return InvalidField("content", absl::StrCat("line ", xmlGetLineNo(channel), ": the channel has no <title>"));
   }
+  // Each guid is one episode: a repeated one is a problem of the later item.
+  absl::flat_hash_map<std::string, int> guid_lines;
+  for (FeedItem& item : feed.items) {
+    if (item.episode.guid().empty()) continue;
+    auto [first, inserted] = guid_lines.emplace(item.episode.guid(), item.line);
+    if (!inserted && item.valid) {
+      item.valid = false;
+      feed.problems.push_back(PageProblem{
+          item.line, absl::StrCat("guid ", Quoted(item.episode.guid()), " repeats the item at line ", first->second)});
+    }
+  }
   if (errors.truncated && !feed.items.empty()) {
     FeedItem& last = feed.items.back();
     if (last.valid) {
       last.valid = false;
-      feed.problems.push_back(
-          PageProblem{last.line, absl::StrCat("line ", last.line, ": the feed ends inside this item (line ",
-                                              errors.truncated_line, "); it is cut off")});
+      feed.problems.push_back(PageProblem{
+          last.line, absl::StrCat("the feed ends inside this item (line ", errors.truncated_line, "); it is cut off")});
     }
   }
   warnings.Finish();

@@ -21,6 +21,11 @@ void ApplyImportedEpisode(const v1::Episode& imported, v1::Episode& stored) {
   *stored.mutable_duration() = imported.duration();
   stored.set_snip_count(imported.snip_count());
   *stored.mutable_chapters() = imported.chapters();
+  stored.set_chapters_source(ShowPageChaptersSource(imported));
+}
+
+v1::Episode::ChaptersSource ShowPageChaptersSource(const v1::Episode& imported) {
+  return imported.chapters().empty() ? v1::Episode::CHAPTERS_SOURCE_UNSPECIFIED : v1::Episode::SHOW_PAGE;
 }
 
 }  // namespace podmeta::domain

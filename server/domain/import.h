@@ -11,4 +11,8 @@ namespace podmeta::domain {
 void ApplyImportedPodcast(const v1::Podcast& imported, v1::Podcast& stored);
 void ApplyImportedEpisode(const v1::Episode& imported, v1::Episode& stored);
 
+// A show page's outline is SHOW_PAGE chapters (replacing any others: the
+// page is what its publisher wrote).
+v1::Episode::ChaptersSource ShowPageChaptersSource(const v1::Episode& imported);
+
 }  // namespace podmeta::domain

@@ -6,6 +6,7 @@
 #include "domain/errors.h"
 #include "domain/limits.h"
 #include "domain/page_token.h"
+#include "domain/patterns.h"
 #include "domain/resources.h"
 #include "domain/validation.h"
 
@@ -20,7 +21,40 @@ absl::Status CheckRequestId(const std::string& request_id) {
 }
 
 uint64_t PodcastListFingerprint(const v1::ListPodcastsRequest& request) {
-  return QueryFingerprint({"podcasts", request.show_deleted() ? "deleted" : ""});
+  return QueryFingerprint({"podcasts", request.show_deleted() ? "deleted" : "", request.filter()});
+}
+
+// ListPodcasts' filter: `guid = "…"`, `feed_uri = "…"`, joined by AND.
+absl::Status ParsePodcastFilter(absl::string_view filter, PodcastListQuery& query) {
+  static const Pattern kComparison(R"re(\s*([A-Za-z_]+)\s*=\s*"((?:[^"\\]|\\.)*)"\s*(?:(AND)\s+|$))re");
+  absl::string_view rest = filter;
+  while (!absl::StripAsciiWhitespace(rest).empty()) {
+    std::optional<PatternMatch> match = kComparison.PrefixMatch(rest);
+    if (!match) {
+      return InvalidField("filter", absl::StrCat("at character ", filter.size() - rest.size() + 1,
+                                                 ": expected guid = \"…\" or feed_uri = \"…\", joined by AND"));
+    }
+    std::string value;
+    const absl::string_view quoted = match->view(2);
+    for (size_t i = 0; i < quoted.size(); ++i) {
+      if (quoted[i] == '\\' && i + 1 < quoted.size()) ++i;
+      value += quoted[i];
+    }
+    if (match->view(1) == "guid") {
+      query.guid = value;
+    } else if (match->view(1) == "feed_uri") {
+      query.feed_uri = value;
+    } else {
+      return InvalidField("filter",
+                          absl::StrCat("unknown field ", Quoted(match->view(1)), " (filterable: guid, feed_uri)"));
+    }
+    const size_t length = static_cast<size_t>(match->view(0).size());
+    rest.remove_prefix(length);
+    if (!match->has(3) && !absl::StripAsciiWhitespace(rest).empty()) {
+      return InvalidField("filter", "comparisons are joined by AND");
+    }
+  }
+  return absl::OkStatus();
 }
 
 uint64_t EpisodeListFingerprintOf(const v1::ListEpisodesRequest& request) {
@@ -46,6 +80,7 @@ absl::StatusOr<PodcastListQuery> PodcastListQueryOf(const v1::ListPodcastsReques
   Violations violations;
   PodcastListQuery query;
   query.show_deleted = request.show_deleted();
+  violations.Merge(ParsePodcastFilter(request.filter(), query), "filter");
   if (absl::StatusOr<int32_t> page_size = EffectivePageSize(request.page_size()); page_size.ok()) {
     query.page_size = *page_size;
   } else {

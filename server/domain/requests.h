@@ -31,6 +31,9 @@ struct PodcastListQuery {
   std::string after;  // the last podcast id of the previous page, or ""
   int32_t page_size = 0;
   bool show_deleted = false;
+  // From the filter: only the podcast with this guid / feed URL ("" = any).
+  std::string guid;
+  std::string feed_uri;
 };
 absl::StatusOr<PodcastListQuery> PodcastListQueryOf(const v1::ListPodcastsRequest& request);
 std::string NextPodcastPageToken(const v1::ListPodcastsRequest& request, const std::string& last_podcast_id);

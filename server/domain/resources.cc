@@ -35,13 +35,19 @@ absl::StatusOr<std::string> ChooseId(const std::string& requested, const std::st
 }  // namespace
 
 const std::set<std::string>& PodcastMutablePaths() {
-  static const std::set<std::string> paths = {"title", "description", "people", "language", "image_uri", "feed_uri"};
+  static const std::set<std::string> paths = {
+      "title", "description", "people", "language",     "image_uri", "feed_uri", "author",   "owner",    "categories",
+      "type",  "explicit",    "locked", "locked_owner", "funding",   "medium",   "link_uri", "copyright"};
   return paths;
 }
 
 const std::set<std::string>& EpisodeMutablePaths() {
-  static const std::set<std::string> paths = {"number",       "season",   "type",   "title",      "description",
-                                              "publish_time", "duration", "people", "snip_count", "chapters"};
+  static const std::set<std::string> paths = {
+      "number",       "season",      "type",           "title",       "description",
+      "publish_time", "duration",    "people",         "snip_count",  "chapters",
+      "enclosure",    "link_uri",    "image_uri",      "explicit",    "show_notes_html",
+      "itunes_title", "season_name", "number_display", "transcripts", "soundbites",
+      "chapters_uri"};
   return paths;
 }
 
@@ -77,13 +83,31 @@ absl::Status PrepareNewPodcast(const std::string& podcast_id, v1::Podcast& podca
 
 absl::Status PrepareNewEpisode(const EpisodeKey& key, v1::Episode& episode) {
   ClearOutputOnly(episode);
+  episode.clear_chapters_source();
   episode.set_name(EpisodeName(key));
   if (episode.guid().empty()) episode.set_guid(NewGuid());
   NormalizeChapters(*episode.mutable_chapters());
+  if (!episode.chapters().empty()) episode.set_chapters_source(v1::Episode::API);
   Violations violations;
   ValidateEpisode(episode, "episode", violations);
   return violations.ToStatus();
 }
+
+namespace {
+
+bool SameChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& a,
+                  const google::protobuf::RepeatedPtrField<v1::Chapter>& b) {
+  if (a.size() != b.size()) return false;
+  for (int i = 0; i < a.size(); ++i) {
+    if (a[i].SerializeAsString() != b[i].SerializeAsString()) return false;
+  }
+  return true;
+}
+
+// Chapters written through the API: no later import replaces them.
+void MarkChaptersEdited(v1::Episode& episode) { episode.set_chapters_source(v1::Episode::API); }
+
+}  // namespace
 
 absl::Status ApplyPodcastUpdate(const v1::Podcast& patch, const google::protobuf::FieldMask& mask,
                                 v1::Podcast& current) {
@@ -99,10 +123,12 @@ absl::Status ApplyPodcastUpdate(const v1::Podcast& patch, const google::protobuf
 absl::Status ApplyEpisodeUpdate(const v1::Episode& patch, const google::protobuf::FieldMask& mask,
                                 v1::Episode& current) {
   if (absl::Status matches = CheckEtag(current.etag(), patch.etag()); !matches.ok()) return matches;
+  const google::protobuf::RepeatedPtrField<v1::Chapter> chapters_before = current.chapters();
   if (absl::Status applied = ApplyFieldMask(patch, mask, EpisodeMutablePaths(), current); !applied.ok()) {
     return applied;
   }
   NormalizeChapters(*current.mutable_chapters());
+  if (!SameChapters(chapters_before, current.chapters())) MarkChaptersEdited(current);
   Violations violations;
   ValidateEpisode(current, "episode", violations);
   return violations.ToStatus();
@@ -127,6 +153,7 @@ absl::Status ValidateChapterList(const v1::Episode& episode) {
 
 absl::Status ReplaceChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters, v1::Episode& episode) {
   *episode.mutable_chapters() = chapters;
+  MarkChaptersEdited(episode);
   NormalizeChapters(*episode.mutable_chapters());
   return ValidateChapterList(episode);
 }
@@ -141,6 +168,7 @@ absl::Status InsertChapter(const v1::Chapter& chapter, v1::Episode& episode) {
   }
   *chapters.Add() = chapter;
   for (int i = chapters.size() - 1; i > position; --i) chapters.SwapElements(i, i - 1);
+  MarkChaptersEdited(episode);
   NormalizeChapters(chapters);
   return ValidateChapterList(episode);
 }
@@ -155,12 +183,14 @@ absl::Status UpdateChapter(int32_t index, const v1::Chapter& patch, const google
     return applied;
   }
   NormalizeChapters(*episode.mutable_chapters());
+  MarkChaptersEdited(episode);
   return ValidateChapterList(episode);
 }
 
 absl::Status DeleteChapter(int32_t index, v1::Episode& episode) {
   if (absl::Status valid = CheckChapterIndex(index, episode); !valid.ok()) return valid;
   episode.mutable_chapters()->DeleteSubrange(index, 1);
+  MarkChaptersEdited(episode);
   return absl::OkStatus();
 }
 

@@ -41,6 +41,10 @@ std::string ComparisonSql(const FilterNode& node, std::vector<std::string>& para
                           Parameter(params, node.value), "::bigint * interval '1 microsecond')");
     case FilterField::kNumber:
       return absl::StrCat("e.number ", SqlOperator(node.op), " ", Parameter(params, node.value), "::integer");
+    case FilterField::kSeason:
+      return absl::StrCat("e.season ", SqlOperator(node.op), " ", Parameter(params, node.value), "::integer");
+    case FilterField::kGuid:
+      return absl::StrCat("e.guid ", SqlOperator(node.op), " ", Parameter(params, node.value), "::text");
     case FilterField::kType:
       // TYPE_UNSPECIFIED counts as FULL.
       return absl::StrCat("(CASE WHEN e.episode_type = 0 THEN 1 ELSE e.episode_type END) ", SqlOperator(node.op), " ",

@@ -56,6 +56,7 @@ std::vector<EpisodeRow> ImportEpisodes(pqxx::work& transaction, domain::ShowPage
     auto existing = stored.find(parsed.episode_id);
     if (existing == stored.end()) {
       parsed.episode.set_guid(domain::NewGuid());
+      parsed.episode.set_chapters_source(domain::ShowPageChaptersSource(parsed.episode));
       created.push_back(EpisodeRow{parsed.episode_id, &parsed.episode});
       response.add_created_episodes(domain::EpisodeName(key));
       continue;

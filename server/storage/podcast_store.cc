@@ -14,21 +14,22 @@ absl::StatusOr<v1::Podcast> PodcastStore::Get(const std::string& podcast_id, Dea
   });
 }
 
-absl::StatusOr<PodcastPage> PodcastStore::List(const std::string& after, int32_t page_size, bool show_deleted,
-                                               Deadline deadline) {
+absl::StatusOr<PodcastPage> PodcastStore::List(const domain::PodcastListQuery& query, Deadline deadline) {
   // Separate statements, not one snapshot: a total counted a moment before
   // the page is what AIP-158 allows, and reads need no BEGIN/COMMIT.
   return reads_.Read(deadline, [&](pqxx::transaction_base& transaction) -> absl::StatusOr<PodcastPage> {
     PodcastPage page;
-    const pqxx::result rows =
-        transaction.exec_prepared(StatementName(kListPodcasts), after, show_deleted, page_size + 1);
+    const pqxx::result rows = transaction.exec_prepared(StatementName(kListPodcasts), query.after, query.show_deleted,
+                                                        query.page_size + 1, query.guid, query.feed_uri);
     const PodcastColumns columns(rows);
     for (const pqxx::row& row : rows) page.podcasts.push_back(columns.Read(row));
-    if (page.podcasts.size() > static_cast<size_t>(page_size)) {
+    if (page.podcasts.size() > static_cast<size_t>(query.page_size)) {
       page.podcasts.pop_back();
       page.next_after = page.podcasts.back().name().substr(absl::string_view("podcasts/").size());
     }
-    page.total_size = transaction.exec_prepared(StatementName(kCountPodcasts), show_deleted)[0][0].as<int32_t>();
+    page.total_size =
+        transaction.exec_prepared(StatementName(kCountPodcasts), query.show_deleted, query.guid, query.feed_uri)[0][0]
+            .as<int32_t>();
     return page;
   });
 }

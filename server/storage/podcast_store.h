@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "domain/requests.h"
 #include "podmeta/v1/resources.pb.h"
 #include "storage/database.h"
 
@@ -27,8 +28,8 @@ class PodcastStore {
 
   absl::StatusOr<v1::Podcast> Get(const std::string& podcast_id, Deadline deadline);
 
-  // Podcasts with ids after `after` (all when empty), by id.
-  absl::StatusOr<PodcastPage> List(const std::string& after, int32_t page_size, bool show_deleted, Deadline deadline);
+  // Podcasts with ids after `query.after` (all when empty), by id.
+  absl::StatusOr<PodcastPage> List(const domain::PodcastListQuery& query, Deadline deadline);
 
   // Stores a validated podcast (guid set); see EpisodeStore::Create for
   // request_id.

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/resource_names.h"
+#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -24,8 +25,48 @@ void PeopleFromJson(const pqxx::field& field, google::protobuf::RepeatedPtrField
     person->set_display_name(entry.value("display_name", ""));
     person->set_role(static_cast<v1::Person::Role>(entry.value("role", 0)));
     person->set_uri(entry.value("uri", ""));
+    person->set_taxonomy_role(entry.value("taxonomy_role", ""));
+    person->set_group(entry.value("group", ""));
+    person->set_image_uri(entry.value("image_uri", ""));
   }
 }
+
+// The fields of a message whose number is above `last_column_field` live in
+// one jsonb column (protobuf's JSON, proto field names): the feed-grade
+// fields, which are read and written whole and never filtered on.
+std::string ExtraFieldsJson(const google::protobuf::Message& message, int last_column_field) {
+  std::unique_ptr<google::protobuf::Message> extra(message.New());
+  extra->CopyFrom(message);
+  const google::protobuf::Descriptor* descriptor = extra->GetDescriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    if (descriptor->field(i)->number() <= last_column_field) {
+      extra->GetReflection()->ClearField(extra.get(), descriptor->field(i));
+    }
+  }
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(*extra, &json, options).ok()) return "{}";
+  return json;
+}
+
+void MergeExtraFields(const pqxx::field& field, google::protobuf::Message& message) {
+  if (field.is_null()) return;
+  absl::string_view json(field.c_str(), field.size());
+  if (json == "{}") return;
+  std::unique_ptr<google::protobuf::Message> extra(message.New());
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;  // written by a newer version
+  if (google::protobuf::util::JsonStringToMessage(google::protobuf::StringPiece(json.data(), json.size()), extra.get(),
+                                                  options)
+          .ok()) {
+    message.MergeFrom(*extra);
+  }
+}
+
+// Podcast fields 1..13 and Episode fields 1..16 are columns of their own.
+constexpr int kLastPodcastColumnField = 13;
+constexpr int kLastEpisodeColumnField = 16;
 
 // The chapters column: [[start_ms, end_ms, title, image_uri, link_uri, toc, part], ...] in order.
 void ChaptersFromJson(const pqxx::field& field, google::protobuf::RepeatedPtrField<v1::Chapter>* chapters) {
@@ -100,7 +141,8 @@ PodcastColumns::PodcastColumns(const pqxx::result& result)
       create_micros_(result.column_number("create_micros")),
       update_micros_(result.column_number("update_micros")),
       delete_micros_(result.column_number("delete_micros")),
-      revision_(result.column_number("revision")) {}
+      revision_(result.column_number("revision")),
+      feed_(result.column_number("feed")) {}
 
 v1::Podcast PodcastColumns::Read(const pqxx::row& row) const {
   v1::Podcast podcast;
@@ -117,6 +159,7 @@ v1::Podcast PodcastColumns::Read(const pqxx::row& row) const {
   SetTime(row[update_micros_], podcast.mutable_update_time());
   if (!row[delete_micros_].is_null()) SetTime(row[delete_micros_], podcast.mutable_delete_time());
   podcast.set_etag(Etag(row[revision_]));
+  MergeExtraFields(row[feed_], podcast);
   return podcast;
 }
 
@@ -136,7 +179,8 @@ EpisodeColumns::EpisodeColumns(const pqxx::result& result)
       update_micros_(result.column_number("update_micros")),
       delete_micros_(result.column_number("delete_micros")),
       revision_(result.column_number("revision")),
-      chapters_(result.column_number("chapters")) {}
+      chapters_(result.column_number("chapters")),
+      feed_(result.column_number("feed")) {}
 
 v1::Episode EpisodeColumns::Read(absl::string_view podcast_id, const pqxx::row& row) const {
   v1::Episode episode;
@@ -156,20 +200,29 @@ v1::Episode EpisodeColumns::Read(absl::string_view podcast_id, const pqxx::row& 
   if (!row[delete_micros_].is_null()) SetTime(row[delete_micros_], episode.mutable_delete_time());
   episode.set_etag(Etag(row[revision_]));
   ChaptersFromJson(row[chapters_], episode.mutable_chapters());
+  MergeExtraFields(row[feed_], episode);
   return episode;
 }
+
+std::string PodcastFeedJson(const v1::Podcast& podcast) { return ExtraFieldsJson(podcast, kLastPodcastColumnField); }
+std::string EpisodeFeedJson(const v1::Episode& episode) { return ExtraFieldsJson(episode, kLastEpisodeColumnField); }
 
 std::string PeopleToJson(const google::protobuf::RepeatedPtrField<v1::Person>& people) {
   nlohmann::json list = nlohmann::json::array();
   for (const v1::Person& person : people) {
-    list.push_back(
-        {{"display_name", person.display_name()}, {"role", static_cast<int>(person.role())}, {"uri", person.uri()}});
+    nlohmann::json entry = {
+        {"display_name", person.display_name()}, {"role", static_cast<int>(person.role())}, {"uri", person.uri()}};
+    if (!person.taxonomy_role().empty()) entry["taxonomy_role"] = person.taxonomy_role();
+    if (!person.group().empty()) entry["group"] = person.group();
+    if (!person.image_uri().empty()) entry["image_uri"] = person.image_uri();
+    list.push_back(std::move(entry));
   }
   return list.dump();
 }
 
 EpisodeArrays EpisodeArraysOf(const std::vector<EpisodeRow>& rows) {
-  ArrayLiteral ids, guids, numbers, seasons, types, titles, descriptions, publish_micros, duration_ms, people, snips;
+  ArrayLiteral ids, guids, numbers, seasons, types, titles, descriptions, publish_micros, duration_ms, people, snips,
+      feeds;
   for (const auto& [episode_id, episode] : rows) {
     ids.Text(episode_id);
     guids.Text(episode->guid());
@@ -182,10 +235,11 @@ EpisodeArrays EpisodeArraysOf(const std::vector<EpisodeRow>& rows) {
     duration_ms.Number(MillisOf(episode->duration()));
     people.Text(PeopleToJson(episode->people()));
     snips.Number(episode->snip_count());
+    feeds.Text(EpisodeFeedJson(*episode));
   }
   return EpisodeArrays{ids.Finish(),         guids.Finish(),  numbers.Finish(),      seasons.Finish(),
                        types.Finish(),       titles.Finish(), descriptions.Finish(), publish_micros.Finish(),
-                       duration_ms.Finish(), people.Finish(), snips.Finish()};
+                       duration_ms.Finish(), people.Finish(), snips.Finish(),        feeds.Finish()};
 }
 
 ChapterArrays ChapterArraysOf(const std::vector<EpisodeRow>& rows) {
@@ -260,13 +314,13 @@ absl::StatusOr<v1::Podcast> ReadPodcast(pqxx::transaction_base& transaction, con
 void InsertPodcast(pqxx::work& transaction, const std::string& podcast_id, const v1::Podcast& podcast) {
   transaction.exec_prepared(StatementName(kInsertPodcast), podcast_id, podcast.guid(), podcast.title(),
                             podcast.description(), PeopleToJson(podcast.people()), podcast.language(),
-                            podcast.image_uri(), podcast.feed_uri());
+                            podcast.image_uri(), podcast.feed_uri(), PodcastFeedJson(podcast));
 }
 
 void UpdatePodcast(pqxx::work& transaction, const std::string& podcast_id, const v1::Podcast& podcast) {
   transaction.exec_prepared(StatementName(kUpdatePodcast), podcast_id, podcast.title(), podcast.description(),
                             PeopleToJson(podcast.people()), podcast.language(), podcast.image_uri(), podcast.feed_uri(),
-                            podcast.has_delete_time());
+                            podcast.has_delete_time(), PodcastFeedJson(podcast));
 }
 
 std::vector<v1::Episode> ReadEpisodes(const std::string& podcast_id, const pqxx::result& rows) {
@@ -291,17 +345,18 @@ void InsertEpisodes(pqxx::work& transaction, const std::string& podcast_id, cons
   const EpisodeArrays arrays = EpisodeArraysOf(episodes);
   transaction.exec_prepared(StatementName(kInsertEpisodes), podcast_id, arrays.episode_ids, arrays.guids,
                             arrays.numbers, arrays.seasons, arrays.types, arrays.titles, arrays.descriptions,
-                            arrays.publish_micros, arrays.duration_ms, arrays.people, arrays.snip_counts);
+                            arrays.publish_micros, arrays.duration_ms, arrays.people, arrays.snip_counts, arrays.feeds);
   InsertChapters(transaction, podcast_id, episodes);
 }
 
 void UpdateEpisode(pqxx::work& transaction, const domain::EpisodeKey& key, const v1::Episode& current,
                    const v1::Episode& changed) {
-  transaction.exec_prepared(
-      StatementName(kUpdateEpisode), key.podcast_id, key.episode_id,
-      OptionalNumber(changed.has_number(), changed.number()), OptionalNumber(changed.has_season(), changed.season()),
-      static_cast<int>(changed.type()), changed.title(), changed.description(), MicrosOf(changed.publish_time()),
-      MillisOf(changed.duration()), PeopleToJson(changed.people()), changed.snip_count(), changed.has_delete_time());
+  transaction.exec_prepared(StatementName(kUpdateEpisode), key.podcast_id, key.episode_id,
+                            OptionalNumber(changed.has_number(), changed.number()),
+                            OptionalNumber(changed.has_season(), changed.season()), static_cast<int>(changed.type()),
+                            changed.title(), changed.description(), MicrosOf(changed.publish_time()),
+                            MillisOf(changed.duration()), PeopleToJson(changed.people()), changed.snip_count(),
+                            changed.has_delete_time(), EpisodeFeedJson(changed));
   if (!SameChapters(changed, current)) WriteChapters(transaction, key, changed);
 }
 

@@ -25,7 +25,7 @@ class PodcastColumns {
 
  private:
   pqxx::row_size_type podcast_id_, guid_, title_, description_, people_, language_, image_uri_, feed_uri_,
-      episode_count_, create_micros_, update_micros_, delete_micros_, revision_;
+      episode_count_, create_micros_, update_micros_, delete_micros_, revision_, feed_;
 };
 
 // The episode columns (storage/queries/columns/episode.sql, and migration
@@ -37,8 +37,13 @@ class EpisodeColumns {
 
  private:
   pqxx::row_size_type episode_id_, guid_, number_, season_, episode_type_, title_, description_, publish_micros_,
-      duration_ms_, people_, snip_count_, create_micros_, update_micros_, delete_micros_, revision_, chapters_;
+      duration_ms_, people_, snip_count_, create_micros_, update_micros_, delete_micros_, revision_, chapters_, feed_;
 };
+
+// The feed-grade fields (those without a column of their own) as the JSON
+// of the `feed` column.
+std::string PodcastFeedJson(const v1::Podcast& podcast);
+std::string EpisodeFeedJson(const v1::Episode& episode);
 
 std::string PeopleToJson(const google::protobuf::RepeatedPtrField<v1::Person>& people);
 
@@ -55,7 +60,7 @@ struct EpisodeRow {
 // PostgreSQL array literals: one statement writes any number of rows.
 struct EpisodeArrays {
   std::string episode_ids, guids, numbers, seasons, types, titles, descriptions, publish_micros, duration_ms, people,
-      snip_counts;
+      snip_counts, feeds;
 };
 EpisodeArrays EpisodeArraysOf(const std::vector<EpisodeRow>& rows);
 

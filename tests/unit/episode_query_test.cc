@@ -23,7 +23,7 @@ std::string Show(const FilterNode& node) {
     case FilterNode::Kind::kComparison:
       break;
   }
-  static const char* kFields[] = {"publish_time", "number", "person", "has_chapters", "type"};
+  static const char* kFields[] = {"publish_time", "number", "person", "has_chapters", "type", "season", "guid"};
   static const char* kOps[] = {"=", "!=", "<", "<=", ">", ">=", ":"};
   return absl::StrCat(kFields[static_cast<int>(node.field)], kOps[static_cast<int>(node.op)], node.value);
 }
@@ -62,10 +62,17 @@ TEST(EpisodeFilter, NotAndMinusNegate) {
   EXPECT_EQ(Parsed("number = -3"), "number=-3");
 }
 
+TEST(EpisodeFilter, SeasonAndGuidLookUpFeedEpisodes) {
+  EXPECT_EQ(Parsed("season = 2 AND number = 1"), "(season=2 AND number=1)");
+  EXPECT_EQ(Parsed("guid = \"cn-s2e1-e07b\""), "guid=cn-s2e1-e07b");
+  EXPECT_THAT(Parsed("guid < \"a\""), HasSubstr("guid takes = or !="));
+  EXPECT_THAT(Parsed("season = two"), HasSubstr("season takes an integer"));
+}
+
 TEST(EpisodeFilter, ErrorsSayWhere) {
   EXPECT_EQ(Parsed("title = \"x\""),
             "error: at position 1: unknown field \"title\" (filterable: publish_time, "
-            "number, person, has_chapters, type)");
+            "number, season, person, has_chapters, type, guid)");
   EXPECT_THAT(Parsed("number = five"), HasSubstr("at position 10: number takes an integer"));
   EXPECT_THAT(Parsed("(number = 1"), HasSubstr("at position 12: expected \")\" to close the \"(\" at position 1"));
   EXPECT_THAT(Parsed("number = 1)"), HasSubstr("at position 11: unexpected \")\""));

@@ -283,7 +283,8 @@ TEST(DamagedFeed, IsReadWithEveryRepairReportedByLine) {
   absl::StatusOr<Feed> feed = ParseFeed(ReadFeedFile("damaged.xml"));
   ASSERT_TRUE(feed.ok()) << feed.status();
   const std::string warnings = Joined(feed->warnings);
-  EXPECT_THAT(warnings, HasSubstr("line 3: the XML declaration is not at the start"));
+  EXPECT_THAT(warnings, HasSubstr("the XML declaration is not at the start"));
+  EXPECT_EQ(feed->warnings.front().line, 3);
   EXPECT_THAT(warnings, HasSubstr("&nbsp; is not defined in XML"));
   EXPECT_THAT(warnings, HasSubstr("'&' starts no entity"));
   EXPECT_THAT(warnings, HasSubstr("namespace prefix \"podcast\" is used but not declared"));
@@ -307,9 +308,7 @@ TEST(DamagedFeed, IsReadWithEveryRepairReportedByLine) {
   EXPECT_THAT(feed->problems[0].description, HasSubstr("pubDate \"sometime last week\" is not a date"));
   EXPECT_EQ(feed->problems[0].line, feed->items[7].line);
   EXPECT_FALSE(feed->items[7].valid);
-  for (const PageProblem& warning : feed->warnings) {
-    EXPECT_THAT(warning.description, ::testing::StartsWith("line ")) << warning.description;
-  }
+  for (const PageProblem& warning : feed->warnings) EXPECT_GT(warning.line, 0) << warning.description;
 }
 
 TEST(BadFeeds, BombsExternalEntitiesAndNonFeedsAreErrorsWithALine) {

@@ -68,6 +68,10 @@ class Client {
   absl::StatusOr<v1::Podcast> DeletePodcast(const std::string& name, const std::string& etag = "");
   absl::StatusOr<v1::Podcast> UndeletePodcast(const std::string& name, const std::string& etag = "");
   absl::StatusOr<v1::ImportShowPageResponse> ImportShowPage(const v1::ImportShowPageRequest& request);
+  // An RSS feed from bytes or a URL the server fetches.
+  absl::StatusOr<v1::ImportFeedResponse> ImportFeed(const v1::ImportFeedRequest& request);
+  // The podcast as an RSS 2.0 feed.
+  absl::StatusOr<v1::ExportFeedResponse> ExportFeed(const std::string& podcast_name);
 
   absl::StatusOr<v1::Episode> GetEpisode(const std::string& name);
   absl::StatusOr<v1::BatchGetEpisodesResponse> BatchGetEpisodes(const v1::BatchGetEpisodesRequest& request);

@@ -22,4 +22,5 @@ e.revision,
 (SELECT json_agg(json_build_array(c.start_ms, c.end_ms, c.title, c.image_uri, c.link_uri, c.toc, c.part)
                  ORDER BY c.position)
    FROM chapters c
-  WHERE c.podcast_id = e.podcast_id AND c.episode_id = e.episode_id)::text AS chapters
+  WHERE c.podcast_id = e.podcast_id AND c.episode_id = e.episode_id)::text AS chapters,
+e.feed::text AS feed

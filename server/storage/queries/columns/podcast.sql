@@ -13,4 +13,5 @@ coalesce((SELECT n.live FROM podcast_episode_counts n WHERE n.podcast_id = p.pod
 (extract(epoch FROM p.create_time) * 1000000)::bigint AS create_micros,
 (extract(epoch FROM p.update_time) * 1000000)::bigint AS update_micros,
 (extract(epoch FROM p.delete_time) * 1000000)::bigint AS delete_micros,
-p.revision
+p.revision,
+p.feed::text AS feed

@@ -1,0 +1,174 @@
+#include "api/feed_importer.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "domain/chapter_formats.h"
+#include "domain/errors.h"
+#include "domain/limits.h"
+#include "domain/resource_names.h"
+#include "domain/validation.h"
+
+namespace podmeta::api {
+namespace {
+
+void AddProblem(google::protobuf::RepeatedPtrField<v1::ImportProblem>& list, const domain::PageProblem& problem) {
+  v1::ImportProblem* added = list.Add();
+  added->set_line(problem.line);
+  added->set_description(problem.description);
+}
+
+// The chapters in a fetched Podcasting 2.0 JSON file, checked against the
+// episode; an error says why they cannot be used.
+absl::StatusOr<domain::ChapterList> ChaptersFromFile(const std::string& body, const v1::Episode& episode) {
+  absl::StatusOr<domain::ChapterList> chapters = domain::ReadChapters(body, v1::PODCASTING2_JSON);
+  if (!chapters.ok()) return chapters.status();
+  domain::Violations violations;
+  domain::ValidateChapters(*chapters, episode.duration(), "chapters", violations);
+  if (!violations.empty()) return violations.ToStatus();
+  domain::NormalizeChapters(*chapters);
+  return chapters;
+}
+
+std::string FirstViolation(const absl::Status& status) {
+  std::vector<domain::FieldViolation> violations = domain::FieldViolationsOf(status);
+  if (violations.empty()) return std::string(status.message());
+  return absl::StrCat(violations[0].field, ": ", violations[0].description);
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ImportFeedResponse> FeedImporter::Import(const v1::ImportFeedRequest& request,
+                                                            storage::Deadline deadline) {
+  if (request.source_case() == v1::ImportFeedRequest::SOURCE_NOT_SET) {
+    return domain::InvalidField("content", "give the feed's bytes (content) or its URL (uri)");
+  }
+  if (!request.podcast_id().empty() && !domain::IsValidId(request.podcast_id())) {
+    return domain::InvalidField("podcast_id", "must be 1 to 63 lowercase letters, digits and hyphens");
+  }
+  storage::FeedImport import;
+  import.podcast_id = request.podcast_id();
+  import.dry_run = request.dry_run();
+  std::string bytes;
+  std::optional<storage::FeedPodcast> stored;
+  if (request.source_case() == v1::ImportFeedRequest::kUri) {
+    if (request.uri().size() > domain::kMaxUriBytes) {
+      return domain::InvalidField("uri", absl::StrCat("must be at most ", domain::kMaxUriBytes, " bytes"));
+    }
+    absl::StatusOr<std::optional<storage::FeedPodcast>> found =
+        feeds_.Find("", request.uri(), request.podcast_id(), deadline);
+    if (!found.ok()) return found.status();
+    stored = *std::move(found);
+    fetch::FetchRequest fetch_request{request.uri(), "", "", "application/rss+xml, application/xml;q=0.9, */*;q=0.5"};
+    if (stored && !request.ignore_cache()) {
+      fetch_request.if_none_match = stored->etag;
+      fetch_request.if_modified_since = stored->last_modified;
+    }
+    absl::StatusOr<fetch::FetchResult> fetched = fetch::Fetch(fetch_request, options_.feed_limits);
+    if (!fetched.ok()) {
+      if (absl::IsInvalidArgument(fetched.status()))
+        return domain::InvalidField("uri", std::string(fetched.status().message()));
+      return fetched.status();
+    }
+    if (fetched->not_modified && stored) {
+      v1::ImportFeedResponse response;
+      response.set_not_modified(true);
+      response.set_fetched_uri(fetched->final_uri);
+      absl::StatusOr<v1::Podcast> podcast = podcasts_.Get(stored->podcast_id, deadline);
+      if (!podcast.ok()) return podcast.status();
+      *response.mutable_podcast() = *std::move(podcast);
+      return response;
+    }
+    bytes = std::move(fetched->body);
+    import.fetched_uri = fetched->final_uri.empty() ? request.uri() : fetched->final_uri;
+    import.etag = fetched->etag;
+    import.last_modified = fetched->last_modified;
+  } else {
+    bytes = request.content();
+  }
+  if (bytes.size() > domain::kMaxFeedBytes) {
+    return domain::InvalidField("content", absl::StrCat("must be at most ", domain::BytesText(domain::kMaxFeedBytes)));
+  }
+  absl::StatusOr<domain::Feed> parsed = domain::ParseFeed(bytes);
+  if (!parsed.ok()) return parsed.status();
+  domain::Feed& feed = *parsed;
+  if (!feed.problems.empty() && !request.allow_partial()) return domain::PageProblemsStatus(feed.problems);
+
+  // Chapters files: fetched when new or changed; without one (skipped, or
+  // it failed) an item keeps the show notes' chapters.
+  if (!request.skip_chapter_files()) {
+    if (!stored) {
+      const std::string guid = !feed.podcast.guid().empty()  ? feed.podcast.guid()
+                               : !feed.self_uri.empty()      ? domain::FeedGuidOf(feed.self_uri)
+                               : !import.fetched_uri.empty() ? domain::FeedGuidOf(import.fetched_uri)
+                                                             : "";
+      absl::StatusOr<std::optional<storage::FeedPodcast>> found =
+          feeds_.Find(guid, feed.self_uri, request.podcast_id(), deadline);
+      if (!found.ok()) return found.status();
+      stored = *std::move(found);
+    }
+    size_t fetches = 0;
+    for (domain::FeedItem& item : feed.items) {
+      if (!item.valid || item.chapters_uri.empty()) continue;
+      if (stored) {
+        auto known = stored->chapters_by_guid.find(item.episode.guid());
+        if (known != stored->chapters_by_guid.end() && known->second.chapters_uri == item.chapters_uri &&
+            known->second.has_chapters) {
+          continue;  // the same file as last time: the stored chapters stay
+        }
+      }
+      if (++fetches > options_.max_chapter_files) {
+        feed.warnings.push_back(
+            {item.line, absl::StrCat("chapters file not fetched (at most ", options_.max_chapter_files,
+                                     " per import); the next import fetches it")});
+        continue;
+      }
+      absl::StatusOr<fetch::FetchResult> file = fetch::Fetch(
+          {item.chapters_uri, "", "", "application/json+chapters, application/json;q=0.9"}, options_.chapters_limits);
+      absl::StatusOr<domain::ChapterList> chapters =
+          file.ok() ? ChaptersFromFile(file->body, item.episode) : absl::StatusOr<domain::ChapterList>(file.status());
+      if (!chapters.ok()) {
+        feed.warnings.push_back(
+            {item.line, absl::StrCat("chapters file ", item.chapters_uri, " not used (",
+                                     domain::Truncated(FirstViolation(chapters.status()), 200), ")",
+                                     item.show_notes_chapters.empty() ? "" : "; the show notes' timestamps are used")});
+        continue;
+      }
+      *item.episode.mutable_chapters() = *std::move(chapters);
+      item.episode.set_chapters_source(v1::Episode::CHAPTERS_FILE);
+    }
+  }
+  for (domain::FeedItem& item : feed.items) {
+    if (item.episode.chapters().empty() && !item.show_notes_chapters.empty()) {
+      *item.episode.mutable_chapters() = item.show_notes_chapters;
+      item.episode.set_chapters_source(v1::Episode::SHOW_NOTES);
+    }
+  }
+
+  const std::string fetched_uri = import.fetched_uri;
+  const std::vector<domain::PageProblem> problems = feed.problems;
+  std::vector<domain::PageProblem> warnings = feed.warnings;
+  import.feed = std::move(feed);
+  absl::StatusOr<v1::ImportFeedResponse> response = feeds_.Import(std::move(import), deadline);
+  if (!response.ok()) return response;
+  for (const domain::PageProblem& problem : problems) AddProblem(*response->mutable_problems(), problem);
+  for (const domain::PageProblem& warning : warnings) AddProblem(*response->mutable_warnings(), warning);
+  std::stable_sort(response->mutable_warnings()->begin(), response->mutable_warnings()->end(),
+                   [](const v1::ImportProblem& a, const v1::ImportProblem& b) { return a.line() < b.line(); });
+  if (request.source_case() == v1::ImportFeedRequest::kUri) response->set_fetched_uri(fetched_uri);
+  return response;
+}
+
+absl::StatusOr<v1::ExportFeedResponse> FeedImporter::Export(const v1::ExportFeedRequest& request,
+                                                            storage::Deadline deadline) {
+  absl::StatusOr<std::string> podcast_id = domain::ParsePodcastName(request.name(), "name");
+  if (!podcast_id.ok()) return podcast_id.status();
+  absl::StatusOr<storage::FeedStore::Export> stored = feeds_.Read(*podcast_id, deadline);
+  if (!stored.ok()) return stored.status();
+  v1::ExportFeedResponse response;
+  response.set_content_type("application/rss+xml; charset=utf-8");
+  response.set_content(domain::WriteFeed(stored->podcast, stored->episodes, {options_.public_base_uri}));
+  return response;
+}
+
+}  // namespace podmeta::api

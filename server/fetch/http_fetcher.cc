@@ -1,0 +1,197 @@
+#include "fetch/http_fetcher.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstring>
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace podmeta::fetch {
+namespace {
+
+// Why an address may not be connected to, or nullptr.
+const char* ForbiddenIpv4(uint32_t address) {  // host byte order
+  const auto in = [address](uint32_t network, int bits) {
+    const uint32_t mask = bits == 0 ? 0 : ~uint32_t{0} << (32 - bits);
+    return (address & mask) == network;
+  };
+  if (in(0x7F000000, 8)) return "a loopback address";
+  if (in(0x0A000000, 8) || in(0xAC100000, 12) || in(0xC0A80000, 16)) return "a private address";
+  if (in(0xA9FE0000, 16)) return "a link-local address";
+  if (in(0x64400000, 10)) return "a shared (carrier-grade NAT) address";
+  if (in(0x00000000, 8)) return "an unspecified address";
+  if (in(0xE0000000, 4)) return "a multicast address";
+  if (in(0xF0000000, 4)) return "a reserved address";
+  if (in(0xC0000000, 24) || in(0xC6120000, 15)) return "a special-purpose address";
+  return nullptr;
+}
+
+const char* ForbiddenIpv6(const in6_addr& address) {
+  const uint8_t* b = address.s6_addr;
+  static const uint8_t kLoopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  static const uint8_t kUnspecified[16] = {};
+  if (std::memcmp(b, kLoopback, 16) == 0) return "a loopback address";
+  if (std::memcmp(b, kUnspecified, 16) == 0) return "an unspecified address";
+  if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return "a link-local address";
+  if ((b[0] & 0xFE) == 0xFC) return "a private (unique local) address";
+  if (b[0] == 0xFF) return "a multicast address";
+  static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+  static const uint8_t kNat64[12] = {0, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0};
+  if (std::memcmp(b, kMapped, 12) == 0 || std::memcmp(b, kNat64, 12) == 0) {
+    const uint32_t v4 = (uint32_t{b[12]} << 24) | (uint32_t{b[13]} << 16) | (uint32_t{b[14]} << 8) | b[15];
+    return ForbiddenIpv4(v4);
+  }
+  return nullptr;
+}
+
+struct Transfer {
+  const FetchLimits* limits = nullptr;
+  std::string body;
+  bool too_large = false;
+  std::string refused;  // why a connection was refused
+};
+
+curl_socket_t OpenSocket(void* context, curlsocktype purpose, curl_sockaddr* address) {
+  auto* transfer = static_cast<Transfer*>(context);
+  if (purpose == CURLSOCKTYPE_IPCXN && !transfer->limits->allow_private_addresses) {
+    const char* forbidden = nullptr;
+    char text[INET6_ADDRSTRLEN] = "?";
+    if (address->family == AF_INET) {
+      const auto* v4 = reinterpret_cast<const sockaddr_in*>(&address->addr);
+      forbidden = ForbiddenIpv4(ntohl(v4->sin_addr.s_addr));
+      inet_ntop(AF_INET, &v4->sin_addr, text, sizeof text);
+    } else if (address->family == AF_INET6) {
+      const auto* v6 = reinterpret_cast<const sockaddr_in6*>(&address->addr);
+      forbidden = ForbiddenIpv6(v6->sin6_addr);
+      inet_ntop(AF_INET6, &v6->sin6_addr, text, sizeof text);
+    } else {
+      forbidden = "not an internet address";
+    }
+    if (forbidden != nullptr) {
+      transfer->refused = absl::StrCat(text, " is ", forbidden);
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
+size_t Write(char* data, size_t size, size_t count, void* context) {
+  auto* transfer = static_cast<Transfer*>(context);
+  const size_t bytes = size * count;
+  if (transfer->body.size() + bytes > transfer->limits->max_bytes) {
+    transfer->too_large = true;
+    return 0;  // aborts the transfer
+  }
+  transfer->body.append(data, bytes);
+  return bytes;
+}
+
+std::string Header(CURL* curl, const char* name) {
+  curl_header* header = nullptr;
+  if (curl_easy_header(curl, name, 0, CURLH_HEADER, -1, &header) != CURLHE_OK || header == nullptr) return "";
+  return header->value;
+}
+
+struct CurlFree {
+  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+};
+struct ListFree {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+}  // namespace
+
+void InitializeFetching() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchLimits& limits) {
+  const std::string lower = absl::AsciiStrToLower(request.uri.substr(0, 8));
+  if (!absl::StartsWith(lower, "http://") && !absl::StartsWith(lower, "https://")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot fetch \"", request.uri.substr(0, 200), "\": only http and https URLs are fetched"));
+  }
+  std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
+  if (!curl) return absl::InternalError("libcurl could not start a transfer");
+  Transfer transfer;
+  transfer.limits = &limits;
+  std::unique_ptr<curl_slist, ListFree> headers;
+  const auto add_header = [&headers](const std::string& header) {
+    headers.reset(curl_slist_append(headers.release(), header.c_str()));
+  };
+  if (!request.if_none_match.empty()) add_header("If-None-Match: " + request.if_none_match);
+  if (!request.if_modified_since.empty()) add_header("If-Modified-Since: " + request.if_modified_since);
+  if (!request.accept.empty()) add_header("Accept: " + request.accept);
+  CURL* handle = curl.get();
+  curl_easy_setopt(handle, CURLOPT_URL, request.uri.c_str());
+  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(handle, CURLOPT_MAXREDIRS, 5L);
+  curl_easy_setopt(handle, CURLOPT_PROXY, "");  // no proxy from the environment: the address check must see the target
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(limits.connect_timeout.count()));
+  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(limits.total_timeout.count()));
+  curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits.max_bytes));
+  curl_easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes (gzip, deflate, ...)
+  curl_easy_setopt(handle, CURLOPT_USERAGENT, "podmeta/1 (feed import)");
+  curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, OpenSocket);
+  curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, &transfer);
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, Write);
+  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
+  if (headers) curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
+  char error[CURL_ERROR_SIZE] = "";
+  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error);
+
+  const CURLcode code = curl_easy_perform(handle);
+  const std::string where = absl::StrCat("fetching ", request.uri.substr(0, 300), ": ");
+  if (!transfer.refused.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(where, "refused to connect to ", transfer.refused,
+                                                   " (allowed only with --feed-fetch-allow-private)"));
+  }
+  if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    return absl::ResourceExhaustedError(absl::StrCat(where, "larger than ", limits.max_bytes, " bytes"));
+  }
+  if (code == CURLE_OPERATION_TIMEDOUT) {
+    return absl::DeadlineExceededError(
+        absl::StrCat(where, "no complete answer within ", limits.total_timeout.count(), " ms (", error, ")"));
+  }
+  if (code == CURLE_UNSUPPORTED_PROTOCOL) {
+    return absl::InvalidArgumentError(absl::StrCat(where, "redirected to a URL that is not http or https"));
+  }
+  if (code == CURLE_TOO_MANY_REDIRECTS) {
+    return absl::FailedPreconditionError(absl::StrCat(where, "more than 5 redirects"));
+  }
+  if (code != CURLE_OK) {
+    return absl::UnavailableError(absl::StrCat(where, error[0] != '\0' ? error : curl_easy_strerror(code)));
+  }
+  long status = 0;
+  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+  FetchResult result;
+  char* final_uri = nullptr;
+  curl_easy_getinfo(handle, CURLINFO_EFFECTIVE_URL, &final_uri);
+  if (final_uri != nullptr) result.final_uri = final_uri;
+  char* content_type = nullptr;
+  curl_easy_getinfo(handle, CURLINFO_CONTENT_TYPE, &content_type);
+  if (content_type != nullptr) result.content_type = content_type;
+  if (status == 304) {
+    result.not_modified = true;
+    result.etag = request.if_none_match;
+    result.last_modified = request.if_modified_since;
+    return result;
+  }
+  if (status >= 500) return absl::UnavailableError(absl::StrCat(where, "the server answered HTTP ", status));
+  if (status < 200 || status >= 300) {
+    return absl::FailedPreconditionError(absl::StrCat(where, "the server answered HTTP ", status));
+  }
+  result.etag = Header(handle, "ETag");
+  result.last_modified = Header(handle, "Last-Modified");
+  result.body = std::move(transfer.body);
+  return result;
+}
+
+}  // namespace podmeta::fetch
