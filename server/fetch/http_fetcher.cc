@@ -154,7 +154,7 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchLimits
                                                    " (allowed only with --feed-fetch-allow-private)"));
   }
   if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    return absl::ResourceExhaustedError(absl::StrCat(where, "larger than ", limits.max_bytes, " bytes"));
+    return absl::FailedPreconditionError(absl::StrCat(where, "larger than ", limits.max_bytes, " bytes"));
   }
   if (code == CURLE_OPERATION_TIMEDOUT) {
     return absl::DeadlineExceededError(

@@ -48,9 +48,10 @@ struct FetchResult {
 };
 
 // INVALID_ARGUMENT for a URL that is not http(s) or names a forbidden
-// address; UNAVAILABLE for network failures and 5xx; FAILED_PRECONDITION
-// for other non-2xx answers; RESOURCE_EXHAUSTED past the size cap;
-// DEADLINE_EXCEEDED past the timeout. Messages name the URL.
+// address; UNAVAILABLE for network failures, 5xx and the timeout (the
+// caller's own deadline is not what ran out); FAILED_PRECONDITION for other
+// non-2xx answers, too many redirects and a body past the size cap.
+// Messages name the URL.
 absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchLimits& limits);
 
 // Once per process, before threads start (curl_global_init).
