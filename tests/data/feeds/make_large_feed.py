@@ -5,6 +5,12 @@ Invented test data for podmeta's tests (stdlib only, no randomness).
 
 Usage:
     python3 make_large_feed.py [--items N] [--seasons S] > large.xml
+    python3 make_large_feed.py --show-page [--items N] > large.txt
+
+--show-page prints the same episodes as a show page (the core.py shape) for
+the benchmark that compares the two imports: the same titles, dates and
+chapters; durations rounded up to the minute and numbers 1..N (a show page
+has no seasons).
 
 Items are numbered i = 0 .. N-1 in document order (oldest first):
   * guid        "cn-large-%05d" % i (isPermaLink="false")
@@ -47,7 +53,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--items", type=int, default=1000)
     ap.add_argument("--seasons", type=int, default=4)
+    ap.add_argument("--show-page", action="store_true")
     args = ap.parse_args()
+    if args.show_page:
+        return show_page(max(0, args.items))
     n = max(0, args.items)
     s = max(1, args.seasons)
     per_season = max(1, math.ceil(n / s)) if n else 1
@@ -101,6 +110,27 @@ def main():
         w('    </item>')
     w('  </channel>')
     w('</rss>')
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+def show_page(n):
+    full_months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                   "October", "November", "December"]
+    out = ["Compiler Nights: The Archive", "Ada Quill and Ravi Marchetti",
+           "A synthetic %d-episode archive. Invented test data for podmeta." % n, ""]
+    for i in range(n):
+        dur = 1800 + (i * 37) % 3600
+        minutes = (dur + 59) // 60
+        dt = START + datetime.timedelta(days=i)
+        length = "%dh %dmin" % (minutes // 60, minutes % 60) if minutes >= 60 else "%dmin" % minutes
+        out.append("%s %d, %d \u2022 %s" % (full_months[dt.month - 1][:3], dt.day, dt.year, length))
+        out.append("Episode %d: %s, part %d" % (i + 1, TOPICS[i % len(TOPICS)], i + 1))
+        out.append("Archive episode %d about %s." % (i + 1, TOPICS[i % len(TOPICS)].lower()))
+        out.append("## Outline")
+        for k in range(1, 7):
+            t = (k - 1) * 300 + (i % 60)
+            out.append("(00:%02d:%02d) Topic %d" % (t // 60, t % 60, k))
+        out.append("")
     sys.stdout.write("\n".join(out) + "\n")
 
 
