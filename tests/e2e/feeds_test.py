@@ -318,6 +318,21 @@ class FeedsTest(unittest.TestCase):
         self.assertTrue(all(line > 0 for line in lines))
         self.assertIn("the XML declaration is not at the start", partial.warnings[0].description)
 
+    def test_a_dry_run_reports_and_writes_nothing_and_standard_input_works(self):
+        feed = seasons_variant("4444")
+        dry = self.import_feed(content=feed, podcast_id="dry", dry_run=True, skip_chapter_files=True)
+        self.assertTrue(dry.podcast_created)
+        self.assertEqual(len(dry.created_episodes), 9)
+        self.assertEqual(self.cluster.sql("SELECT count(*) FROM podcasts WHERE podcast_id = 'dry'"), "0")
+        self.assertEqual(self.cluster.sql("SELECT count(*) FROM episodes WHERE podcast_id = 'dry'"), "0")
+        result = subprocess.run([ENV["PODMETA_CLI_BINARY"], "--server", self.server.address, "import", "-",
+                                 "--podcast-id", "dry", "--skip-chapter-files", "--dry-run"],
+                                input=feed, capture_output=True)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(b"episodes: 9 would be created", result.stdout)
+        self.assertIn(b"dry run: nothing was written", result.stdout)
+        self.assertEqual(self.cluster.sql("SELECT count(*) FROM podcasts WHERE podcast_id = 'dry'"), "0")
+
     def test_xml_bombs_external_entities_and_non_feeds_write_nothing(self):
         for name in ("bomb.xml", "xxe.xml", "not_a_feed.xml"):
             with self.assertRaises(grpc.RpcError) as error:
