@@ -163,6 +163,18 @@ int main(int argc, char** argv) {
                  "Where podmeta's HTTP routes are reachable by the public (e.g. https://podmeta.example.com): "
                  "exported feeds link chapters files under it")
       ->envname("PODMETA_PUBLIC_BASE_URL");
+  app.add_option("--http-listen", flags.server.http_listen,
+                 "Serve HTTP (chapter files, feeds, JSON reads) on HOST:PORT; off when empty")
+      ->envname("PODMETA_HTTP_LISTEN");
+  app.add_option("--http-max-age", flags.server.http_max_age_seconds,
+                 "Cache-Control max-age (seconds) of chapter files and feeds over HTTP")
+      ->envname("PODMETA_HTTP_MAX_AGE")
+      ->check(CLI::Range(0, 31'536'000));
+  int64_t http_request_timeout_ms = flags.server.http_request_timeout.count();
+  app.add_option("--http-request-timeout-ms", http_request_timeout_ms,
+                 "An HTTP request must arrive whole within this; slower clients are cut off")
+      ->envname("PODMETA_HTTP_REQUEST_TIMEOUT_MS")
+      ->check(CLI::Range(100, 600'000));
   app.add_option("--shutdown-grace-ms", flags.shutdown_grace_ms,
                  "On SIGTERM/SIGINT, how long calls in flight may take to finish")
       ->envname("PODMETA_SHUTDOWN_GRACE_MS")
@@ -179,6 +191,7 @@ int main(int argc, char** argv) {
   flags.server.max_call_time = std::chrono::milliseconds(max_call_ms);
   flags.server.episode_cache_bytes = episode_cache_mib << 20;
   flags.server.feed_fetch_timeout = std::chrono::milliseconds(feed_fetch_timeout_ms);
+  flags.server.http_request_timeout = std::chrono::milliseconds(http_request_timeout_ms);
   podmeta::fetch::InitializeFetching();
   ConfigureLogging(flags);
   if (migrate->parsed()) return Migrate(flags);

@@ -32,6 +32,8 @@
 #include "api/podcast_handlers.h"
 #include "domain/limits.h"
 #include "grpc/health/v1/health.pb.h"
+#include "http/http_listener.h"
+#include "http/routes.h"
 #include "observability/call_observer.h"
 #include "observability/live_gauges.h"
 #include "storage/change_feed.h"
@@ -91,7 +93,9 @@ struct Server::Parts {
         episode_reader(episodes, episode_reads, episode_cache.get(), executor),
         fanout(episodes, feed, executor, config.max_watch_streams),
         podcast_handlers(podcasts, imports, feed_importer, access, executor),
-        episode_handlers(episodes, episode_reader, search, fanout, access, executor) {
+        episode_handlers(episodes, episode_reader, search, fanout, access, executor),
+        routes(episode_reader, feed_importer, executor,
+               http::RouteOptions{config.http_max_age_seconds, config.max_call_time}) {
     // This server's own writes leave the cache as they commit, before their
     // call answers; other servers' arrive through the change feed.
     if (episode_cache != nullptr) {
@@ -122,11 +126,14 @@ struct Server::Parts {
   api::ChangeFanout fanout;
   api::PodcastHandlers podcast_handlers;
   api::EpisodeHandlers episode_handlers;
+  http::Routes routes;
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
   observability::CallObserver calls{*registry};
   std::shared_ptr<observability::LiveGauges> gauges = std::make_shared<observability::LiveGauges>();
   std::unique_ptr<prometheus::Exposer> exposer;
   std::unique_ptr<grpc::Server> grpc_server;
+  // Declared after the server: destroyed (stopped) before it.
+  std::unique_ptr<http::HttpListener> http_listener;
   int port = 0;
 
   // Readiness follows the database (reachable, schema current); liveness
@@ -410,6 +417,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   // Liveness: the process answers calls. Never tied to the database.
   parts->grpc_server->GetHealthCheckService()->SetServingStatus(std::string(kLivenessService), true);
   SetReady(*parts->grpc_server, parts->schema_current);
+  if (!config.http_listen.empty()) {
+    parts->routes.Connect(parts->grpc_server->InProcessChannel(grpc::ChannelArguments()));
+    http::ListenerOptions options;
+    options.listen = config.http_listen;
+    options.request_timeout = config.http_request_timeout;
+    absl::StatusOr<std::unique_ptr<http::HttpListener>> listener =
+        http::HttpListener::Start(options, parts->routes, parts->registry.get());
+    if (!listener.ok()) return listener.status();
+    parts->http_listener = *std::move(listener);
+    spdlog::info("podmeta-server serving HTTP on {} (port {})", config.http_listen, parts->http_listener->port());
+  }
   parts->watched_port = parts->port;  // 0 for unix sockets
   Server::Parts* monitored = parts.get();
   parts->health_monitor = std::thread([monitored] { MonitorHealth(*monitored); });
@@ -423,6 +441,8 @@ Server::~Server() = default;
 
 int Server::port() const { return parts_->port; }
 
+int Server::http_port() const { return parts_->http_listener ? parts_->http_listener->port() : 0; }
+
 uint64_t Server::change_log_reads() const { return parts_->episodes.change_log_reads(); }
 
 void Server::Shutdown(std::chrono::milliseconds grace) {
@@ -435,6 +455,7 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
   if (parts_->health_monitor.joinable()) parts_->health_monitor.join();
   SetReady(*parts_->grpc_server, false);
   parts_->grpc_server->GetHealthCheckService()->SetServingStatus(std::string(kLivenessService), false);
+  if (parts_->http_listener) parts_->http_listener->Stop();
   parts_->grpc_server->Shutdown(std::chrono::system_clock::now() + grace);
   parts_->database.pool().CloseIdle();
 }

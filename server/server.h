@@ -63,6 +63,12 @@ struct ServerConfig {
   // "https://podmeta.example.com": exported feeds link chapters files under
   // it. Empty: they link the chapters file each episode was imported with.
   std::string public_base_uri;
+  // HTTP (chapter files, feeds, JSON reads) on HOST:PORT; empty: off.
+  std::string http_listen;
+  // Cache-Control max-age of chapter files and feeds served over HTTP.
+  int http_max_age_seconds = 60;
+  // A request must arrive whole within this (slow clients are cut off).
+  std::chrono::milliseconds http_request_timeout{10'000};
 };
 
 class Server {
@@ -77,6 +83,8 @@ class Server {
 
   // The bound TCP port (0 for unix sockets).
   int port() const;
+  // The bound HTTP port (0 without --http-listen).
+  int http_port() const;
 
   // Reports NOT_SERVING, stops accepting calls, lets calls in flight finish
   // within `grace` (then cancels them), and closes the pool.

@@ -41,7 +41,7 @@ grpc::ServerUnaryReactor* EpisodeHandlers::GetEpisode(grpc::CallbackServerContex
   absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request.name(), "name");
   if (!key.ok()) return FinishedNow(context, key.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reader_.Read(context, *std::move(key), ConsistencyOf(*context),
+  reader_.Read(Caller::Of(context), *std::move(key), ConsistencyOf(*context),
                [reactor, response](absl::StatusOr<EpisodeReader::Bytes> episode) {
                  if (episode.ok()) *response = ByteBufferOf(**episode);
                  reactor->Finish(ToGrpcStatus(episode.status()));
@@ -164,7 +164,7 @@ grpc::ServerUnaryReactor* EpisodeHandlers::ExportChapters(grpc::CallbackServerCo
   absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request->name(), "name");
   if (!key.ok()) return FinishedNow(context, key.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reader_.Read(context, *std::move(key), ConsistencyOf(*context),
+  reader_.Read(Caller::Of(context), *std::move(key), ConsistencyOf(*context),
                [reactor, request, response](absl::StatusOr<EpisodeReader::Bytes> episode) {
                  if (!episode.ok()) {
                    reactor->Finish(ToGrpcStatus(episode.status()));

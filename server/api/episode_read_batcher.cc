@@ -6,14 +6,14 @@
 
 namespace podmeta::api {
 
-void EpisodeReadBatcher::Read(const grpc::ServerContextBase* context, domain::EpisodeKey key, Done done) {
+void EpisodeReadBatcher::Read(Caller caller, domain::EpisodeKey key, Done done) {
   bool overloaded = false;
   bool start_drain = false;
   {
     sync::MutexLock lock(mutex_);
     overloaded = pending_.size() >= executor_.max_queued();
     if (!overloaded) {
-      pending_.push_back(Pending{context, std::move(key), std::move(done)});
+      pending_.push_back(Pending{caller, std::move(key), std::move(done)});
       if (running_ < max_batches_) {
         ++running_;
         start_drain = true;
@@ -62,11 +62,11 @@ void EpisodeReadBatcher::Complete(std::vector<Pending>& batch) {
   const storage::Deadline now = std::chrono::system_clock::now();
   storage::Deadline earliest = storage::kNoDeadline;
   for (Pending& pending : batch) {
-    if (pending.context->IsCancelled()) {
+    if (pending.caller.Ended()) {
       pending.done(absl::CancelledError("the call ended before its episode was read"));
       continue;
     }
-    const storage::Deadline deadline = DeadlineOf(pending.context);
+    const storage::Deadline deadline = pending.caller.deadline();
     if (deadline <= now) {
       pending.done(absl::DeadlineExceededError("the call's deadline passed before its episode was read"));
       continue;

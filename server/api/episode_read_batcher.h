@@ -6,14 +6,13 @@
 //   batcher.Read(key, [](absl::StatusOr<v1::Episode> episode) { ... });
 #pragma once
 
-#include <grpcpp/server_context.h>
-
 #include <cstddef>
 #include <deque>
 #include <functional>
 
 #include "absl/status/statusor.h"
 #include "api/blocking_executor.h"
+#include "api/caller.h"
 #include "domain/resource_names.h"
 #include "podmeta/v1/resources.pb.h"
 #include "storage/episode_store.h"
@@ -33,14 +32,14 @@ class EpisodeReadBatcher {
       : store_(store), executor_(executor), max_batches_(max_batches), max_batch_size_(max_batch_size) {}
 
   // `done` runs on an executor thread; with CANCELLED (DEADLINE_EXCEEDED),
-  // and without a read, when `context`'s call ended (its deadline passed)
+  // and without a read, when the caller's call ended (its deadline passed)
   // while it waited. A batch's statement ends by the earliest deadline of
   // the calls it serves.
-  void Read(const grpc::ServerContextBase* context, domain::EpisodeKey key, Done done);
+  void Read(Caller caller, domain::EpisodeKey key, Done done);
 
  private:
   struct Pending {
-    const grpc::ServerContextBase* context;
+    Caller caller;
     domain::EpisodeKey key;
     Done done;
   };

@@ -15,21 +15,20 @@ absl::StatusOr<EpisodeReader::Bytes> Presented(absl::StatusOr<v1::Episode> episo
 
 }  // namespace
 
-void EpisodeReader::Read(const grpc::ServerContextBase* context, domain::EpisodeKey key, Consistency consistency,
-                         Done done) {
+void EpisodeReader::Read(Caller caller, domain::EpisodeKey key, Consistency consistency, Done done) {
   if (consistency == Consistency::kFresh) {
-    const bool queued = executor_.TrySubmit([this, context, key = std::move(key), done]() mutable {
-      if (context->IsCancelled()) {
+    const bool queued = executor_.TrySubmit([this, caller, key = std::move(key), done]() mutable {
+      if (caller.Ended()) {
         done(absl::CancelledError("the call ended before its episode was read"));
         return;
       }
-      done(Presented(store_.GetFromPrimary(key, DeadlineOf(context))));
+      done(Presented(store_.GetFromPrimary(key, caller.deadline())));
     });
     if (!queued) done(OverloadedStatus(executor_.max_queued()));
     return;
   }
   if (cache_ == nullptr) {
-    batcher_.Read(context, std::move(key), [done = std::move(done)](absl::StatusOr<v1::Episode> episode) {
+    batcher_.Read(caller, std::move(key), [done = std::move(done)](absl::StatusOr<v1::Episode> episode) {
       done(Presented(std::move(episode)));
     });
     return;
@@ -40,7 +39,7 @@ void EpisodeReader::Read(const grpc::ServerContextBase* context, domain::Episode
   }
   // Taken before the read: a change committed meanwhile keeps it out of the cache.
   const storage::EpisodeCache::Ticket ticket = cache_->Begin(key.podcast_id);
-  batcher_.Read(context, key, [this, key, ticket, done = std::move(done)](absl::StatusOr<v1::Episode> episode) {
+  batcher_.Read(caller, key, [this, key, ticket, done = std::move(done)](absl::StatusOr<v1::Episode> episode) {
     absl::StatusOr<Bytes> presented = Presented(std::move(episode));
     if (presented.ok()) cache_->Store(key, *presented, ticket);
     done(std::move(presented));

@@ -1,5 +1,5 @@
 // The one way to read an episode as clients see it: GetEpisode, chapter
-// exports and (next) the HTTP routes all come through here, so the episode
+// exports and the HTTP routes all come through here, so the episode
 // cache's protocol lives in one place:
 //
 //   cache hit  → the stored bytes, at once, on the caller's thread;
@@ -12,11 +12,9 @@
 // transaction changed (Database::OnEpisodesCommitted), and every server's
 // change feed drops what other servers changed.
 //
-//   reader.Read(context, key, EpisodeReader::Consistency::kCached,
+//   reader.Read(Caller::Of(context), key, EpisodeReader::Consistency::kCached,
 //               [](absl::StatusOr<EpisodeReader::Bytes> episode) { ... });
 #pragma once
-
-#include <grpcpp/server_context.h>
 
 #include <functional>
 #include <memory>
@@ -24,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "api/blocking_executor.h"
+#include "api/caller.h"
 #include "api/episode_read_batcher.h"
 #include "domain/resource_names.h"
 #include "storage/episode_cache.h"
@@ -48,8 +47,8 @@ class EpisodeReader {
 
   // `done` runs once: on the calling thread for a cache hit or an overloaded
   // executor, on an executor thread otherwise. NOT_FOUND when the episode
-  // does not exist; the read ends by `context`'s deadline.
-  void Read(const grpc::ServerContextBase* context, domain::EpisodeKey key, Consistency consistency, Done done);
+  // does not exist; the read ends by the caller's deadline.
+  void Read(Caller caller, domain::EpisodeKey key, Consistency consistency, Done done);
 
  private:
   storage::EpisodeStore& store_;

@@ -1,0 +1,85 @@
+// podmeta's HTTP/1.1 listener, on Boost.Beast (Asio): it parses requests,
+// enforces the limits, and leaves what a request means to a Handler.
+//
+// What it does for every route, so handlers need not:
+//   - keep-alive; each request must arrive whole within `request_timeout`
+//     (a client that trickles bytes is cut off), each answer must be taken
+//     within `write_timeout`; at most `max_connections` at once;
+//   - header block at most `max_header_bytes` (431), bodies refused (GET
+//     and HEAD only: 405 for other methods, with Allow);
+//   - HEAD: the GET answer's headers, no body;
+//   - gzip when the client accepts it and the body is text of some size;
+//   - CORS: every answer may be read from any origin; OPTIONS preflights
+//     answer 204;
+//   - a request id per request (X-Request-Id, the client's when it is
+//     sane), a log line and Prometheus counters per request.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace podmeta::http {
+
+struct Request {
+  std::string method;  // GET or HEAD (the listener answers the rest)
+  std::string target;  // path and query, as sent
+  std::string if_none_match;
+  std::string if_modified_since;
+  std::string request_id;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  // More headers (ETag, Last-Modified, Cache-Control, ...).
+  std::vector<std::pair<std::string, std::string>> headers;
+  // A label for metrics and logs ("chapters", "episode", ...).
+  std::string route = "unknown";
+};
+
+// Answers one request; `respond` may run on any thread, once.
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  virtual void Handle(const Request& request, std::function<void(Response)> respond) = 0;
+};
+
+struct ListenerOptions {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks one
+  int threads = 2;
+  std::chrono::milliseconds request_timeout{10'000};
+  std::chrono::milliseconds write_timeout{30'000};
+  size_t max_header_bytes = 16 * 1024;
+  size_t max_connections = 10'000;
+};
+
+class HttpListener {
+ public:
+  // Binds and starts serving; fails if the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<HttpListener>> Start(const ListenerOptions& options, Handler& handler,
+                                                             prometheus::Registry* registry);
+  ~HttpListener();
+
+  int port() const;
+  // Stops accepting, closes connections, joins the threads.
+  void Stop();
+
+  struct State;
+
+ private:
+  explicit HttpListener(std::shared_ptr<State> state) : state_(std::move(state)) {}
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace podmeta::http

@@ -1,0 +1,70 @@
+// What podmeta answers over HTTP (GET and HEAD; see docs/http.md):
+//
+//   /v1/podcasts/{podcast}/episodes/{episode}/chapters.{json,vtt,psc,txt}
+//        the chapters file, byte for byte what `podmeta chapters export`
+//        prints, from the episode cache (EpisodeReader), with ETag,
+//        Last-Modified, Cache-Control; 410 for a deleted episode
+//   /v1/podcasts/{podcast}/feed.xml     the podcast's RSS feed (ExportFeed)
+//   /v1/podcasts                        ListPodcasts          } protobuf's
+//   /v1/podcasts/{podcast}              GetPodcast            } canonical
+//   /v1/podcasts/{podcast}/episodes     ListEpisodes          } JSON, through
+//   /v1/podcasts/{podcast}/episodes:batchGet   BatchGetEpisodes  } the gRPC
+//   /v1/podcasts/{podcast}/episodes:search     SearchEpisodes    } methods
+//   /v1/episodes:search                 SearchEpisodes        } themselves
+//   /v1/podcasts/{podcast}/episodes/{episode}                 GetEpisode
+//   /v1/podcasts/{podcast}/episodes/{episode}:exportChapters  ExportChapters
+//   /healthz                            200 while the listener serves
+//
+// JSON reads go through an in-process gRPC channel to the same handlers,
+// so validation, limits, metrics and errors are exactly gRPC's; query
+// parameters name request fields (page_size, page_token, filter, ...).
+// Errors are a JSON google.rpc.Status with the HTTP code of the standard
+// gRPC-to-HTTP mapping.
+#pragma once
+
+#include <grpcpp/channel.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "api/blocking_executor.h"
+#include "api/episode_reader.h"
+#include "api/feed_importer.h"
+#include "http/http_listener.h"
+#include "podmeta/v1/episode_service.grpc.pb.h"
+#include "podmeta/v1/podcast_service.grpc.pb.h"
+
+namespace podmeta::http {
+
+struct RouteOptions {
+  // Cache-Control max-age of chapters files and feeds.
+  int max_age_seconds = 60;
+  // How long a request may take end to end.
+  std::chrono::milliseconds timeout{30'000};
+};
+
+class Routes final : public Handler {
+ public:
+  Routes(api::EpisodeReader& reader, api::FeedImporter& feeds, api::BlockingExecutor& executor, RouteOptions options)
+      : reader_(reader), feeds_(feeds), executor_(executor), options_(options) {}
+
+  // The in-process channel to the gRPC server, for the JSON reads; set
+  // once, before the listener starts.
+  void Connect(const std::shared_ptr<grpc::Channel>& channel);
+
+  void Handle(const Request& request, std::function<void(Response)> respond) override;
+
+ private:
+  api::EpisodeReader& reader_;
+  api::FeedImporter& feeds_;
+  api::BlockingExecutor& executor_;
+  const RouteOptions options_;
+  std::unique_ptr<v1::PodcastService::Stub> podcasts_;
+  std::unique_ptr<v1::EpisodeService::Stub> episodes_;
+};
+
+// The HTTP status of a gRPC status code (google/rpc/code.proto's mapping).
+int HttpStatusOf(absl::StatusCode code);
+
+}  // namespace podmeta::http
