@@ -9,7 +9,6 @@
 #include <pqxx/pqxx>
 #include <thread>
 
-#include "fetch/http_fetcher.h"
 #include "observability/logging.h"
 #include "server.h"
 #include "storage/migrations.h"
@@ -192,7 +191,6 @@ int main(int argc, char** argv) {
   flags.server.episode_cache_bytes = episode_cache_mib << 20;
   flags.server.feed_fetch_timeout = std::chrono::milliseconds(feed_fetch_timeout_ms);
   flags.server.http_request_timeout = std::chrono::milliseconds(http_request_timeout_ms);
-  podmeta::fetch::InitializeFetching();
   ConfigureLogging(flags);
   if (migrate->parsed()) return Migrate(flags);
   return Serve(flags, stop_signals);

@@ -107,7 +107,13 @@ struct ListFree {
 
 }  // namespace
 
-void InitializeFetching() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+void InitializeFetching() {
+  // Once, at the first fetch, so a server that never fetches never loads
+  // libcurl's TLS and resolver state (curl_global_init is thread-safe since
+  // libcurl 7.84).
+  static const bool initialized = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  (void)initialized;
+}
 
 absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchLimits& limits) {
   const std::string lower = absl::AsciiStrToLower(request.uri.substr(0, 8));
@@ -115,6 +121,7 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchLimits
     return absl::InvalidArgumentError(
         absl::StrCat("cannot fetch \"", request.uri.substr(0, 200), "\": only http and https URLs are fetched"));
   }
+  InitializeFetching();
   std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
   if (!curl) return absl::InternalError("libcurl could not start a transfer");
   Transfer transfer;

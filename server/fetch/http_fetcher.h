@@ -54,7 +54,7 @@ struct FetchResult {
 // Messages name the URL.
 absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchLimits& limits);
 
-// Once per process, before threads start (curl_global_init).
+// libcurl's global setup; Fetch does it at its first call.
 void InitializeFetching();
 
 }  // namespace podmeta::fetch

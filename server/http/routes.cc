@@ -1,6 +1,8 @@
 #include "http/routes.h"
 
 #include <grpcpp/client_context.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/support/byte_buffer.h>
 
 #include <optional>
 
@@ -9,12 +11,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "api/status_mapping.h"
 #include "domain/chapter_formats.h"
 #include "domain/resource_names.h"
+#include "google/api/annotations.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/status.pb.h"
 
@@ -237,37 +241,136 @@ int HttpStatusOf(absl::StatusCode code) {
   }
 }
 
-void Routes::Connect(const std::shared_ptr<grpc::Channel>& channel) {
-  podcasts_ = v1::PodcastService::NewStub(channel);
-  episodes_ = v1::EpisodeService::NewStub(channel);
-}
-
 namespace {
 
-// One JSON read through the in-process channel: the request from the path
-// and query, the answer as JSON.
-template <typename RequestMessage, typename ResponseMessage, typename Call>
-void JsonRead(const Request& http_request, RequestMessage request, const std::string& query,
-              std::chrono::milliseconds timeout, std::string route, Call call, Respond respond) {
-  if (absl::Status fields = SetQueryFields(query, request); !fields.ok()) {
-    return respond(ErrorAnswer(domain::InvalidField("query", std::string(fields.message())), route));
-  }
-  struct State {
-    grpc::ClientContext context;
-    RequestMessage request;
-    ResponseMessage response;
-  };
-  auto state = std::make_shared<State>();
-  state->request = std::move(request);
-  state->context.set_deadline(std::chrono::system_clock::now() + timeout);
-  state->context.AddMetadata("x-request-id", http_request.request_id);
-  call(&state->context, &state->request, &state->response,
-       [state, respond = std::move(respond), route = std::move(route)](grpc::Status status) {
-         respond(status.ok() ? JsonAnswer(200, state->response, route) : ErrorAnswer(status, route));
-       });
+// Splits "verb" off a template's or a path's last segment ("episodes:search").
+std::string SplitVerb(std::string& last) {
+  const size_t colon = last.rfind(':');
+  if (colon == std::string::npos) return "";
+  std::string verb = last.substr(colon + 1);
+  last.resize(colon);
+  return verb;
 }
 
 }  // namespace
+
+// One GET binding of a method (google.api.http), compiled: each path segment
+// a literal or "*"; variables cover runs of segments.
+struct Routes::Binding {
+  std::string method;  // "/podmeta.v1.EpisodeService/GetEpisode"
+  const google::protobuf::Descriptor* input = nullptr;
+  const google::protobuf::Descriptor* output = nullptr;
+  std::vector<std::string> segments;  // literal, or "*"
+  std::string verb;
+  struct Variable {
+    const google::protobuf::FieldDescriptor* field;
+    size_t begin, end;
+  };
+  std::vector<Variable> variables;
+  std::string route;  // for metrics: the method's name
+
+  // "/v1/{parent=podcasts/*}/episodes:batchGet"; false for what this
+  // transcoder does not serve (nested fields, "**").
+  bool Compile(const std::string& path_template) {
+    if (path_template.empty() || path_template[0] != '/') return false;
+    // Split at '/' outside braces.
+    std::vector<std::string> parts;
+    std::string current;
+    int depth = 0;
+    for (size_t i = 1; i < path_template.size(); ++i) {
+      const char c = path_template[i];
+      if (c == '{') ++depth;
+      if (c == '}') --depth;
+      if (c == '/' && depth == 0) {
+        parts.push_back(current);
+        current.clear();
+      } else {
+        current += c;
+      }
+    }
+    parts.push_back(current);
+    if (!parts.empty()) verb = SplitVerb(parts.back());
+    for (const std::string& part : parts) {
+      if (part.empty()) return false;
+      if (part.front() != '{') {
+        if (part == "**" || part.find('}') != std::string::npos) return false;
+        segments.push_back(part);
+        continue;
+      }
+      if (part.back() != '}') return false;
+      std::string inner = part.substr(1, part.size() - 2);
+      std::string pattern = "*";
+      if (size_t equals = inner.find('='); equals != std::string::npos) {
+        pattern = inner.substr(equals + 1);
+        inner.resize(equals);
+      }
+      const google::protobuf::FieldDescriptor* field = input->FindFieldByName(inner);
+      if (field == nullptr || field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_STRING ||
+          field->is_repeated()) {
+        return false;  // nested ("episode.name"): the write bindings, not served over HTTP
+      }
+      const size_t begin = segments.size();
+      for (absl::string_view piece : absl::StrSplit(pattern, '/')) {
+        if (piece == "**" || piece.empty()) return false;
+        segments.emplace_back(piece);
+      }
+      variables.push_back({field, begin, segments.size()});
+    }
+    return true;
+  }
+
+  // Fills the request's path variables when `path` matches.
+  bool Match(std::vector<std::string> path, google::protobuf::Message& request) const {
+    if (path.empty()) return false;
+    const std::string path_verb = SplitVerb(path.back());
+    if (path_verb != verb || path.size() != segments.size()) return false;
+    for (size_t i = 0; i < segments.size(); ++i) {
+      const bool matches =
+          segments[i] == "*" ? !path[i].empty() && path[i].find('/') == std::string::npos : segments[i] == path[i];
+      if (!matches) return false;
+    }
+    for (const Variable& variable : variables) {
+      std::vector<std::string> covered(path.begin() + static_cast<long>(variable.begin),
+                                       path.begin() + static_cast<long>(variable.end));
+      request.GetReflection()->SetString(&request, variable.field, absl::StrJoin(covered, "/"));
+    }
+    return true;
+  }
+};
+
+Routes::~Routes() = default;
+
+Routes::Routes(api::EpisodeReader& reader, api::FeedImporter& feeds, api::BlockingExecutor& executor,
+               RouteOptions options)
+    : reader_(reader), feeds_(feeds), executor_(executor), options_(options) {
+  for (const char* name : {"podmeta.v1.PodcastService", "podmeta.v1.EpisodeService"}) {
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
+    if (service == nullptr) continue;
+    for (int m = 0; m < service->method_count(); ++m) {
+      const google::protobuf::MethodDescriptor* method = service->method(m);
+      if (method->client_streaming() || method->server_streaming()) continue;
+      const google::api::HttpRule& rule = method->options().GetExtension(google::api::http);
+      std::vector<std::string> templates;
+      if (!rule.get().empty()) templates.push_back(rule.get());
+      for (const google::api::HttpRule& more : rule.additional_bindings()) {
+        if (!more.get().empty()) templates.push_back(more.get());
+      }
+      for (const std::string& path_template : templates) {
+        auto binding = std::make_unique<Binding>();
+        binding->method = absl::StrCat("/", service->full_name(), "/", method->name());
+        binding->input = method->input_type();
+        binding->output = method->output_type();
+        binding->route = method->name();
+        if (binding->Compile(path_template)) bindings_.push_back(std::move(binding));
+      }
+    }
+  }
+}
+
+void Routes::Connect(const std::shared_ptr<grpc::Channel>& channel) {
+  stub_ = std::make_unique<grpc::GenericStub>(channel);
+}
 
 void Routes::Handle(const Request& request, Respond respond) {
   std::optional<Path> path = ParseTarget(request.target);
@@ -342,83 +445,44 @@ void Routes::Handle(const Request& request, Respond respond) {
     return;
   }
 
-  // JSON reads, through the gRPC methods.
-  if (podcasts_ == nullptr || episodes_ == nullptr) {
-    return respond(ErrorAnswer(absl::UnavailableError("the server is starting"), "json"));
-  }
-  const std::string& query = path->query;
-  auto* podcasts = podcasts_.get();
-  auto* episodes = episodes_.get();
-  if (s.size() == 2 && s[1] == "podcasts") {
-    return JsonRead<v1::ListPodcastsRequest, v1::ListPodcastsResponse>(
-        request, {}, query, timeout, "list-podcasts",
-        [podcasts](auto* c, auto* q, auto* r, auto done) { podcasts->async()->ListPodcasts(c, q, r, std::move(done)); },
-        std::move(respond));
-  }
-  if (s.size() == 2 && s[1] == "episodes:search") {
-    return JsonRead<v1::SearchEpisodesRequest, v1::SearchEpisodesResponse>(
-        request, {}, query, timeout, "search",
-        [episodes](auto* c, auto* q, auto* r, auto done) {
-          episodes->async()->SearchEpisodes(c, q, r, std::move(done));
-        },
-        std::move(respond));
-  }
-  if (s.size() < 3 || s[1] != "podcasts") return no_route();
-  const std::string podcast = absl::StrCat("podcasts/", s[2]);
-  if (s.size() == 3) {
-    v1::GetPodcastRequest get;
-    get.set_name(podcast);
-    return JsonRead<v1::GetPodcastRequest, v1::Podcast>(
-        request, std::move(get), query, timeout, "podcast",
-        [podcasts](auto* c, auto* q, auto* r, auto done) { podcasts->async()->GetPodcast(c, q, r, std::move(done)); },
-        std::move(respond));
-  }
-  if (s.size() == 4 && s[3] == "episodes") {
-    v1::ListEpisodesRequest list;
-    list.set_parent(podcast);
-    return JsonRead<v1::ListEpisodesRequest, v1::ListEpisodesResponse>(
-        request, std::move(list), query, timeout, "list-episodes",
-        [episodes](auto* c, auto* q, auto* r, auto done) { episodes->async()->ListEpisodes(c, q, r, std::move(done)); },
-        std::move(respond));
-  }
-  if (s.size() == 4 && s[3] == "episodes:batchGet") {
-    v1::BatchGetEpisodesRequest batch;
-    batch.set_parent(podcast);
-    return JsonRead<v1::BatchGetEpisodesRequest, v1::BatchGetEpisodesResponse>(
-        request, std::move(batch), query, timeout, "batch-get-episodes",
-        [episodes](auto* c, auto* q, auto* r, auto done) {
-          episodes->async()->BatchGetEpisodes(c, q, r, std::move(done));
-        },
-        std::move(respond));
-  }
-  if (s.size() == 4 && s[3] == "episodes:search") {
-    v1::SearchEpisodesRequest search;
-    search.set_parent(podcast);
-    return JsonRead<v1::SearchEpisodesRequest, v1::SearchEpisodesResponse>(
-        request, std::move(search), query, timeout, "search",
-        [episodes](auto* c, auto* q, auto* r, auto done) {
-          episodes->async()->SearchEpisodes(c, q, r, std::move(done));
-        },
-        std::move(respond));
-  }
-  if (s.size() == 5 && s[3] == "episodes") {
-    absl::string_view episode = s[4];
-    if (absl::ConsumeSuffix(&episode, ":exportChapters")) {
-      v1::ExportChaptersRequest export_request;
-      export_request.set_name(absl::StrCat(podcast, "/episodes/", episode));
-      return JsonRead<v1::ExportChaptersRequest, v1::ExportChaptersResponse>(
-          request, std::move(export_request), query, timeout, "export-chapters",
-          [episodes](auto* c, auto* q, auto* r, auto done) {
-            episodes->async()->ExportChapters(c, q, r, std::move(done));
-          },
-          std::move(respond));
+  // JSON reads: the methods' google.api.http GET bindings, through the
+  // in-process channel.
+  for (const std::unique_ptr<Binding>& binding : bindings_) {
+    std::unique_ptr<google::protobuf::Message> message(
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(binding->input)->New());
+    if (!binding->Match(s, *message)) continue;
+    if (stub_ == nullptr) return respond(ErrorAnswer(absl::UnavailableError("the server is starting"), "json"));
+    if (absl::Status fields = SetQueryFields(path->query, *message); !fields.ok()) {
+      return respond(ErrorAnswer(domain::InvalidField("query", std::string(fields.message())), binding->route));
     }
-    v1::GetEpisodeRequest get;
-    get.set_name(absl::StrCat(podcast, "/episodes/", episode));
-    return JsonRead<v1::GetEpisodeRequest, v1::Episode>(
-        request, std::move(get), query, timeout, "episode",
-        [episodes](auto* c, auto* q, auto* r, auto done) { episodes->async()->GetEpisode(c, q, r, std::move(done)); },
-        std::move(respond));
+    struct Call {
+      grpc::ClientContext context;
+      grpc::ByteBuffer request, response;
+      std::unique_ptr<google::protobuf::Message> answer;
+    };
+    auto call = std::make_shared<Call>();
+    const std::string serialized = message->SerializeAsString();
+    grpc::Slice slice(serialized);
+    call->request = grpc::ByteBuffer(&slice, 1);
+    call->answer.reset(google::protobuf::MessageFactory::generated_factory()->GetPrototype(binding->output)->New());
+    call->context.set_deadline(std::chrono::system_clock::now() + timeout);
+    call->context.AddMetadata("x-request-id", request.request_id);
+    stub_->UnaryCall(&call->context, binding->method, grpc::StubOptions(), &call->request, &call->response,
+                     [call, route = binding->route, respond = std::move(respond)](grpc::Status status) {
+                       if (!status.ok()) return respond(ErrorAnswer(status, route));
+                       std::vector<grpc::Slice> slices;
+                       std::string bytes;
+                       if (call->response.Dump(&slices).ok()) {
+                         for (const grpc::Slice& piece : slices) {
+                           bytes.append(reinterpret_cast<const char*>(piece.begin()), piece.size());
+                         }
+                       }
+                       if (!call->answer->ParseFromString(bytes)) {
+                         return respond(ErrorAnswer(absl::InternalError("the answer could not be read"), route));
+                       }
+                       respond(JsonAnswer(200, *call->answer, route));
+                     });
+    return;
   }
   no_route();
 }

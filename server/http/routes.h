@@ -5,24 +5,22 @@
 //        prints, from the episode cache (EpisodeReader), with ETag,
 //        Last-Modified, Cache-Control; 410 for a deleted episode
 //   /v1/podcasts/{podcast}/feed.xml     the podcast's RSS feed (ExportFeed)
-//   /v1/podcasts                        ListPodcasts          } protobuf's
-//   /v1/podcasts/{podcast}              GetPodcast            } canonical
-//   /v1/podcasts/{podcast}/episodes     ListEpisodes          } JSON, through
-//   /v1/podcasts/{podcast}/episodes:batchGet   BatchGetEpisodes  } the gRPC
-//   /v1/podcasts/{podcast}/episodes:search     SearchEpisodes    } methods
-//   /v1/episodes:search                 SearchEpisodes        } themselves
-//   /v1/podcasts/{podcast}/episodes/{episode}                 GetEpisode
-//   /v1/podcasts/{podcast}/episodes/{episode}:exportChapters  ExportChapters
 //   /healthz                            200 while the listener serves
+//   every GET binding of the methods' google.api.http annotations
+//   (proto/podmeta/v1): /v1/podcasts, /v1/{name=podcasts/*/episodes/*},
+//   /v1/{parent=podcasts/*}/episodes, ..., answered as protobuf's
+//   canonical JSON
 //
 // JSON reads go through an in-process gRPC channel to the same handlers,
-// so validation, limits, metrics and errors are exactly gRPC's; query
-// parameters name request fields (page_size, page_token, filter, ...).
+// so validation, limits, metrics and errors are exactly gRPC's; the path
+// fills the annotated variables, query parameters the other request fields
+// (page_size, page_token, filter, ...).
 // Errors are a JSON google.rpc.Status with the HTTP code of the standard
 // gRPC-to-HTTP mapping.
 #pragma once
 
 #include <grpcpp/channel.h>
+#include <grpcpp/generic/generic_stub.h>
 
 #include <chrono>
 #include <memory>
@@ -32,8 +30,7 @@
 #include "api/episode_reader.h"
 #include "api/feed_importer.h"
 #include "http/http_listener.h"
-#include "podmeta/v1/episode_service.grpc.pb.h"
-#include "podmeta/v1/podcast_service.grpc.pb.h"
+#include "podmeta/v1/podcast_service.pb.h"
 
 namespace podmeta::http {
 
@@ -46,8 +43,9 @@ struct RouteOptions {
 
 class Routes final : public Handler {
  public:
-  Routes(api::EpisodeReader& reader, api::FeedImporter& feeds, api::BlockingExecutor& executor, RouteOptions options)
-      : reader_(reader), feeds_(feeds), executor_(executor), options_(options) {}
+  // Reads the GET bindings of every method's google.api.http annotation.
+  Routes(api::EpisodeReader& reader, api::FeedImporter& feeds, api::BlockingExecutor& executor, RouteOptions options);
+  ~Routes() override;
 
   // The in-process channel to the gRPC server, for the JSON reads; set
   // once, before the listener starts.
@@ -60,8 +58,9 @@ class Routes final : public Handler {
   api::FeedImporter& feeds_;
   api::BlockingExecutor& executor_;
   const RouteOptions options_;
-  std::unique_ptr<v1::PodcastService::Stub> podcasts_;
-  std::unique_ptr<v1::EpisodeService::Stub> episodes_;
+  struct Binding;
+  std::vector<std::unique_ptr<Binding>> bindings_;
+  std::unique_ptr<grpc::GenericStub> stub_;
 };
 
 // The HTTP status of a gRPC status code (google/rpc/code.proto's mapping).

@@ -10,7 +10,8 @@ const protoLoader = require('@grpc/proto-loader');
 
 const [address, protoRoot, podcast] = process.argv.slice(2);
 const definition = protoLoader.loadSync('podmeta/v1/episode_service.proto', {
-  includeDirs: [protoRoot],
+  // googleapis' google/api protos (the HTTP annotations), where Debian keeps them.
+  includeDirs: [protoRoot, process.env.PODMETA_GOOGLEAPIS_PROTO_DIR || '/usr/share/gocode/src/github.com/gogo/googleapis'],
   keepCase: true,
   longs: String,
   enums: String,
