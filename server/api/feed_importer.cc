@@ -98,12 +98,9 @@ absl::StatusOr<v1::ImportFeedResponse> FeedImporter::Import(const v1::ImportFeed
   // it failed) an item keeps the show notes' chapters.
   if (!request.skip_chapter_files()) {
     if (!stored) {
-      const std::string guid = !feed.podcast.guid().empty()  ? feed.podcast.guid()
-                               : !feed.self_uri.empty()      ? domain::FeedGuidOf(feed.self_uri)
-                               : !import.fetched_uri.empty() ? domain::FeedGuidOf(import.fetched_uri)
-                                                             : "";
+      const domain::FeedIdentity identity = domain::FeedIdentityOf(feed, import.fetched_uri);
       absl::StatusOr<std::optional<storage::FeedPodcast>> found =
-          feeds_.Find(guid, feed.self_uri, request.podcast_id(), deadline);
+          feeds_.Find(identity.guid, identity.feed_uri, request.podcast_id(), deadline);
       if (!found.ok()) return found.status();
       stored = *std::move(found);
     }

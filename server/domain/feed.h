@@ -54,6 +54,15 @@ struct Feed {
 // warning.
 absl::StatusOr<Feed> ParseFeed(absl::string_view bytes);
 
+// What a feed is known by: its URL (its own self link, else the URL it was
+// fetched from) and its guid (podcast:guid, else FeedGuidOf that URL; empty
+// when the feed has neither).
+struct FeedIdentity {
+  std::string feed_uri;
+  std::string guid;
+};
+FeedIdentity FeedIdentityOf(const Feed& feed, absl::string_view fetched_uri);
+
 // A date as feeds write them; nullopt when it is none. `standard` is set to
 // whether it was RFC 822 as RSS requires (with a numeric zone, GMT or UT).
 std::optional<google::protobuf::Timestamp> ParseFeedDate(absl::string_view text, bool* standard);

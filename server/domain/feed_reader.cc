@@ -98,8 +98,6 @@ absl::StatusOr<PreparedText> Prepare(absl::string_view bytes, WarningList& warni
         continue;
       }
       if (absl::StartsWith(rest, "<!DOCTYPE") || absl::StartsWith(rest, "<!ENTITY")) {
-        size_t close = rest.find('>');
-        (void)close;
         if (absl::StrContains(rest.substr(0, std::min<size_t>(rest.size(), 1 << 16)), "<!ENTITY")) {
           return InvalidField("content", absl::StrCat("line ", LineAt(bytes, i),
                                                       ": the feed declares entities (<!ENTITY>); feeds may not, "
@@ -751,6 +749,14 @@ std::optional<google::protobuf::Duration> ParseFeedDuration(absl::string_view te
   duration.set_seconds(millis / 1000);
   duration.set_nanos(static_cast<int32_t>(millis % 1000) * 1000000);
   return duration;
+}
+
+FeedIdentity FeedIdentityOf(const Feed& feed, absl::string_view fetched_uri) {
+  FeedIdentity identity;
+  identity.feed_uri = !feed.self_uri.empty() ? feed.self_uri : std::string(fetched_uri);
+  identity.guid = feed.podcast.guid();
+  if (identity.guid.empty() && !identity.feed_uri.empty()) identity.guid = FeedGuidOf(identity.feed_uri);
+  return identity;
 }
 
 std::string FeedGuidOf(absl::string_view feed_uri) {

@@ -91,9 +91,9 @@ absl::StatusOr<std::optional<FeedPodcast>> FeedStore::Find(const std::string& gu
 
 absl::StatusOr<v1::ImportFeedResponse> FeedStore::Import(FeedImport import, Deadline deadline) {
   domain::Feed& feed = import.feed;
-  const std::string feed_uri = !feed.self_uri.empty() ? feed.self_uri : import.fetched_uri;
-  std::string guid = feed.podcast.guid();
-  if (guid.empty() && !feed_uri.empty()) guid = domain::FeedGuidOf(feed_uri);
+  const domain::FeedIdentity identity = domain::FeedIdentityOf(feed, import.fetched_uri);
+  const std::string& feed_uri = identity.feed_uri;
+  const std::string& guid = identity.guid;
   feed.podcast.set_feed_uri(feed_uri);
   absl::StatusOr<std::string> new_id = domain::ChoosePodcastId(import.podcast_id, feed.podcast);
   if (!new_id.ok()) return new_id.status();
