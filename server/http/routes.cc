@@ -107,19 +107,21 @@ bool EtagMatches(absl::string_view header, absl::string_view etag) {
 }
 
 // A cacheable answer, or 304 when the client's copy is current.
+// Whether the client's copy is current (RFC 9110 13.1: If-None-Match, and
+// If-Modified-Since only without it).
+bool NotModified(const Request& request, const std::string& etag, std::optional<int64_t> modified) {
+  if (!request.if_none_match.empty()) return EtagMatches(request.if_none_match, etag);
+  if (request.if_modified_since.empty() || !modified) return false;
+  std::optional<int64_t> since = ParseHttpDate(request.if_modified_since);
+  return since && *modified <= *since;
+}
+
 Response Cacheable(const Request& request, Response response, const std::string& etag, std::optional<int64_t> modified,
                    int max_age) {
   response.headers.emplace_back("ETag", etag);
   if (modified) response.headers.emplace_back("Last-Modified", HttpDate(*modified));
   response.headers.emplace_back("Cache-Control", absl::StrCat("public, max-age=", max_age));
-  bool not_modified = false;
-  if (!request.if_none_match.empty()) {
-    not_modified = EtagMatches(request.if_none_match, etag);
-  } else if (!request.if_modified_since.empty() && modified) {
-    std::optional<int64_t> since = ParseHttpDate(request.if_modified_since);
-    not_modified = since && *modified <= *since;
-  }
-  if (not_modified) {
+  if (NotModified(request, etag, modified)) {
     response.status = 304;
     response.body.clear();
   }
@@ -342,7 +344,7 @@ Routes::~Routes() = default;
 
 Routes::Routes(api::EpisodeReader& reader, api::FeedImporter& feeds, api::BlockingExecutor& executor,
                RouteOptions options)
-    : reader_(reader), feeds_(feeds), executor_(executor), options_(options) {
+    : reader_(reader), feeds_(feeds), executor_(executor), options_(options), files_(options.chapter_file_cache_bytes) {
   for (const char* name : {"podmeta.v1.PodcastService", "podmeta.v1.EpisodeService"}) {
     const google::protobuf::ServiceDescriptor* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
@@ -401,26 +403,25 @@ void Routes::Handle(const Request& request, Respond respond) {
         domain::ParseEpisodeName(absl::StrCat("podcasts/", s[2], "/episodes/", s[4]), "name");
     if (!key.ok()) return respond(ErrorAnswer(key.status(), "chapters"));
     const int max_age = options_.max_age_seconds;
+    ChapterFileCache* files = &files_;
     reader_.Read(api::Caller::Until(std::chrono::system_clock::now() + timeout), *std::move(key),
                  api::EpisodeReader::Consistency::kCached,
-                 [request, format = *format, max_age, respond](absl::StatusOr<api::EpisodeReader::Bytes> bytes) {
+                 [request, format = *format, max_age, files, respond](absl::StatusOr<api::EpisodeReader::Bytes> bytes) {
                    if (!bytes.ok()) return respond(ErrorAnswer(bytes.status(), "chapters"));
-                   v1::Episode episode;
-                   episode.ParseFromString(**bytes);  // bytes this server serialized
-                   if (episode.has_delete_time()) {
+                   absl::StatusOr<ChapterFileCache::FilePtr> file = files->Get(*bytes, format);
+                   if (!file.ok()) return respond(ErrorAnswer(file.status(), "chapters"));
+                   const ChapterFileCache::File& chapters = **file;
+                   if (chapters.deleted) {
                      Response gone = ErrorAnswer(
-                         absl::NotFoundError(absl::StrCat("episode ", episode.name(), " is deleted")), "chapters");
+                         absl::NotFoundError(absl::StrCat("episode ", chapters.name, " is deleted")), "chapters");
                      gone.status = 410;
                      return respond(std::move(gone));
                    }
-                   absl::StatusOr<v1::ExportChaptersResponse> file = domain::ExportChapterFile(episode, format);
-                   if (!file.ok()) return respond(ErrorAnswer(file.status(), "chapters"));
                    Response response;
-                   response.content_type = file->content_type();
-                   response.body = std::move(*file->mutable_content());
+                   response.content_type = chapters.content_type;
                    response.route = "chapters";
-                   respond(Cacheable(request, std::move(response), absl::StrCat("W/", episode.etag()),
-                                     episode.update_time().seconds(), max_age));
+                   if (!NotModified(request, chapters.etag, chapters.modified)) response.body = chapters.body;
+                   respond(Cacheable(request, std::move(response), chapters.etag, chapters.modified, max_age));
                  });
     return;
   }

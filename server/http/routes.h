@@ -29,6 +29,7 @@
 #include "api/blocking_executor.h"
 #include "api/episode_reader.h"
 #include "api/feed_importer.h"
+#include "http/chapter_file_cache.h"
 #include "http/http_listener.h"
 #include "podmeta/v1/podcast_service.pb.h"
 
@@ -39,6 +40,8 @@ struct RouteOptions {
   int max_age_seconds = 60;
   // How long a request may take end to end.
   std::chrono::milliseconds timeout{30'000};
+  // Rendered chapter files kept for hot episodes (ChapterFileCache).
+  size_t chapter_file_cache_bytes = 16 << 20;
 };
 
 class Routes final : public Handler {
@@ -58,6 +61,7 @@ class Routes final : public Handler {
   api::FeedImporter& feeds_;
   api::BlockingExecutor& executor_;
   const RouteOptions options_;
+  ChapterFileCache files_;
   struct Binding;
   std::vector<std::unique_ptr<Binding>> bindings_;
   std::unique_ptr<grpc::GenericStub> stub_;
