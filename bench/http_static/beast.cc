@@ -1,11 +1,13 @@
 // The static chapters.json on Boost.Beast: Asio's io_context on N threads,
 // one coroutine-free session per connection, keep-alive.
+// clang-format off
+#include <utility>  // first: Boost 1.74's Asio uses std::exchange without including it
+// clang-format on
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <memory>
 #include <thread>
-#include <utility>  // Boost 1.74's Asio uses std::exchange without including it
 #include <vector>
 
 #include "common.h"

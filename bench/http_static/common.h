@@ -3,6 +3,7 @@
 // If-None-Match names the ETag. The servers differ only in the library.
 #pragma once
 
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -41,6 +42,9 @@ inline Config ParseArgs(int argc, char** argv) {
   config.body = body.str();
   config.etag = argv[4];
   if (argc > 5) config.threads = std::atoi(argv[5]);
+  // A client that goes away must not end the server (h2o writes with
+  // plain send(2), as servers that ignore SIGPIPE do).
+  std::signal(SIGPIPE, SIG_IGN);
   return config;
 }
 
