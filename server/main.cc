@@ -122,6 +122,10 @@ int main(int argc, char** argv) {
                  "Bearer tokens allowed to write, one per line (reloaded on SIGHUP); without it writes are "
                  "open and only loopback or unix: listeners are allowed")
       ->envname("PODMETA_AUTH_TOKEN_FILE");
+  app.add_flag("--read-only", flags.server.read_only,
+               "Refuse every write (PERMISSION_DENIED); allowed on any listener without a token file")
+      ->envname("PODMETA_READ_ONLY")
+      ->excludes("--auth-token-file");
   app.add_option("--tls-cert", flags.server.tls_cert_file, "TLS certificate chain (PEM); serve TLS with --tls-key")
       ->envname("PODMETA_TLS_CERT");
   app.add_option("--tls-key", flags.server.tls_key_file, "TLS private key (PEM)")->envname("PODMETA_TLS_KEY");

@@ -72,7 +72,7 @@ api::FeedOptions FeedOptionsOf(const ServerConfig& config) {
 
 struct Server::Parts {
   explicit Parts(const ServerConfig& config)
-      : access(config.auth_token_file),
+      : access(config.read_only ? api::WriteAccess::ReadOnly() : api::WriteAccess(config.auth_token_file)),
         database(config.database_url, config.pool_size, config.max_call_time),
         read_database(config.read_database_url.empty()
                           ? nullptr
@@ -361,12 +361,14 @@ void MonitorHealth(Server::Parts& parts) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
-  if (config.auth_token_file.empty()) {
+  if (config.read_only) {
+    spdlog::info("read-only: every write is refused");
+  } else if (config.auth_token_file.empty()) {
     if (!api::ListenerIsLocal(config.listen)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "refusing to listen on ", config.listen,
-          " without --auth-token-file: anyone who can reach it could write; give a token file, or listen on "
-          "127.0.0.1 or a unix socket"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("refusing to listen on ", config.listen,
+                       " without --auth-token-file: anyone who can reach it could write; give a token file, serve "
+                       "--read-only, or listen on 127.0.0.1 or a unix socket"));
     }
     spdlog::warn("no --auth-token-file: writes are open to anyone who can reach {}", config.listen);
   }

@@ -34,6 +34,9 @@ struct ServerConfig {
   // Bearer tokens allowed to write, one per line. Empty: writes are open,
   // and only loopback or unix-socket listeners are allowed.
   std::string auth_token_file;
+  // Every write is refused (PERMISSION_DENIED), on any listener: a public
+  // read replica, or a container started without a token file.
+  bool read_only = false;
   size_t pool_size = 8;
   // Threads that run database work; calls beyond these wait in a queue.
   size_t worker_threads = 8;

@@ -46,6 +46,10 @@ absl::Status WriteAccess::Reload() {
 
 absl::Status WriteAccess::CheckWrite(const grpc::CallbackServerContext& context) const {
   if (!enforced()) return absl::OkStatus();
+  if (read_only_) {
+    return absl::PermissionDeniedError(
+        "this server is read-only (--read-only): send writes to a server started with a token file");
+  }
   const auto& metadata = context.client_metadata();
   const auto header = metadata.find("authorization");
   if (header == metadata.end()) {
