@@ -21,17 +21,28 @@ The image's default command (deploy/Dockerfile's ENTRYPOINT and CMD, as its
 USER) is run the same way with only PODMETA_DATABASE_URL set, as
 `docker run -e PODMETA_DATABASE_URL=... IMAGE` would: it must serve.
 
+Two runtimes, the same checks. By default the release binaries of this
+build. With PODMETA_IMAGE (and PODMETA_IMAGE_STORE, as scripts/image leaves
+them) the built image itself: its root file system mounted with buildah,
+entered with chroot as the pod's user, in its own mount, PID and network
+namespaces, with Secret files, the PostgreSQL socket and /dev's basic nodes
+bind-mounted in; its ENTRYPOINT, CMD and USER from the image's config; and
+what the image holds is checked (user, group, stripped binaries, no
+compilers, headers or -dev packages).
+
 Substitutions, the only ones: Secret values the cluster would hold (database
 URLs point at the test's PostgreSQL; a production token Secret is made up
-here), and mount paths, which live under a temporary folder.
+here), and, with the host's binaries, mount paths, which then live under a
+temporary folder.
 """
 
 import base64
+import json
 import os
 import re
 import shlex
 import shutil
-import socket
+import signal
 import subprocess
 import sys
 import tempfile
@@ -49,6 +60,130 @@ SERVER = os.environ["PODMETA_SERVER_BINARY"]
 CLI = os.environ["PODMETA_CLI_BINARY"]
 CORE_PY = os.path.join(ROOT, "examples", "data", "core-py.txt")
 PRODUCTION_TOKEN = "production-test-token"
+IMAGE = os.environ.get("PODMETA_IMAGE")
+IMAGE_STORE = os.environ.get("PODMETA_IMAGE_STORE")
+BASE_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def buildah(*args):
+    result = subprocess.run(["buildah", "--root", os.path.join(IMAGE_STORE, "root"), "--runroot",
+                             os.path.join(IMAGE_STORE, "run"), "--storage-driver", "vfs", *args],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"buildah {' '.join(args)}: {result.stderr.strip()}")
+    return result.stdout.strip()
+
+
+class Runtime:
+    """Where the binaries come from: this build (root None) or the image."""
+
+    def __init__(self):
+        self.container = None
+        self.root = None
+        self.server, self.cli = SERVER, CLI
+        if IMAGE:
+            config = json.loads(buildah("inspect", "--type", "image", IMAGE))["OCIv1"]["config"]
+            self.container = buildah("from", "--pull=never", IMAGE)
+            self.root = buildah("mount", self.container)
+            self.entrypoint = config["Entrypoint"]
+            self.cmd = config.get("Cmd") or []
+            self.user = config["User"]
+            self.exposed = sorted(int(port.split("/")[0]) for port in config.get("ExposedPorts", {}))
+            self.server, self.cli = self.entrypoint[0], "/usr/local/bin/podmeta"
+        else:
+            with open(os.path.join(ROOT, "deploy", "Dockerfile"), encoding="utf-8") as file:
+                dockerfile = file.read()
+            final_stage = re.sub(r"\\\n\s*", "", dockerfile[dockerfile.rindex("\nFROM "):])  # continued lines
+            self.entrypoint = yaml.safe_load(re.search(r"^ENTRYPOINT (.*)$", final_stage, re.M).group(1))
+            self.cmd = yaml.safe_load(re.search(r"^CMD (.*)$", final_stage, re.M).group(1))
+            self.user = re.search(r"^USER (\S+)$", final_stage, re.M).group(1)
+            self.exposed = sorted(int(port) for port in re.search(r"^EXPOSE (.*)$", final_stage, re.M).group(1).split())
+
+    def remove(self):
+        if self.container:
+            buildah("umount", self.container)
+            buildah("rm", self.container)
+
+    def command(self, program, args, uid, gid, groups, read_only_root, binds):
+        """`program` as a container runs it: own mount, PID and network
+        namespaces, the user and groups, the root read-only if asked.
+        binds: (host path, path in the container, read-only)."""
+        setup = ["mount --make-rprivate /"]
+        if self.root is None:
+            if read_only_root:
+                setup.append("mount -o remount,bind,ro /")
+            groups_option = ["--groups", ",".join(map(str, groups))] if groups else ["--clear-groups"]
+            run = ["setpriv", "--reuid", str(uid), "--regid", str(gid), *groups_option, "--no-new-privs", "--",
+                   program, *args]
+        else:
+            root = self.root
+            setup.append(shlex.join(["mount", "--bind", root, root]))
+            for source, target, read_only in binds:
+                inside = root + target
+                setup.append(shlex.join(["mkdir", "-p", inside]))
+                setup.append(shlex.join(["mount", "--bind", source, inside]))
+                if read_only:
+                    setup.append(shlex.join(["mount", "-o", "remount,bind,ro", inside]))
+            for node in ("null", "zero", "random", "urandom"):
+                setup.append(f"touch {shlex.quote(root)}/dev/{node} && mount --bind /dev/{node} {shlex.quote(root)}/dev/{node}")
+            setup.append(f"mount -t proc proc {shlex.quote(root)}/proc")
+            if read_only_root:
+                setup.append(shlex.join(["mount", "-o", "remount,bind,ro", root]))
+            run = ["setpriv", "--no-new-privs", "--", "chroot", f"--userspec={uid}:{gid}",
+                   f"--groups={','.join(map(str, groups or [gid]))}", root, program, *args]
+        setup.append("ip link set lo up")
+        script = " && ".join(setup) + " && exec " + shlex.join(run)
+        return ["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child", "--", "sh", "-c", script]
+
+    def run_cli(self, pid, *args, **kwargs):
+        """The CLI, from the same runtime, in the network of process pid."""
+        if self.root is None:
+            return in_namespace(pid, self.cli, *args, **kwargs)
+        return in_namespace(pid, "chroot", self.root, self.cli, *args, **kwargs)
+
+    def file_for_cli(self, path):
+        """A host file the CLI can open: copied into the image's /tmp."""
+        if self.root is None:
+            return path
+        inside = "/tmp/" + os.path.basename(path)
+        shutil.copy(path, self.root + inside)
+        return inside
+
+
+class PodProcess:
+    """A process started by Runtime.command: pid is the program's own
+    (host) pid, the namespaces' first process."""
+
+    def __init__(self, command, env, log_path):
+        self.log = open(log_path, "w+")
+        self.unshare = subprocess.Popen(command, env={"PATH": BASE_PATH, **env}, stdout=self.log,
+                                        stderr=subprocess.STDOUT)
+        self.pid = None
+        children = f"/proc/{self.unshare.pid}/task/{self.unshare.pid}/children"
+        deadline = time.monotonic() + 10
+        while self.pid is None and time.monotonic() < deadline and self.unshare.poll() is None:
+            try:
+                with open(children, encoding="ascii") as listed:
+                    found = listed.read().split()
+                self.pid = int(found[0]) if found else None
+            except OSError:
+                pass
+            time.sleep(0.02)
+        self.returncode = None
+
+    def poll(self):
+        self.returncode = self.unshare.poll()
+        return self.returncode
+
+    def terminate(self):
+        os.kill(self.pid, signal.SIGTERM)
+
+    def kill(self):
+        self.unshare.kill()
+
+    def wait(self, timeout=None):
+        self.returncode = self.unshare.wait(timeout=timeout)
+        return self.returncode
 
 
 def render(overlay):
@@ -72,7 +207,7 @@ def expand(value, env):
 class Pod:
     """One container of a rendered pod, ready to run here."""
 
-    def __init__(self, documents, container_name, database_url, root):
+    def __init__(self, documents, container_name, database_url, root, runtime):
         deployment = find(documents, "Deployment", "podmeta")
         self.pod = deployment["spec"]["template"]["spec"]
         containers = self.pod.get("initContainers", []) + self.pod["containers"]
@@ -88,12 +223,17 @@ class Pod:
             self.groups.append(self.fs_group)
         self.read_only_root = security.get("readOnlyRootFilesystem", False)
         self.root = root
-        self.mounts = {}
+        self.runtime = runtime
+        self.mounts = {}  # mount path → host folder, rewritten into paths (host binaries only)
+        self.binds = []
         volumes = {volume["name"]: volume for volume in self.pod.get("volumes", [])}
         for mount in self.container.get("volumeMounts", []):
             volume = volumes[mount["name"]]
             target = os.path.join(root, mount["mountPath"].lstrip("/"))
-            self.mounts[mount["mountPath"]] = target
+            if runtime.root is None:
+                self.mounts[mount["mountPath"]] = target
+            else:
+                self.binds.append((target, mount["mountPath"], mount.get("readOnly", False)))
             if "secret" in volume:
                 self.write_secret(documents, volume["secret"], target)
             else:
@@ -142,17 +282,10 @@ class Pod:
             os.chown(path, 0, group)
             os.chmod(path, mode)
 
-    def command(self, program, args):
-        """The program as the pod runs it: namespaces, user, groups."""
-        setup = ["mount --make-rprivate /"]
-        if self.read_only_root:
-            setup.append("mount -o remount,bind,ro /")
-        setup.append("ip link set lo up")
-        groups = ["--groups", ",".join(map(str, self.groups))] if self.groups else ["--clear-groups"]
-        run = ["setpriv", "--reuid", str(self.uid), "--regid", str(self.gid), *groups, "--no-new-privs", "--",
-               program, *args]
-        script = " && ".join(setup) + " && exec " + shlex.join(run)
-        return ["unshare", "--mount", "--net", "--", "sh", "-c", script]
+    def command(self, extra_binds):
+        """The container's command as the pod runs it."""
+        return self.runtime.command(self.runtime.server, self.args, self.uid, self.gid, self.groups,
+                                    self.read_only_root, self.binds + extra_binds)
 
 
 def in_namespace(pid, *command, **kwargs):
@@ -191,9 +324,13 @@ class PodTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.cluster = Cluster()
+        cls.runtime = Runtime()
+        # The PostgreSQL socket, as a database Service would be reachable.
+        cls.database_binds = [(cls.cluster.dir, cls.cluster.dir, False)]
 
     @classmethod
     def tearDownClass(cls):
+        cls.runtime.remove()
         cls.cluster.remove()
 
     def setUp(self):
@@ -215,11 +352,9 @@ class PodTest(unittest.TestCase):
         return self.cluster.url.replace("/postgres?", f"/{name}?")
 
     def start(self, command, env, log_name):
-        log = open(os.path.join(self.root, log_name), "w+")
-        process = subprocess.Popen(command, env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", **env}, stdout=log,
-                                   stderr=subprocess.STDOUT)
-        process.log = log
+        process = PodProcess(command, env, os.path.join(self.root, log_name))
         self.processes.append(process)
+        self.assertIsNotNone(process.pid, "the pod's process did not start:\n" + self.log_of(process))
         return process
 
     def log_of(self, process):
@@ -239,14 +374,14 @@ class PodTest(unittest.TestCase):
     def run_overlay(self, overlay, token):
         documents = render(overlay)
         database = self.fresh_database(f"pod_{overlay}")
-        migrate = Pod(documents, "migrate", database, os.path.join(self.root, "migrate"))
-        result = subprocess.run(migrate.command(SERVER, migrate.args), env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
-                                **migrate.env}, capture_output=True, text=True, timeout=120)
+        migrate = Pod(documents, "migrate", database, os.path.join(self.root, "migrate"), self.runtime)
+        result = subprocess.run(migrate.command(self.database_binds), env={"PATH": BASE_PATH, **migrate.env},
+                                capture_output=True, text=True, timeout=120)
         self.assertEqual(result.returncode, 0, f"the migrate init container failed:\n{result.stdout}{result.stderr}")
 
-        pod = Pod(documents, "podmeta", database, os.path.join(self.root, "podmeta"))
+        pod = Pod(documents, "podmeta", database, os.path.join(self.root, "podmeta"), self.runtime)
         self.assertNotEqual(pod.uid, 0, "the pod must not run as root")
-        server = self.start(pod.command(SERVER, pod.args), pod.env, f"{overlay}.log")
+        server = self.start(pod.command(self.database_binds), pod.env, f"{overlay}.log")
         container = pod.container
 
         # The startup probe first (HTTP), then readiness and liveness (gRPC).
@@ -263,18 +398,21 @@ class PodTest(unittest.TestCase):
         self.assertEqual(http_get(server.pid, metrics_port, "/metrics"), "200")
 
         # The CLI with the overlay's token imports; without it, refused.
-        grpc_port = named_port(container, "grpc")
-        cli = [CLI, "--server", f"127.0.0.1:{grpc_port}"]
-        refused = in_namespace(server.pid, *cli, "import", CORE_PY, timeout=60)
+        server_address = f"127.0.0.1:{named_port(container, 'grpc')}"
+        page = self.runtime.file_for_cli(CORE_PY)
+        refused = self.runtime.run_cli(server.pid, "--server", server_address, "import", page, timeout=60)
         self.assertNotEqual(refused.returncode, 0)
         self.assertIn("UNAUTHENTICATED", refused.stderr + refused.stdout)
-        imported = in_namespace(server.pid, *cli, "--token", token, "import", CORE_PY, timeout=60)
+        imported = self.runtime.run_cli(server.pid, "--server", server_address, "--token", token, "import", page,
+                                        timeout=60)
         self.assertEqual(imported.returncode, 0, imported.stderr + imported.stdout)
-        shown = in_namespace(server.pid, *cli, "episodes", "get", "core-py/14", timeout=30)
+        shown = self.runtime.run_cli(server.pid, "--server", server_address, "episodes", "get", "core-py/14",
+                                     timeout=30)
         self.assertEqual(shown.returncode, 0, shown.stderr)
         self.assertIn("core-py", shown.stdout)
 
-        # SIGTERM ends it within the grace period, cleanly.
+        # SIGTERM ends it within the grace period, cleanly (it is its PID
+        # namespace's first process, as in a container).
         started = time.monotonic()
         server.terminate()
         code = server.wait(timeout=pod.grace + 5)
@@ -298,42 +436,141 @@ class PodTest(unittest.TestCase):
         documents = render("dev")
         deployment = find(documents, "Deployment", "podmeta")
         del deployment["spec"]["template"]["spec"]["securityContext"]["fsGroup"]
-        pod = Pod(documents, "podmeta", self.fresh_database("pod_no_fsgroup"), os.path.join(self.root, "nofs"))
-        server = self.start(pod.command(SERVER, pod.args), pod.env, "no-fsgroup.log")
+        pod = Pod(documents, "podmeta", self.fresh_database("pod_no_fsgroup"), os.path.join(self.root, "nofs"),
+                  self.runtime)
+        server = self.start(pod.command(self.database_binds), pod.env, "no-fsgroup.log")
         code = server.wait(timeout=30)
         self.assertNotEqual(code, 0)
         self.assertIn("token file", self.log_of(server))
 
     def test_image_default_command_serves(self):
-        """`docker run -e PODMETA_DATABASE_URL=... IMAGE`: the Dockerfile's
-        ENTRYPOINT and CMD as its USER, with nothing else set."""
-        dockerfile = open(os.path.join(ROOT, "deploy", "Dockerfile"), encoding="utf-8").read()
-        final_stage = re.sub(r"\\\n\s*", "", dockerfile[dockerfile.rindex("\nFROM "):])  # continued lines
-        entrypoint = yaml.safe_load(re.search(r"^ENTRYPOINT (.*)$", final_stage, re.M).group(1))
-        cmd = yaml.safe_load(re.search(r"^CMD (.*)$", final_stage, re.M).group(1))
-        user, group = re.search(r"^USER (\d+):(\d+)$", final_stage, re.M).groups()
-        exposed = [int(port) for port in re.search(r"^EXPOSE (.*)$", final_stage, re.M).group(1).split()]
-        self.assertEqual(os.path.basename(entrypoint[0]), "podmeta-server")
+        """`docker run -e PODMETA_DATABASE_URL=... IMAGE`: the ENTRYPOINT and
+        CMD as the image's USER, with nothing else set: a read-only server."""
+        runtime = self.runtime
+        self.assertEqual(os.path.basename(runtime.entrypoint[0]), "podmeta-server")
+        self.assertEqual(runtime.exposed, [8080, 9090, 50051])
+        uid, gid = (int(part) for part in runtime.user.split(":"))
+        self.assertEqual((uid, gid), (10001, 10001))
         database = self.fresh_database("pod_image")
         subprocess.run([SERVER, "migrate", "--database-url", database], check=True, capture_output=True)
-        script = ("mount --make-rprivate / && mount -o remount,bind,ro / && ip link set lo up && exec "
-                  + shlex.join(["setpriv", "--reuid", user, "--regid", group, "--clear-groups", "--no-new-privs",
-                                "--", SERVER, *entrypoint[1:], *cmd]))
-        server = self.start(["unshare", "--mount", "--net", "--", "sh", "-c", script],
-                            {"PODMETA_DATABASE_URL": database}, "image.log")
-        grpc_port = exposed[0]
-        self.wait_for(server, lambda: grpc_health(server.pid, grpc_port) == "SERVING",
-                      f"the image's default command serves gRPC on {grpc_port}", 30)
-        for port in exposed[1:]:
-            path = "/metrics" if port == 9090 else "/healthz"
-            self.assertEqual(http_get(server.pid, port, path), "200", f"port {port}")
-        listed = in_namespace(server.pid, CLI, "--server", f"127.0.0.1:{grpc_port}", "podcasts", "list", timeout=30)
+        # runtime.server is the entrypoint's binary (this build's, or the image's).
+        command = runtime.command(runtime.server, [*runtime.entrypoint[1:], *runtime.cmd], uid, gid, [], True,
+                                  self.database_binds)
+        server = self.start(command, {"PODMETA_DATABASE_URL": database}, "image.log")
+        self.wait_for(server, lambda: grpc_health(server.pid, 50051) == "SERVING",
+                      "the image's default command serves gRPC on 50051", 30)
+        self.assertEqual(http_get(server.pid, 9090, "/metrics"), "200")
+        self.assertEqual(http_get(server.pid, 8080, "/healthz"), "200")
+        listed = runtime.run_cli(server.pid, "--server", "127.0.0.1:50051", "podcasts", "list", timeout=30)
         self.assertEqual(listed.returncode, 0, listed.stderr)
-        refused = in_namespace(server.pid, CLI, "--server", f"127.0.0.1:{grpc_port}", "import", CORE_PY, timeout=30)
+        page = runtime.file_for_cli(CORE_PY)
+        refused = runtime.run_cli(server.pid, "--server", "127.0.0.1:50051", "import", page, timeout=30)
         self.assertNotEqual(refused.returncode, 0)
         self.assertIn("read-only", refused.stderr + refused.stdout)
         server.terminate()
         self.assertEqual(server.wait(timeout=30), 0, self.log_of(server))
+
+
+class ImageContentsTest(unittest.TestCase):
+    """What the built image holds (only with PODMETA_IMAGE)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.runtime = Runtime()
+        cls.root = cls.runtime.root
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.runtime.remove()
+
+    def test_user_and_group(self):
+        with open(self.root + "/etc/passwd", encoding="utf-8") as passwd:
+            users = {line.split(":")[0]: line.strip().split(":") for line in passwd}
+        with open(self.root + "/etc/group", encoding="utf-8") as group:
+            groups = {line.split(":")[0]: line.strip().split(":") for line in group}
+        self.assertEqual(users["podmeta"][2:4], ["10001", "10001"])
+        self.assertEqual(users["podmeta"][5], "/nonexistent")
+        self.assertFalse(os.path.exists(self.root + "/nonexistent"))
+        self.assertEqual(groups["podmeta"][2], "10001")
+
+    def test_binaries_are_stripped(self):
+        for binary in ("/usr/local/bin/podmeta-server", "/usr/local/bin/podmeta"):
+            sections = subprocess.run(["readelf", "-S", "-W", self.root + binary], check=True, capture_output=True,
+                                      text=True).stdout
+            self.assertNotIn(".symtab", sections, binary)
+            self.assertNotIn(".debug_info", sections, binary)
+
+    def test_no_compilers_headers_or_development_packages(self):
+        packages = subprocess.run(["dpkg-query", f"--admindir={self.root}/var/lib/dpkg", "-W", "-f",
+                                   "${Package}\n"], check=True, capture_output=True, text=True).stdout.split()
+        self.assertIn("libgrpc++1.51", packages)
+        self.assertEqual([p for p in packages if p.endswith("-dev")], [])
+        for tool in ("gcc", "g++", "cc", "c++", "clang", "cmake", "make", "ld"):
+            self.assertFalse(os.path.exists(f"{self.root}/usr/bin/{tool}"), tool)
+        include = self.root + "/usr/include"
+        self.assertFalse(os.path.isdir(include) and os.listdir(include), "headers in /usr/include")
+        archives = self.root + "/var/cache/apt/archives"
+        self.assertEqual([name for name in os.listdir(archives) if name.endswith(".deb")], [], "downloaded packages")
+
+
+class PodmanTest(unittest.TestCase):
+    """The image under podman, as `docker run -e PODMETA_DATABASE_URL=...
+    IMAGE` runs it (only with PODMETA_IMAGE). runc, with explicit limits:
+    podman's default runtime (crun) cannot set up cgroups on this machine."""
+
+    NAME = "podmeta-podman-test"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.cluster = Cluster()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.podman("rm", "-f", cls.NAME, check=False)
+        cls.cluster.remove()
+
+    @staticmethod
+    def podman(*args, check=True):
+        result = subprocess.run(["podman", "--root", os.path.join(IMAGE_STORE, "root"), "--runroot",
+                                 os.path.join(IMAGE_STORE, "run"), "--storage-driver", "vfs", *args],
+                                capture_output=True, text=True)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"podman {' '.join(args)}: {result.stderr.strip()}")
+        return result
+
+    def test_the_default_command_serves_and_stops_on_sigterm(self):
+        self.cluster.sql("CREATE DATABASE podman_image")
+        database = self.cluster.url.replace("/postgres?", "/podman_image?")
+        subprocess.run([SERVER, "migrate", "--database-url", database], check=True, capture_output=True)
+        self.podman("run", "-d", "--name", self.NAME, "--runtime", "runc", "--ulimit", "nofile=20000:20000",
+                    "--ulimit", "nproc=1000:1000", "--network", "none", "-v", f"{self.cluster.dir}:{self.cluster.dir}",
+                    "-e", f"PODMETA_DATABASE_URL={database}", IMAGE)
+        pid = int(self.podman("inspect", "--format", "{{.State.Pid}}", self.NAME).stdout)
+        deadline = time.monotonic() + 30
+        while grpc_health(pid, 50051) != "SERVING":
+            self.assertLess(time.monotonic(), deadline, self.podman("logs", self.NAME, check=False).stderr)
+            time.sleep(0.2)
+        self.assertEqual(http_get(pid, 8080, "/healthz"), "200")
+        self.assertEqual(http_get(pid, 9090, "/metrics"), "200")
+        # The image's own CLI, inside the container.
+        cli = ["exec", self.NAME, "/usr/local/bin/podmeta", "--server", "127.0.0.1:50051"]
+        listed = self.podman(*cli, "podcasts", "list", check=False)
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        created = self.podman(*cli, "podcasts", "create", "--title", "Read only?", check=False)
+        self.assertNotEqual(created.returncode, 0)
+        self.assertIn("read-only", created.stderr + created.stdout)
+        started = time.monotonic()
+        self.podman("stop", "-t", "30", self.NAME)
+        self.assertLess(time.monotonic() - started, 30)
+        self.assertEqual(self.podman("inspect", "--format", "{{.State.ExitCode}}", self.NAME).stdout.strip(), "0")
+
+
+def load_tests(loader, tests, pattern):
+    suite = unittest.TestSuite([loader.loadTestsFromTestCase(PodTest)])
+    if IMAGE:
+        suite.addTests(loader.loadTestsFromTestCase(ImageContentsTest))
+        suite.addTests(loader.loadTestsFromTestCase(PodmanTest))
+    return suite
 
 
 if __name__ == "__main__":
