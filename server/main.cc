@@ -178,6 +178,11 @@ int main(int argc, char** argv) {
                  "An HTTP request must arrive whole within this; slower clients are cut off")
       ->envname("PODMETA_HTTP_REQUEST_TIMEOUT_MS")
       ->check(CLI::Range(100, 600'000));
+  int64_t http_event_heartbeat_ms = flags.server.http_event_heartbeat.count();
+  app.add_option("--http-event-heartbeat-ms", http_event_heartbeat_ms,
+                 "An idle event stream (the watch over HTTP) gets a comment this often, for proxies' idle timeouts")
+      ->envname("PODMETA_HTTP_EVENT_HEARTBEAT_MS")
+      ->check(CLI::Range(100, 600'000));
   app.add_option("--shutdown-grace-ms", flags.shutdown_grace_ms,
                  "On SIGTERM/SIGINT, how long calls in flight may take to finish")
       ->envname("PODMETA_SHUTDOWN_GRACE_MS")
@@ -195,6 +200,7 @@ int main(int argc, char** argv) {
   flags.server.episode_cache_bytes = episode_cache_mib << 20;
   flags.server.feed_fetch_timeout = std::chrono::milliseconds(feed_fetch_timeout_ms);
   flags.server.http_request_timeout = std::chrono::milliseconds(http_request_timeout_ms);
+  flags.server.http_event_heartbeat = std::chrono::milliseconds(http_event_heartbeat_ms);
   ConfigureLogging(flags);
   if (migrate->parsed()) return Migrate(flags);
   return Serve(flags, stop_signals);

@@ -424,6 +424,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
     http::ListenerOptions options;
     options.listen = config.http_listen;
     options.request_timeout = config.http_request_timeout;
+    options.event_heartbeat = config.http_event_heartbeat;
     absl::StatusOr<std::unique_ptr<http::HttpListener>> listener =
         http::HttpListener::Start(options, parts->routes, parts->registry.get());
     if (!listener.ok()) return listener.status();

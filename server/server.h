@@ -72,6 +72,9 @@ struct ServerConfig {
   int http_max_age_seconds = 60;
   // A request must arrive whole within this (slow clients are cut off).
   std::chrono::milliseconds http_request_timeout{10'000};
+  // An idle event stream (the watch over HTTP) gets a comment this often,
+  // so proxies with idle timeouts keep it open.
+  std::chrono::milliseconds http_event_heartbeat{15'000};
 };
 
 class Server {

@@ -214,9 +214,9 @@ grpc::ServerUnaryReactor* EpisodeHandlers::SearchEpisodes(grpc::CallbackServerCo
       });
 }
 
-grpc::ServerWriteReactor<v1::EpisodeChange>* EpisodeHandlers::WatchEpisodes(grpc::CallbackServerContext* /*context*/,
+grpc::ServerWriteReactor<v1::EpisodeChange>* EpisodeHandlers::WatchEpisodes(grpc::CallbackServerContext* context,
                                                                             const v1::WatchEpisodesRequest* request) {
-  return EpisodeWatch::Start(*request, episodes_, fanout_, executor_);
+  return EpisodeWatch::Start(context, *request, episodes_, fanout_, executor_);
 }
 
 }  // namespace podmeta::api

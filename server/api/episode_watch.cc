@@ -16,15 +16,16 @@ constexpr int32_t kReadBatch = 100;
 
 }  // namespace
 
-EpisodeWatch* EpisodeWatch::Start(const v1::WatchEpisodesRequest& request, storage::EpisodeStore& episodes,
-                                  ChangeFanout& fanout, BlockingExecutor& executor) {
-  auto* watch = new EpisodeWatch(episodes, fanout, executor);
+EpisodeWatch* EpisodeWatch::Start(grpc::CallbackServerContext* context, const v1::WatchEpisodesRequest& request,
+                                  storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor) {
+  auto* watch = new EpisodeWatch(context, episodes, fanout, executor);
   watch->Begin(request);
   return watch;
 }
 
-EpisodeWatch::EpisodeWatch(storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor)
-    : episodes_(episodes), fanout_(fanout), executor_(executor) {}
+EpisodeWatch::EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes, ChangeFanout& fanout,
+                           BlockingExecutor& executor)
+    : context_(context), episodes_(episodes), fanout_(fanout), executor_(executor) {}
 
 void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
   if (absl::Status text = domain::CheckRequestText(request); !text.ok()) return RequestFinish(ToGrpcStatus(text));
@@ -128,7 +129,10 @@ void EpisodeWatch::Read() {
   // gRPC may run reactions inline from these calls, so mutex_ is not held.
   // reading_ stays set until the end: while it is, no other thread finishes
   // the call, so `this` outlives this function.
-  if (send_metadata) StartSendInitialMetadata();
+  if (send_metadata) {
+    context_->AddInitialMetadata(kOpenMetadata, "open");
+    StartSendInitialMetadata();
+  }
   if (to_write != nullptr) StartWrite(to_write);
   // Clears reading_ (starting an owed read, if the outbox allows) in the same
   // step as deciding to finish: once it is cleared, another thread may

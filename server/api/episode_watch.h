@@ -28,16 +28,21 @@ namespace podmeta::api {
 
 class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
  public:
-  // Starts the stream; the reactor owns itself from here on.
-  static EpisodeWatch* Start(const v1::WatchEpisodesRequest& request, storage::EpisodeStore& episodes,
-                             ChangeFanout& fanout, BlockingExecutor& executor);
+  // Starts the stream; the reactor owns itself from here on. Once the
+  // watch is established (the podcast exists, the resume point is known) it
+  // sends initial metadata carrying kOpenMetadata, so a client can tell an
+  // open stream from an error before any change arrives.
+  static EpisodeWatch* Start(grpc::CallbackServerContext* context, const v1::WatchEpisodesRequest& request,
+                             storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor);
+  static constexpr char kOpenMetadata[] = "x-podmeta-watch";
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
   void OnDone() override;
 
  private:
-  EpisodeWatch(storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor);
+  EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes, ChangeFanout& fanout,
+               BlockingExecutor& executor);
   void Begin(const v1::WatchEpisodesRequest& request);
   // Schedules a read unless one is running (then that one reads again).
   void Wake();
@@ -52,6 +57,7 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
   // flight; `read_ended` also marks the running read as done.
   void FinishIfIdle(bool read_ended = false);
 
+  grpc::CallbackServerContext* const context_;
   storage::EpisodeStore& episodes_;
   ChangeFanout& fanout_;
   BlockingExecutor& executor_;

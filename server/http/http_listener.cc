@@ -155,11 +155,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Start() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this())); }
 
-  // Closes the connection (on its own strand).
+  // Closes the connection (on its own strand), ending its event stream.
   void Shut() {
     net::post(stream_.get_executor(), [self = shared_from_this()] {
       beast::error_code ignored;
       self->stream_.socket().close(ignored);
+      self->EndEvents();
     });
   }
 
@@ -216,9 +217,13 @@ class Session : public std::enable_shared_from_this<Session> {
     request.target = target_;
     request.if_none_match = std::string(message[bhttp::field::if_none_match]);
     request.if_modified_since = std::string(message[bhttp::field::if_modified_since]);
+    request.last_event_id = std::string(message["Last-Event-ID"]);
     request.request_id = request_id_;
     state_->handler.Handle(request, [self = shared_from_this()](Response response) {
+      if (response.events && self->state_->stopping.load()) response.events->Cancel();
       self->state_->PostUnlessStopping(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        if (response.events && !self->head_) return self->StartEvents(std::move(response));
+        if (response.events) response.events->Cancel();  // HEAD: the headers only
         self->Answer(std::move(response), !self->keep_alive_);
       });
     });
@@ -267,6 +272,99 @@ class Session : public std::enable_shared_from_this<Session> {
     bhttp::async_write(stream_, answer_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
   }
 
+  // Event streams. All on the session's strand: the header, then one chunk
+  // at a time; the next event is asked for once the last one is written.
+  void StartEvents(Response response) {
+    events_ = std::move(response.events);
+    event_header_.emplace();
+    auto& out = *event_header_;
+    out.version(11);
+    out.result(bhttp::status::ok);
+    out.set(bhttp::field::server, "podmeta");
+    out.set("X-Request-Id", request_id_);
+    out.set(bhttp::field::access_control_allow_origin, "*");
+    out.set(bhttp::field::access_control_expose_headers, kCorsExposeHeaders);
+    out.set(bhttp::field::content_type, "text/event-stream; charset=utf-8");
+    out.set(bhttp::field::cache_control, "no-cache");
+    out.set("X-Accel-Buffering", "no");  // nginx and ingresses: do not buffer
+    for (const auto& [name, value] : response.headers) out.set(name, value);
+    out.keep_alive(false);
+    out.chunked(true);
+    event_serializer_.emplace(out);
+    state_->Record(response.route, 200,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count(), request_id_,
+                   method_, target_);
+    stream_.expires_after(state_->options.write_timeout);
+    bhttp::async_write_header(stream_, *event_serializer_,
+                              [self = shared_from_this()](beast::error_code error, size_t) {
+                                if (error) return self->EndEvents();
+                                self->AskForEvent();
+                              });
+  }
+
+  void AskForEvent() {
+    if (!events_) return;
+    waiting_for_event_ = true;
+    ArmHeartbeat();
+    events_->Next([self = shared_from_this()](std::optional<std::string> event) {
+      self->state_->PostUnlessStopping(self->stream_.get_executor(),
+                                       [self, event = std::move(event)]() mutable { self->OnEvent(std::move(event)); });
+    });
+  }
+
+  void OnEvent(std::optional<std::string> event) {
+    if (!events_) return;
+    waiting_for_event_ = false;
+    if (!event) {
+      events_.reset();
+      heartbeat_.reset();
+      return WriteChunk(std::nullopt);
+    }
+    if (writing_chunk_) {
+      pending_event_ = std::move(event);  // after the heartbeat in flight
+      return;
+    }
+    WriteChunk(std::move(event));
+  }
+
+  void ArmHeartbeat() {
+    if (!heartbeat_) heartbeat_.emplace(stream_.get_executor());
+    heartbeat_->expires_after(state_->options.event_heartbeat);
+    heartbeat_->async_wait([self = shared_from_this()](beast::error_code error) {
+      if (error || !self->events_ || !self->waiting_for_event_ || self->writing_chunk_) return;
+      self->WriteChunk(std::string(":\n\n"));
+    });
+  }
+
+  // One chunk; nullopt: the last (empty) chunk, then the connection closes.
+  void WriteChunk(std::optional<std::string> data) {
+    writing_chunk_ = true;
+    stream_.expires_after(state_->options.write_timeout);
+    const auto written = [self = shared_from_this(), last = !data](beast::error_code error, size_t) {
+      self->writing_chunk_ = false;
+      if (error || last) return self->EndEvents();
+      if (self->pending_event_) {
+        std::optional<std::string> next = std::move(self->pending_event_);
+        self->pending_event_.reset();
+        return self->WriteChunk(std::move(next));
+      }
+      if (self->waiting_for_event_) return self->ArmHeartbeat();  // that was a heartbeat
+      self->AskForEvent();
+    };
+    if (!data) return net::async_write(stream_, bhttp::make_chunk_last(), written);
+    chunk_ = std::move(*data);
+    net::async_write(stream_, bhttp::make_chunk(net::buffer(chunk_)), written);
+  }
+
+  void EndEvents() {
+    if (events_) {
+      events_->Cancel();
+      events_.reset();
+    }
+    if (heartbeat_) heartbeat_->cancel();
+    if (event_header_) Close();
+  }
+
   void OnWrite(beast::error_code error, size_t) {
     if (error || close_after_write_ || state_->stopping.load()) return Close();
     Read();  // a pipelined request may already be in buffer_
@@ -282,6 +380,14 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
   bhttp::response<bhttp::string_body> answer_;
+  std::shared_ptr<EventStream> events_;
+  std::optional<bhttp::response<bhttp::empty_body>> event_header_;
+  std::optional<bhttp::response_serializer<bhttp::empty_body>> event_serializer_;
+  std::optional<net::steady_timer> heartbeat_;
+  std::optional<std::string> pending_event_;
+  std::string chunk_;
+  bool waiting_for_event_ = false;
+  bool writing_chunk_ = false;
   std::chrono::steady_clock::time_point started_;
   std::string request_id_, method_, target_;
   bool keep_alive_ = true;

@@ -12,12 +12,15 @@
 //   - CORS: every answer may be read from any origin; OPTIONS preflights
 //     answer 204;
 //   - a request id per request (X-Request-Id, the client's when it is
-//     sane), a log line and Prometheus counters per request.
+//     sane), a log line and Prometheus counters per request;
+//   - event streams (Response::events): chunked, pulled at the client's
+//     pace, with heartbeats, ended when the client or the listener goes.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,7 +38,24 @@ struct Request {
   std::string target;  // path and query, as sent
   std::string if_none_match;
   std::string if_modified_since;
+  std::string last_event_id;  // Last-Event-ID, sent by a reconnecting EventSource
   std::string request_id;
+};
+
+// The body of an answer that is a stream of Server-Sent Events
+// (text/event-stream) rather than bytes known at once. The listener pulls:
+// it asks for the next event once the client has taken the last one, so a
+// slow client slows the source instead of filling memory; while it waits it
+// sends a comment now and then, so proxies keep the connection. Next's
+// callback may run on any thread, once per call; nullopt ends the stream.
+// Cancel (the client went away, or the listener stops) may come at any
+// time, also while a Next is pending, whose callback may then never run.
+class EventStream {
+ public:
+  virtual ~EventStream() = default;
+  // `event` is one whole event ("id: ...\ndata: ...\n\n").
+  virtual void Next(std::function<void(std::optional<std::string> event)> done) = 0;
+  virtual void Cancel() = 0;
 };
 
 struct Response {
@@ -46,6 +66,9 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
   // A label for metrics and logs ("chapters", "episode", ...).
   std::string route = "unknown";
+  // Set: the body is this stream of events (body is ignored; no gzip, no
+  // Content-Length; the connection closes when the stream ends).
+  std::shared_ptr<EventStream> events;
 };
 
 // Answers one request; `respond` may run on any thread, once.
@@ -62,6 +85,8 @@ struct ListenerOptions {
   std::chrono::milliseconds write_timeout{30'000};
   size_t max_header_bytes = 16 * 1024;
   size_t max_connections = 10'000;
+  // An event stream with nothing to send gets a comment this often.
+  std::chrono::milliseconds event_heartbeat{15'000};
 };
 
 class HttpListener {

@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "api/episode_watch.h"
 #include "api/status_mapping.h"
 #include "domain/chapter_formats.h"
 #include "domain/resource_names.h"
@@ -106,7 +107,6 @@ bool EtagMatches(absl::string_view header, absl::string_view etag) {
   return false;
 }
 
-// A cacheable answer, or 304 when the client's copy is current.
 // Whether the client's copy is current (RFC 9110 13.1: If-None-Match, and
 // If-Modified-Since only without it).
 bool NotModified(const Request& request, const std::string& etag, std::optional<int64_t> modified) {
@@ -116,6 +116,7 @@ bool NotModified(const Request& request, const std::string& etag, std::optional<
   return since && *modified <= *since;
 }
 
+// A cacheable answer, or 304 when the client's copy is current.
 Response Cacheable(const Request& request, Response response, const std::string& etag, std::optional<int64_t> modified,
                    int max_age) {
   response.headers.emplace_back("ETag", etag);
@@ -344,7 +345,11 @@ Routes::~Routes() = default;
 
 Routes::Routes(api::EpisodeReader& reader, api::FeedImporter& feeds, api::BlockingExecutor& executor,
                RouteOptions options)
-    : reader_(reader), feeds_(feeds), executor_(executor), options_(options), files_(options.chapter_file_cache_bytes) {
+    : reader_(reader),
+      feeds_(feeds),
+      executor_(executor),
+      options_(options),
+      files_(std::make_shared<ChapterFileCache>(options.chapter_file_cache_bytes)) {
   for (const char* name : {"podmeta.v1.PodcastService", "podmeta.v1.EpisodeService"}) {
     const google::protobuf::ServiceDescriptor* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
@@ -370,8 +375,159 @@ Routes::Routes(api::EpisodeReader& reader, api::FeedImporter& feeds, api::Blocki
   }
 }
 
+namespace {
+
+// WatchEpisodes as Server-Sent Events: one call on the in-process channel;
+// each EpisodeChange is an event whose id is its resume token (a browser's
+// EventSource sends it back as Last-Event-ID when it reconnects) and whose
+// data is the change as canonical JSON. The HTTP answer waits for the call's
+// first word: its initial metadata (the podcast exists, the watch is
+// subscribed) makes a 200 stream; a status before it (not found, a resume
+// token too old, too many watchers) an error answer. One change is read at a
+// time, when the listener asks for it: gRPC's flow control then holds a slow
+// client's backlog in the server's change log, not here.
+class WatchEvents final : public EventStream,
+                          public grpc::ClientReadReactor<v1::EpisodeChange>,
+                          public std::enable_shared_from_this<WatchEvents> {
+ public:
+  static void Start(v1::EpisodeService::Stub& stub, v1::WatchEpisodesRequest request, const std::string& request_id,
+                    std::function<void(Response)> respond) {
+    auto watch = std::shared_ptr<WatchEvents>(new WatchEvents(std::move(request), std::move(respond)));
+    watch->self_ = watch;  // until OnDone: gRPC holds the reactor
+    watch->context_.AddMetadata("x-request-id", request_id);
+    stub.async()->WatchEpisodes(&watch->context_, &watch->request_, watch.get());
+    watch->reading_ = true;
+    watch->StartRead(&watch->change_);
+    watch->StartCall();
+  }
+
+  void Next(std::function<void(std::optional<std::string>)> done) override {
+    std::optional<std::string> ready;
+    bool read = false;
+    bool ended = false;
+    {
+      sync::MutexLock lock(mutex_);
+      if (ready_) {
+        ready = std::move(ready_);
+        ready_.reset();
+      } else if (done_) {
+        ended = true;
+      } else {
+        next_ = std::move(done);
+        read = !reading_;
+        reading_ = reading_ || read;
+      }
+    }
+    if (ready || ended) return done(std::move(ready));
+    if (read) StartRead(&change_);
+  }
+
+  void Cancel() override {
+    {
+      sync::MutexLock lock(mutex_);
+      cancelled_ = true;
+      next_ = nullptr;
+    }
+    context_.TryCancel();
+  }
+
+  void OnReadInitialMetadataDone(bool ok) override {
+    // Without the watch's mark the call is ending with an error (a status
+    // can come with bare initial metadata): OnDone answers.
+    if (!ok || context_.GetServerInitialMetadata().count(api::EpisodeWatch::kOpenMetadata) == 0) return;
+    std::function<void(Response)> respond;
+    {
+      sync::MutexLock lock(mutex_);
+      respond = std::move(respond_);
+      respond_ = nullptr;
+    }
+    Response stream;
+    stream.route = "watch";
+    stream.events = shared_from_this();
+    stream.headers.emplace_back("Cache-Control", "no-cache");
+    if (respond) respond(std::move(stream));
+  }
+
+  void OnReadDone(bool ok) override {
+    std::function<void(std::optional<std::string>)> give;
+    std::string event;
+    if (ok) event = Event(change_);
+    {
+      sync::MutexLock lock(mutex_);
+      reading_ = false;
+      if (!ok) return;  // the stream ended: OnDone follows
+      if (next_) {
+        give = std::move(next_);
+        next_ = nullptr;
+      } else {
+        ready_ = std::move(event);
+      }
+    }
+    if (give) give(std::move(event));
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    std::function<void(Response)> respond;
+    std::function<void(std::optional<std::string>)> give;
+    std::optional<std::string> last;
+    {
+      sync::MutexLock lock(mutex_);
+      done_ = true;
+      respond = std::move(respond_);
+      respond_ = nullptr;
+      // A stream that ends on an error says why, as its last event.
+      if (!respond && !cancelled_ && !status.ok()) {
+        google::rpc::Status body;
+        body.set_code(static_cast<int>(status.error_code()));
+        body.set_message(status.error_message());
+        std::string json;
+        (void)google::protobuf::util::MessageToJsonString(body, &json);
+        last = absl::StrCat("event: error\ndata: ", json, "\n\n");
+      }
+      if (next_) {
+        give = std::move(next_);
+        next_ = nullptr;
+      } else if (last) {
+        ready_ = std::move(last);
+        last.reset();
+      }
+    }
+    if (respond) respond(ErrorAnswer(status, "watch"));
+    if (give) give(std::move(last));
+    std::shared_ptr<WatchEvents> self = std::move(self_);  // may be the last reference
+  }
+
+ private:
+  WatchEvents(v1::WatchEpisodesRequest request, std::function<void(Response)> respond)
+      : request_(std::move(request)), respond_(std::move(respond)) {}
+
+  static std::string Event(const v1::EpisodeChange& change) {
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = false;
+    std::string json;
+    if (!google::protobuf::util::MessageToJsonString(change, &json, options).ok()) json = "{}";
+    // JSON escapes line breaks inside strings, so the data is one line.
+    return absl::StrCat("id: ", change.resume_token(), "\ndata: ", json, "\n\n");
+  }
+
+  grpc::ClientContext context_;
+  v1::WatchEpisodesRequest request_;
+  v1::EpisodeChange change_;  // written by gRPC between StartRead and OnReadDone
+  std::shared_ptr<WatchEvents> self_;
+  sync::Mutex mutex_;
+  std::function<void(Response)> respond_ ABSL_GUARDED_BY(mutex_);
+  std::function<void(std::optional<std::string>)> next_ ABSL_GUARDED_BY(mutex_);
+  std::optional<std::string> ready_ ABSL_GUARDED_BY(mutex_);
+  bool reading_ ABSL_GUARDED_BY(mutex_) = false;
+  bool done_ ABSL_GUARDED_BY(mutex_) = false;
+  bool cancelled_ ABSL_GUARDED_BY(mutex_) = false;
+};
+
+}  // namespace
+
 void Routes::Connect(const std::shared_ptr<grpc::Channel>& channel) {
   stub_ = std::make_unique<grpc::GenericStub>(channel);
+  episodes_ = v1::EpisodeService::NewStub(channel);
 }
 
 void Routes::Handle(const Request& request, Respond respond) {
@@ -403,7 +559,7 @@ void Routes::Handle(const Request& request, Respond respond) {
         domain::ParseEpisodeName(absl::StrCat("podcasts/", s[2], "/episodes/", s[4]), "name");
     if (!key.ok()) return respond(ErrorAnswer(key.status(), "chapters"));
     const int max_age = options_.max_age_seconds;
-    ChapterFileCache* files = &files_;
+    std::shared_ptr<ChapterFileCache> files = files_;
     reader_.Read(api::Caller::Until(std::chrono::system_clock::now() + timeout), *std::move(key),
                  api::EpisodeReader::Consistency::kCached,
                  [request, format = *format, max_age, files, respond](absl::StatusOr<api::EpisodeReader::Bytes> bytes) {
@@ -444,6 +600,23 @@ void Routes::Handle(const Request& request, Respond respond) {
     });
     if (!queued) respond(ErrorAnswer(absl::ResourceExhaustedError("the server is busy; try again"), "feed"));
     return;
+  }
+
+  // Changes to a podcast's episodes as they happen (WatchEpisodes).
+  if (s.size() == 4 && s[1] == "podcasts" && s[3] == "episodes:watch") {
+    v1::WatchEpisodesRequest watch;
+    if (absl::Status query = SetQueryFields(path->query, watch); !query.ok()) {
+      return respond(ErrorAnswer(query, "watch"));
+    }
+    watch.set_parent(absl::StrCat("podcasts/", s[2]));
+    if (watch.resume_token().empty()) watch.set_resume_token(request.last_event_id);
+    if (request.method == "HEAD") {
+      Response head;
+      head.content_type = "text/event-stream; charset=utf-8";
+      head.route = "watch";
+      return respond(std::move(head));
+    }
+    return WatchEvents::Start(*episodes_, std::move(watch), request.request_id, std::move(respond));
   }
 
   // JSON reads: the methods' google.api.http GET bindings, through the

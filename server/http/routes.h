@@ -5,6 +5,8 @@
 //        prints, from the episode cache (EpisodeReader), with ETag,
 //        Last-Modified, Cache-Control; 410 for a deleted episode
 //   /v1/podcasts/{podcast}/feed.xml     the podcast's RSS feed (ExportFeed)
+//   /v1/podcasts/{podcast}/episodes:watch  WatchEpisodes as Server-Sent
+//                                        Events (id: the resume token)
 //   /healthz                            200 while the listener serves
 //   every GET binding of the methods' google.api.http annotations
 //   (proto/podmeta/v1): /v1/podcasts, /v1/{name=podcasts/*/episodes/*},
@@ -31,6 +33,7 @@
 #include "api/feed_importer.h"
 #include "http/chapter_file_cache.h"
 #include "http/http_listener.h"
+#include "podmeta/v1/episode_service.grpc.pb.h"
 #include "podmeta/v1/podcast_service.pb.h"
 
 namespace podmeta::http {
@@ -61,10 +64,12 @@ class Routes final : public Handler {
   api::FeedImporter& feeds_;
   api::BlockingExecutor& executor_;
   const RouteOptions options_;
-  ChapterFileCache files_;
+  // Shared with the reads in flight: an answer may come after this is gone.
+  const std::shared_ptr<ChapterFileCache> files_;
   struct Binding;
   std::vector<std::unique_ptr<Binding>> bindings_;
   std::unique_ptr<grpc::GenericStub> stub_;
+  std::unique_ptr<v1::EpisodeService::Stub> episodes_;
 };
 
 // The HTTP status of a gRPC status code (google/rpc/code.proto's mapping).

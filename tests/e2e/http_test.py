@@ -50,6 +50,7 @@ class HttpTest(unittest.TestCase):
         cls.metrics_port = free_port()
         cls.server = ServerProcess(cls.cluster.url, "--http-listen", f"127.0.0.1:{cls.http_port}",
                                    "--http-max-age", "120", "--http-request-timeout-ms", "1500",
+                                   "--http-event-heartbeat-ms", "300",
                                    "--metrics-listen", f"127.0.0.1:{cls.metrics_port}")
         cls.channel = cls.server.wait_ready()
         cls.podcasts = podcast_service_pb2_grpc.PodcastServiceStub(cls.channel)
@@ -225,6 +226,115 @@ class HttpTest(unittest.TestCase):
         self.assertEqual(error["code"], 3)
         violations = [v["field"] for d in error["details"] for v in d.get("fieldViolations", [])]
         self.assertEqual(violations, ["filter"])
+
+    def read_event(self, response):
+        """The next Server-Sent Event: its fields, comments counted."""
+        fields, comments = {}, 0
+        while True:
+            line = response.readline().decode()
+            self.assertTrue(line, "the event stream ended")
+            line = line.rstrip("\n")
+            if not line:
+                if fields:
+                    fields["comments"] = comments
+                    return fields
+                continue
+            if line.startswith(":"):
+                comments += 1
+                continue
+            name, _, value = line.partition(": ")
+            fields[name] = value
+
+    def create_episode(self, podcast, number, title):
+        episode = resources_pb2.Episode(title=title, number=number)
+        episode.publish_time.FromSeconds(1_700_000_000 + number * 86400)
+        return self.episodes.CreateEpisode(episode_service_pb2.CreateEpisodeRequest(
+            parent=f"podcasts/{podcast}", episode_id=str(number), episode=episode), timeout=10)
+
+    def test_watch_streams_changes_as_server_sent_events(self):
+        self.podcasts.CreatePodcast(podcast_service_pb2.CreatePodcastRequest(
+            podcast_id="watched-show", podcast=resources_pb2.Podcast(title="Watched show")), timeout=10)
+        connection = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=10)
+        connection.request("GET", "/v1/podcasts/watched-show/episodes:watch")
+        response = connection.getresponse()
+        self.assertEqual(response.status, 200)
+        self.assertEqual(response.getheader("Content-Type"), "text/event-stream; charset=utf-8")
+        self.assertEqual(response.getheader("Cache-Control"), "no-cache")
+        self.assertEqual(response.getheader("Access-Control-Allow-Origin"), "*")
+        self.assertEqual(response.getheader("Transfer-Encoding"), "chunked")
+
+        created = self.create_episode("watched-show", 1, "First light")
+        first = self.read_event(response)
+        change = json.loads(first["data"])
+        self.assertEqual(change["kind"], "CREATED")
+        self.assertEqual(change["episode"], json_format.MessageToDict(created))
+        self.assertEqual(first["id"], change["resumeToken"])
+        # Idle, the stream sends comments (--http-event-heartbeat-ms 300),
+        # and the next change still arrives.
+        time.sleep(1)
+        self.episodes.UpdateEpisode(episode_service_pb2.UpdateEpisodeRequest(
+            episode=resources_pb2.Episode(name=created.name, title="First light, again"),
+            update_mask={"paths": ["title"]}), timeout=10)
+        second = self.read_event(response)
+        self.assertGreaterEqual(second["comments"], 2)
+        self.assertEqual(json.loads(second["data"])["kind"], "UPDATED")
+        self.assertEqual(json.loads(second["data"])["episode"]["title"], "First light, again")
+        connection.close()
+
+        # What a reconnecting EventSource does: Last-Event-ID resumes after
+        # the first event, so the update is delivered again; the query
+        # parameter does the same.
+        self.create_episode("watched-show", 2, "Second light")
+        for headers, path in (({"Last-Event-ID": first["id"]}, "/v1/podcasts/watched-show/episodes:watch"),
+                              ({}, "/v1/podcasts/watched-show/episodes:watch?resume_token=" + first["id"])):
+            resumed = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=10)
+            resumed.request("GET", path, headers=headers)
+            answer = resumed.getresponse()
+            self.assertEqual(answer.status, 200)
+            replay = [json.loads(self.read_event(answer)["data"]) for _ in range(2)]
+            self.assertEqual([(c["kind"], c["episode"]["title"]) for c in replay],
+                             [("UPDATED", "First light, again"), ("CREATED", "Second light")])
+            resumed.close()
+
+    def test_watch_errors_are_json_statuses(self):
+        missing, body = self.request("GET", "/v1/podcasts/no-such-show/episodes:watch")
+        self.assertEqual(missing.status, 404)
+        self.assertEqual(json.loads(body)["code"], 5)
+        stale, body = self.request("GET", "/v1/podcasts/core-py/episodes:watch?resume_token=not-a-token")
+        self.assertEqual(stale.status, 400)
+        unknown, _ = self.request("GET", "/v1/podcasts/core-py/episodes:watch?since=yesterday")
+        self.assertEqual(unknown.status, 400)
+        head, body = self.request("HEAD", "/v1/podcasts/core-py/episodes:watch")
+        self.assertEqual(head.status, 200)
+        self.assertEqual(head.getheader("Content-Type"), "text/event-stream; charset=utf-8")
+        self.assertEqual(body, b"")
+
+    def test_a_watcher_that_goes_away_is_let_go(self):
+        def open_watches():
+            metrics = http.client.HTTPConnection("127.0.0.1", self.metrics_port, timeout=10)
+            metrics.request("GET", "/metrics")
+            text = metrics.getresponse().read().decode()
+            metrics.close()
+            return sum(float(line.split()[-1]) for line in text.splitlines()
+                       if line.startswith("podmeta_watch_streams"))
+        before = open_watches()
+        watchers = []
+        for _ in range(3):
+            watcher = socket.create_connection(("127.0.0.1", self.http_port), timeout=10)
+            watcher.sendall(b"GET /v1/podcasts/core-py/episodes:watch HTTP/1.1\r\nHost: podmeta\r\n\r\n")
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += watcher.recv(4096)
+            self.assertTrue(head.startswith(b"HTTP/1.1 200 "), head)
+            watchers.append(watcher)
+        self.assertEqual(open_watches(), before + 3)
+        for watcher in watchers:
+            watcher.close()
+        # Gone clients are noticed at the next heartbeat (300 ms here).
+        deadline = time.monotonic() + 10
+        while open_watches() != before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(open_watches(), before)
 
     def test_the_feed(self):
         response, body = self.request("GET", "/v1/podcasts/core-py/feed.xml")
