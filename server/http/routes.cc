@@ -396,7 +396,10 @@ class WatchEvents final : public EventStream,
     watch->self_ = watch;  // until OnDone: gRPC holds the reactor
     watch->context_.AddMetadata("x-request-id", request_id);
     stub.async()->WatchEpisodes(&watch->context_, &watch->request_, watch.get());
-    watch->reading_ = true;
+    {
+      sync::MutexLock lock(watch->mutex_);
+      watch->reading_ = true;
+    }
     watch->StartRead(&watch->change_);
     watch->StartCall();
   }
