@@ -5,6 +5,7 @@
 #include <grpcpp/support/byte_buffer.h>
 
 #include <optional>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -17,6 +18,7 @@
 #include "absl/time/time.h"
 #include "api/episode_watch.h"
 #include "api/status_mapping.h"
+#include "api/unary_call.h"
 #include "domain/chapter_formats.h"
 #include "domain/resource_names.h"
 #include "google/api/annotations.pb.h"
@@ -49,14 +51,23 @@ std::optional<std::string> PercentDecoded(absl::string_view text, bool plus_is_s
   return out;
 }
 
+// Protobuf's canonical JSON (lowerCamelCase names), on one line.
+std::optional<std::string> CanonicalJson(const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = false;
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(message, &json, options).ok()) return std::nullopt;
+  return json;
+}
+
 Response JsonAnswer(int status, const google::protobuf::Message& message, std::string route) {
   Response response;
   response.status = status;
   response.content_type = "application/json";
   response.route = std::move(route);
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = false;  // canonical JSON: lowerCamelCase
-  if (!google::protobuf::util::MessageToJsonString(message, &response.body, options).ok()) {
+  if (std::optional<std::string> json = CanonicalJson(message)) {
+    response.body = *std::move(json);
+  } else {
     response.status = 500;
     response.body = R"({"code":13,"message":"the answer could not be written as JSON"})";
   }
@@ -64,17 +75,20 @@ Response JsonAnswer(int status, const google::protobuf::Message& message, std::s
   return response;
 }
 
-// A gRPC status as its JSON google.rpc.Status (with its details).
-Response ErrorAnswer(const grpc::Status& status, std::string route) {
+// A gRPC status as a google.rpc.Status (with its details).
+google::rpc::Status StatusBody(const grpc::Status& status) {
   google::rpc::Status body;
-  if (!status.error_details().empty() && body.ParseFromString(status.error_details())) {
-    // error_details is the whole google.rpc.Status the server sent.
-  } else {
-    body.Clear();
-  }
+  // error_details, when set, is the whole google.rpc.Status the server sent.
+  if (status.error_details().empty() || !body.ParseFromString(status.error_details())) body.Clear();
   body.set_code(static_cast<int>(status.error_code()));
   body.set_message(status.error_message());
-  return JsonAnswer(HttpStatusOf(static_cast<absl::StatusCode>(status.error_code())), body, std::move(route));
+  return body;
+}
+
+// A gRPC status as its JSON google.rpc.Status, with the mapped HTTP code.
+Response ErrorAnswer(const grpc::Status& status, std::string route) {
+  return JsonAnswer(HttpStatusOf(static_cast<absl::StatusCode>(status.error_code())), StatusBody(status),
+                    std::move(route));
 }
 
 Response ErrorAnswer(const absl::Status& status, std::string route) {
@@ -246,13 +260,12 @@ int HttpStatusOf(absl::StatusCode code) {
 
 namespace {
 
-// Splits "verb" off a template's or a path's last segment ("episodes:search").
-std::string SplitVerb(std::string& last) {
+// A template's or a path's last segment and its verb: "episodes:search" is
+// {"episodes", "search"}; without a colon the verb is empty.
+std::pair<absl::string_view, absl::string_view> SplitVerb(absl::string_view last) {
   const size_t colon = last.rfind(':');
-  if (colon == std::string::npos) return "";
-  std::string verb = last.substr(colon + 1);
-  last.resize(colon);
-  return verb;
+  if (colon == absl::string_view::npos) return {last, ""};
+  return {last.substr(0, colon), last.substr(colon + 1)};
 }
 
 }  // namespace
@@ -292,7 +305,11 @@ struct Routes::Binding {
       }
     }
     parts.push_back(current);
-    if (!parts.empty()) verb = SplitVerb(parts.back());
+    if (!parts.empty()) {
+      const auto [name, split_verb] = SplitVerb(parts.back());
+      verb = std::string(split_verb);
+      parts.back() = std::string(name);
+    }
     for (const std::string& part : parts) {
       if (part.empty()) return false;
       if (part.front() != '{') {
@@ -322,22 +339,32 @@ struct Routes::Binding {
     return true;
   }
 
-  // Fills the request's path variables when `path` matches.
-  bool Match(std::vector<std::string> path, google::protobuf::Message& request) const {
-    if (path.empty()) return false;
-    const std::string path_verb = SplitVerb(path.back());
-    if (path_verb != verb || path.size() != segments.size()) return false;
+  // `path`'s segments with the verb taken off the last, when it matches.
+  std::optional<std::vector<absl::string_view>> Match(const std::vector<std::string>& path) const {
+    if (path.empty() || path.size() != segments.size()) return std::nullopt;
+    const auto [last, path_verb] = SplitVerb(path.back());
+    if (path_verb != verb) return std::nullopt;
     for (size_t i = 0; i < segments.size(); ++i) {
+      const absl::string_view piece = i + 1 == segments.size() ? last : absl::string_view(path[i]);
       const bool matches =
-          segments[i] == "*" ? !path[i].empty() && path[i].find('/') == std::string::npos : segments[i] == path[i];
-      if (!matches) return false;
+          segments[i] == "*" ? !piece.empty() && piece.find('/') == absl::string_view::npos : segments[i] == piece;
+      if (!matches) return std::nullopt;
     }
+    std::vector<absl::string_view> pieces(path.begin(), path.end());
+    pieces.back() = last;
+    return pieces;
+  }
+
+  // The request for matched `pieces`, its path variables filled.
+  std::unique_ptr<google::protobuf::Message> Request(const std::vector<absl::string_view>& pieces) const {
+    std::unique_ptr<google::protobuf::Message> request(
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(input)->New());
     for (const Variable& variable : variables) {
-      std::vector<std::string> covered(path.begin() + static_cast<long>(variable.begin),
-                                       path.begin() + static_cast<long>(variable.end));
-      request.GetReflection()->SetString(&request, variable.field, absl::StrJoin(covered, "/"));
+      const std::vector<absl::string_view> covered(pieces.begin() + static_cast<long>(variable.begin),
+                                                   pieces.begin() + static_cast<long>(variable.end));
+      request->GetReflection()->SetString(request.get(), variable.field, absl::StrJoin(covered, "/"));
     }
-    return true;
+    return request;
   }
 };
 
@@ -418,7 +445,7 @@ class WatchEvents final : public EventStream,
       } else {
         next_ = std::move(done);
         read = !reading_;
-        reading_ = reading_ || read;
+        reading_ = true;
       }
     }
     if (ready || ended) return done(std::move(ready));
@@ -447,7 +474,6 @@ class WatchEvents final : public EventStream,
     Response stream;
     stream.route = "watch";
     stream.events = shared_from_this();
-    stream.headers.emplace_back("Cache-Control", "no-cache");
     if (respond) respond(std::move(stream));
   }
 
@@ -480,12 +506,7 @@ class WatchEvents final : public EventStream,
       respond_ = nullptr;
       // A stream that ends on an error says why, as its last event.
       if (!respond && !cancelled_ && !status.ok()) {
-        google::rpc::Status body;
-        body.set_code(static_cast<int>(status.error_code()));
-        body.set_message(status.error_message());
-        std::string json;
-        (void)google::protobuf::util::MessageToJsonString(body, &json);
-        last = absl::StrCat("event: error\ndata: ", json, "\n\n");
+        last = absl::StrCat("event: error\ndata: ", CanonicalJson(StatusBody(status)).value_or("{}"), "\n\n");
       }
       if (next_) {
         give = std::move(next_);
@@ -505,12 +526,8 @@ class WatchEvents final : public EventStream,
       : request_(std::move(request)), respond_(std::move(respond)) {}
 
   static std::string Event(const v1::EpisodeChange& change) {
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = false;
-    std::string json;
-    if (!google::protobuf::util::MessageToJsonString(change, &json, options).ok()) json = "{}";
     // JSON escapes line breaks inside strings, so the data is one line.
-    return absl::StrCat("id: ", change.resume_token(), "\ndata: ", json, "\n\n");
+    return absl::StrCat("id: ", change.resume_token(), "\ndata: ", CanonicalJson(change).value_or("{}"), "\n\n");
   }
 
   grpc::ClientContext context_;
@@ -625,9 +642,9 @@ void Routes::Handle(const Request& request, Respond respond) {
   // JSON reads: the methods' google.api.http GET bindings, through the
   // in-process channel.
   for (const std::unique_ptr<Binding>& binding : bindings_) {
-    std::unique_ptr<google::protobuf::Message> message(
-        google::protobuf::MessageFactory::generated_factory()->GetPrototype(binding->input)->New());
-    if (!binding->Match(s, *message)) continue;
+    std::optional<std::vector<absl::string_view>> pieces = binding->Match(s);
+    if (!pieces) continue;
+    std::unique_ptr<google::protobuf::Message> message = binding->Request(*pieces);
     if (stub_ == nullptr) return respond(ErrorAnswer(absl::UnavailableError("the server is starting"), "json"));
     if (absl::Status fields = SetQueryFields(path->query, *message); !fields.ok()) {
       return respond(ErrorAnswer(domain::InvalidField("query", std::string(fields.message())), binding->route));
@@ -638,23 +655,14 @@ void Routes::Handle(const Request& request, Respond respond) {
       std::unique_ptr<google::protobuf::Message> answer;
     };
     auto call = std::make_shared<Call>();
-    const std::string serialized = message->SerializeAsString();
-    grpc::Slice slice(serialized);
-    call->request = grpc::ByteBuffer(&slice, 1);
+    call->request = api::ByteBufferOf(message->SerializeAsString());
     call->answer.reset(google::protobuf::MessageFactory::generated_factory()->GetPrototype(binding->output)->New());
     call->context.set_deadline(std::chrono::system_clock::now() + timeout);
     call->context.AddMetadata("x-request-id", request.request_id);
     stub_->UnaryCall(&call->context, binding->method, grpc::StubOptions(), &call->request, &call->response,
                      [call, route = binding->route, respond = std::move(respond)](grpc::Status status) {
                        if (!status.ok()) return respond(ErrorAnswer(status, route));
-                       std::vector<grpc::Slice> slices;
-                       std::string bytes;
-                       if (call->response.Dump(&slices).ok()) {
-                         for (const grpc::Slice& piece : slices) {
-                           bytes.append(reinterpret_cast<const char*>(piece.begin()), piece.size());
-                         }
-                       }
-                       if (!call->answer->ParseFromString(bytes)) {
+                       if (!api::ParseMessage(call->response, *call->answer)) {
                          return respond(ErrorAnswer(absl::InternalError("the answer could not be read"), route));
                        }
                        respond(JsonAnswer(200, *call->answer, route));
