@@ -124,11 +124,13 @@ struct HttpListener::State : std::enable_shared_from_this<HttpListener::State> {
   }
 
   // Hands an answer to a session's thread, unless the listener is stopping
-  // (then the session ends with the caller's last reference).
+  // (then the session ends with the caller's last reference); false then.
   template <typename Work>
-  void PostUnlessStopping(const net::any_io_executor& executor, Work work) {
+  bool PostUnlessStopping(const net::any_io_executor& executor, Work work) {
     sync::MutexLock lock(mutex);
-    if (!stopping_locked) net::post(executor, std::move(work));
+    if (stopping_locked) return false;
+    net::post(executor, std::move(work));
+    return true;
   }
 
   ListenerOptions options;
@@ -220,12 +222,14 @@ class Session : public std::enable_shared_from_this<Session> {
     request.last_event_id = std::string(message["Last-Event-ID"]);
     request.request_id = request_id_;
     state_->handler.Handle(request, [self = shared_from_this()](Response response) {
-      if (response.events && self->state_->stopping.load()) response.events->Cancel();
-      self->state_->PostUnlessStopping(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
-        if (response.events && !self->head_) return self->StartEvents(std::move(response));
-        if (response.events) response.events->Cancel();  // HEAD: the headers only
-        self->Answer(std::move(response), !self->keep_alive_);
-      });
+      const std::shared_ptr<EventStream> events = response.events;
+      const bool handed_over = self->state_->PostUnlessStopping(
+          self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+            if (response.events && !self->head_) return self->StartEvents(std::move(response));
+            if (response.events) response.events->Cancel();  // HEAD: the headers only
+            self->Answer(std::move(response), !self->keep_alive_);
+          });
+      if (!handed_over && events) events->Cancel();  // the listener stops: no one will read it
     });
   }
 
@@ -238,9 +242,10 @@ class Session : public std::enable_shared_from_this<Session> {
     return response;
   }
 
-  void Answer(Response response, bool close) {
-    auto& out = answer_;
-    out = {};
+  // What every answer carries: status, server, request id, CORS, and the
+  // handler's headers.
+  template <typename Body>
+  void SetHeaders(bhttp::response<Body>& out, const Response& response) const {
     out.version(11);
     out.result(static_cast<unsigned>(response.status));
     out.set(bhttp::field::server, "podmeta");
@@ -249,6 +254,18 @@ class Session : public std::enable_shared_from_this<Session> {
     out.set(bhttp::field::access_control_expose_headers, kCorsExposeHeaders);
     if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
     for (const auto& [name, value] : response.headers) out.set(name, value);
+  }
+
+  void Record(const Response& response) {
+    state_->Record(response.route, response.status,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count(), request_id_,
+                   method_, target_);
+  }
+
+  void Answer(Response response, bool close) {
+    auto& out = answer_;
+    out = {};
+    SetHeaders(out, response);
     std::string body = std::move(response.body);
     if (IsCompressible(response.content_type)) {
       out.set(bhttp::field::vary, "Accept-Encoding");
@@ -265,9 +282,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (response.status != 204 && response.status != 304) out.content_length(length);
     out.keep_alive(!close);
     close_after_write_ = close;
-    state_->Record(response.route, response.status,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count(), request_id_,
-                   method_, target_);
+    Record(response);
     stream_.expires_after(state_->options.write_timeout);
     bhttp::async_write(stream_, answer_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
   }
@@ -276,24 +291,17 @@ class Session : public std::enable_shared_from_this<Session> {
   // at a time; the next event is asked for once the last one is written.
   void StartEvents(Response response) {
     events_ = std::move(response.events);
+    response.status = 200;
+    response.content_type = "text/event-stream; charset=utf-8";
     event_header_.emplace();
     auto& out = *event_header_;
-    out.version(11);
-    out.result(bhttp::status::ok);
-    out.set(bhttp::field::server, "podmeta");
-    out.set("X-Request-Id", request_id_);
-    out.set(bhttp::field::access_control_allow_origin, "*");
-    out.set(bhttp::field::access_control_expose_headers, kCorsExposeHeaders);
-    out.set(bhttp::field::content_type, "text/event-stream; charset=utf-8");
+    SetHeaders(out, response);
     out.set(bhttp::field::cache_control, "no-cache");
     out.set("X-Accel-Buffering", "no");  // nginx and ingresses: do not buffer
-    for (const auto& [name, value] : response.headers) out.set(name, value);
     out.keep_alive(false);
     out.chunked(true);
     event_serializer_.emplace(out);
-    state_->Record(response.route, 200,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count(), request_id_,
-                   method_, target_);
+    Record(response);
     stream_.expires_after(state_->options.write_timeout);
     bhttp::async_write_header(stream_, *event_serializer_,
                               [self = shared_from_this()](beast::error_code error, size_t) {
