@@ -65,13 +65,18 @@ IMAGE_STORE = os.environ.get("PODMETA_IMAGE_STORE")
 BASE_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 
 
-def buildah(*args):
-    result = subprocess.run(["buildah", "--root", os.path.join(IMAGE_STORE, "root"), "--runroot",
+def in_store(tool, *args, check=True):
+    """buildah or podman on scripts/image's image store."""
+    result = subprocess.run([tool, "--root", os.path.join(IMAGE_STORE, "root"), "--runroot",
                              os.path.join(IMAGE_STORE, "run"), "--storage-driver", "vfs", *args],
                             capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"buildah {' '.join(args)}: {result.stderr.strip()}")
-    return result.stdout.strip()
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{tool} {' '.join(args)}: {result.stderr.strip()}")
+    return result
+
+
+def buildah(*args):
+    return in_store("buildah", *args).stdout.strip()
 
 
 class Runtime:
@@ -531,12 +536,7 @@ class PodmanTest(unittest.TestCase):
 
     @staticmethod
     def podman(*args, check=True):
-        result = subprocess.run(["podman", "--root", os.path.join(IMAGE_STORE, "root"), "--runroot",
-                                 os.path.join(IMAGE_STORE, "run"), "--storage-driver", "vfs", *args],
-                                capture_output=True, text=True)
-        if check and result.returncode != 0:
-            raise RuntimeError(f"podman {' '.join(args)}: {result.stderr.strip()}")
-        return result
+        return in_store("podman", *args, check=check)
 
     def test_the_default_command_serves_and_stops_on_sigterm(self):
         self.cluster.sql("CREATE DATABASE podman_image")

@@ -311,11 +311,7 @@ class HttpTest(unittest.TestCase):
 
     def test_a_watcher_that_goes_away_is_let_go(self):
         def open_watches():
-            metrics = http.client.HTTPConnection("127.0.0.1", self.metrics_port, timeout=10)
-            metrics.request("GET", "/metrics")
-            text = metrics.getresponse().read().decode()
-            metrics.close()
-            return sum(float(line.split()[-1]) for line in text.splitlines()
+            return sum(float(line.split()[-1]) for line in self.metrics().splitlines()
                        if line.startswith("podmeta_watch_streams"))
         before = open_watches()
         watchers = []
@@ -371,12 +367,16 @@ class HttpTest(unittest.TestCase):
                                   {"X-Request-Id": "trace-the-404"})
         self.assertEqual(missing.status, 404)
         self.assertIn("trace-the-404", self.wait_log("trace-the-404"))
-        metrics = http.client.HTTPConnection("127.0.0.1", self.metrics_port, timeout=10)
-        metrics.request("GET", "/metrics")
-        text = metrics.getresponse().read().decode()
-        metrics.close()
+        text = self.metrics()
         self.assertRegex(text, r'podmeta_http_requests_total\{code="200",route="chapters"\} [1-9]')
         self.assertRegex(text, r'podmeta_http_requests_total\{code="404",route="chapters"\} [1-9]')
+
+    def metrics(self):
+        connection = http.client.HTTPConnection("127.0.0.1", self.metrics_port, timeout=10)
+        connection.request("GET", "/metrics")
+        text = connection.getresponse().read().decode()
+        connection.close()
+        return text
 
     def wait_log(self, text):
         for _ in range(20):
