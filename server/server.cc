@@ -30,6 +30,7 @@
 #include "api/episode_reader.h"
 #include "api/feed_importer.h"
 #include "api/podcast_handlers.h"
+#include "domain/errors.h"
 #include "domain/limits.h"
 #include "grpc/health/v1/health.pb.h"
 #include "http/http_listener.h"
@@ -172,7 +173,8 @@ absl::Status ExposeMetrics(const std::string& address, Server::Parts& parts) {
   try {
     parts.exposer = std::make_unique<prometheus::Exposer>(address);
   } catch (const std::exception& error) {
-    return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", address, ": ", error.what()));
+    return domain::Error(domain::Reason::kListenFailed,
+                         absl::StrCat("cannot serve metrics on ", address, ": ", error.what()));
   }
   storage::ConnectionPool& pool = parts.database.pool();
   parts.gauges->Add("podmeta_db_pool_connections_open", "Open connections to the primary database",
@@ -207,7 +209,8 @@ namespace {
 
 absl::StatusOr<std::string> ReadFile(const std::string& path, const char* what) {
   std::ifstream file(path, std::ios::binary);
-  if (!file) return absl::FailedPreconditionError(absl::StrCat("cannot read the ", what, " ", path));
+  if (!file)
+    return domain::Error(domain::Reason::kServerMisconfigured, absl::StrCat("cannot read the ", what, " ", path));
   std::stringstream content;
   content << file.rdbuf();
   return content.str();
@@ -220,7 +223,8 @@ absl::Status CheckCertificateDates(const std::string& pem, const std::string& pa
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
   std::unique_ptr<X509, decltype(&X509_free)> certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
                                                           X509_free);
-  if (certificate == nullptr) return absl::InvalidArgumentError(absl::StrCat(path, " holds no PEM certificate"));
+  if (certificate == nullptr)
+    return domain::Error(domain::Reason::kServerMisconfigured, absl::StrCat(path, " holds no PEM certificate"));
   const auto printed = [](const ASN1_TIME* time) {
     std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), BIO_free);
     ASN1_TIME_print(out.get(), time);
@@ -231,12 +235,12 @@ absl::Status CheckCertificateDates(const std::string& pem, const std::string& pa
   const ASN1_TIME* not_after = X509_get0_notAfter(certificate.get());
   const ASN1_TIME* not_before = X509_get0_notBefore(certificate.get());
   if (X509_cmp_current_time(not_after) <= 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the TLS certificate ", path, " expired on ", printed(not_after)));
+    return domain::Error(domain::Reason::kServerMisconfigured,
+                         absl::StrCat("the TLS certificate ", path, " expired on ", printed(not_after)));
   }
   if (X509_cmp_current_time(not_before) >= 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the TLS certificate ", path, " is not valid before ", printed(not_before)));
+    return domain::Error(domain::Reason::kServerMisconfigured,
+                         absl::StrCat("the TLS certificate ", path, " is not valid before ", printed(not_before)));
   }
   time_t in_a_week = time(nullptr) + 7 * 24 * 3600;
   if (X509_cmp_time(not_after, &in_a_week) <= 0) {
@@ -248,7 +252,7 @@ absl::Status CheckCertificateDates(const std::string& pem, const std::string& pa
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerConfig& config) {
   if (config.tls_cert_file.empty() && config.tls_key_file.empty()) {
     if (!config.tls_client_ca_file.empty()) {
-      return absl::InvalidArgumentError("--tls-client-ca needs --tls-cert and --tls-key");
+      return domain::Error(domain::Reason::kServerMisconfigured, "--tls-client-ca needs --tls-cert and --tls-key");
     }
     return grpc::InsecureServerCredentials();
   }
@@ -326,8 +330,9 @@ void MonitorHealth(Server::Parts& parts) {
       parts.schema_current = true;
       spdlog::info("database reachable; schema current");
     }
-    const absl::Status reachable =
-        parts.schema_current ? probe.Check(std::chrono::seconds(1)) : absl::UnavailableError("schema not migrated yet");
+    const absl::Status reachable = parts.schema_current
+                                       ? probe.Check(std::chrono::seconds(1))
+                                       : domain::Error(domain::Reason::kServerStarting, "schema not migrated yet");
     if (parts.watched_port != 0 && ++round % kListenerCheckEvery == 0) {
       listener_failures = AcceptQueueLength(parts.watched_port) == 0 ? 0 : listener_failures + 1;
     }
@@ -365,7 +370,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
     spdlog::info("read-only: every write is refused");
   } else if (config.auth_token_file.empty()) {
     if (!api::ListenerIsLocal(config.listen)) {
-      return absl::FailedPreconditionError(
+      return domain::Error(
+          domain::Reason::kServerMisconfigured,
           absl::StrCat("refusing to listen on ", config.listen,
                        " without --auth-token-file: anyone who can reach it could write; give a token file, serve "
                        "--read-only, or listen on 127.0.0.1 or a unix socket"));
@@ -415,7 +421,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   builder.RegisterService(&parts->podcast_handlers);
   builder.RegisterService(&parts->episode_handlers);
   parts->grpc_server = builder.BuildAndStart();
-  if (!parts->grpc_server) return absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen));
+  if (!parts->grpc_server)
+    return domain::Error(domain::Reason::kListenFailed, absl::StrCat("cannot listen on ", config.listen));
   // Liveness: the process answers calls. Never tied to the database.
   parts->grpc_server->GetHealthCheckService()->SetServingStatus(std::string(kLivenessService), true);
   SetReady(*parts->grpc_server, parts->schema_current);

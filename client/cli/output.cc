@@ -66,7 +66,8 @@ std::string Clock(const google::protobuf::Duration& duration) {
 
 int ReportError(const absl::Status& status) {
   const auto violations = FieldViolations(status);
-  std::cerr << "error: " << absl::StatusCodeToString(status.code()) << ": "
+  const std::string reason = ErrorReason(status);
+  std::cerr << "error: " << absl::StatusCodeToString(status.code()) << (reason.empty() ? "" : " " + reason) << ": "
             << (violations.empty() ? std::string(status.message())
                                    : absl::StrCat(violations.size(), " problem(s) in the request:"))
             << '\n';

@@ -34,6 +34,7 @@ struct UpdatePodcastOptions {
 struct DeletePodcastOptions {
   std::string name;
   std::string etag;
+  bool force = false;
 };
 
 void AddList(CLI::App& podcasts, Command& chosen) {
@@ -132,12 +133,20 @@ void AddDelete(CLI::App& podcasts, Command& chosen, bool undelete) {
                                           undelete ? "Restore a soft-deleted podcast" : "Soft-delete a podcast");
   command->add_option("NAME", options->name, "The podcast")->required();
   command->add_option("--etag", options->etag, "Fail with ABORTED unless the podcast still has this etag");
+  if (!undelete) {
+    command->add_flag("--force", options->force,
+                      "Also soft-delete the podcast's episodes (without it, a podcast with episodes is not deleted)");
+  }
   command->callback([options, &chosen, undelete] {
     chosen.run = [options, undelete](Context& context) {
       const std::string name = PodcastName(options->name);
-      return Finish(undelete ? context.client.UndeletePodcast(name, options->etag)
-                             : context.client.DeletePodcast(name, options->etag),
-                    [&](const v1::Podcast& podcast) { PrintPodcast(podcast, context.format); });
+      v1::DeletePodcastRequest request;
+      request.set_name(name);
+      request.set_etag(options->etag);
+      request.set_force(options->force);
+      return Finish(
+          undelete ? context.client.UndeletePodcast(name, options->etag) : context.client.DeletePodcast(request),
+          [&](const v1::Podcast& podcast) { PrintPodcast(podcast, context.format); });
     };
   });
 }

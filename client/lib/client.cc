@@ -1,5 +1,7 @@
 #include "podmeta/client.h"
 
+#include <map>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -12,6 +14,14 @@ namespace podmeta {
 namespace {
 
 constexpr char kBadRequestTypeUrl[] = "type.googleapis.com/google.rpc.BadRequest";
+constexpr char kErrorInfoTypeUrl[] = "type.googleapis.com/google.rpc.ErrorInfo";
+
+std::optional<google::rpc::ErrorInfo> ErrorInfoOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kErrorInfoTypeUrl);
+  google::rpc::ErrorInfo info;
+  if (!payload || !info.ParseFromString(std::string(*payload))) return std::nullopt;
+  return info;
+}
 
 std::string RandomRequestId() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
@@ -27,8 +37,11 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (details.ParseFromString(status.error_details())) {
     for (const auto& any : details.details()) {
       google::rpc::BadRequest bad_request;
+      google::rpc::ErrorInfo info;
       if (any.UnpackTo(&bad_request)) {
         converted.SetPayload(kBadRequestTypeUrl, absl::Cord(bad_request.SerializeAsString()));
+      } else if (any.UnpackTo(&info)) {
+        converted.SetPayload(kErrorInfoTypeUrl, absl::Cord(info.SerializeAsString()));
       }
     }
   }
@@ -44,6 +57,17 @@ std::vector<std::pair<std::string, std::string>> FieldViolations(const absl::Sta
     result.emplace_back(violation.field(), violation.description());
   }
   return result;
+}
+
+std::string ErrorReason(const absl::Status& status) {
+  std::optional<google::rpc::ErrorInfo> info = ErrorInfoOf(status);
+  return info ? info->reason() : "";
+}
+
+std::map<std::string, std::string> ErrorMetadata(const absl::Status& status) {
+  std::optional<google::rpc::ErrorInfo> info = ErrorInfoOf(status);
+  if (!info) return {};
+  return {info->metadata().begin(), info->metadata().end()};
 }
 
 namespace {
@@ -114,6 +138,10 @@ absl::StatusOr<v1::Podcast> Client::DeletePodcast(const std::string& name, const
   v1::DeletePodcastRequest request;
   request.set_name(name);
   request.set_etag(etag);
+  return DeletePodcast(request);
+}
+
+absl::StatusOr<v1::Podcast> Client::DeletePodcast(const v1::DeletePodcastRequest& request) {
   return Call<v1::Podcast>(
       [&](auto* context, auto* response) { return podcasts_->DeletePodcast(context, request, response); });
 }

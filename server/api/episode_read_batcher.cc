@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "api/unary_call.h"
+#include "domain/errors.h"
 
 namespace podmeta::api {
 
@@ -63,12 +64,13 @@ void EpisodeReadBatcher::Complete(std::vector<Pending>& batch) {
   storage::Deadline earliest = storage::kNoDeadline;
   for (Pending& pending : batch) {
     if (pending.caller.Ended()) {
-      pending.done(absl::CancelledError("the call ended before its episode was read"));
+      pending.done(domain::Error(domain::Reason::kCallCancelled, "the call ended before its episode was read"));
       continue;
     }
     const storage::Deadline deadline = pending.caller.deadline();
     if (deadline <= now) {
-      pending.done(absl::DeadlineExceededError("the call's deadline passed before its episode was read"));
+      pending.done(domain::Error(domain::Reason::kDeadlinePassedWaiting,
+                                 "the call's deadline passed before its episode was read"));
       continue;
     }
     earliest = std::min(earliest, deadline);
@@ -89,7 +91,8 @@ void EpisodeReadBatcher::Complete(std::vector<Pending>& batch) {
     }
     auto match = by_name.find(name);
     if (match == by_name.end()) {
-      pending->done(absl::NotFoundError(absl::StrCat("episode ", name, " does not exist")));
+      pending->done(domain::Error(domain::Reason::kEpisodeNotFound, absl::StrCat("episode ", name, " does not exist"),
+                                  {{"episode", name}}));
     } else if (--waiters[name] == 0) {
       pending->done(std::move(*match->second));
     } else {

@@ -1,6 +1,7 @@
 #include "api/episode_reader.h"
 
 #include "api/unary_call.h"
+#include "domain/errors.h"
 #include "domain/resources.h"
 
 namespace podmeta::api {
@@ -19,7 +20,7 @@ void EpisodeReader::Read(Caller caller, domain::EpisodeKey key, Consistency cons
   if (consistency == Consistency::kFresh) {
     const bool queued = executor_.TrySubmit([this, caller, key = std::move(key), done]() mutable {
       if (caller.Ended()) {
-        done(absl::CancelledError("the call ended before its episode was read"));
+        done(domain::Error(domain::Reason::kCallCancelled, "the call ended before its episode was read"));
         return;
       }
       done(Presented(store_.GetFromPrimary(key, caller.deadline())));

@@ -44,7 +44,8 @@ void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
     subscribed = subscription_ != 0;
   }
   if (!subscribed) {
-    return RequestFinish(ToGrpcStatus(absl::ResourceExhaustedError(
+    return RequestFinish(ToGrpcStatus(domain::Error(
+        domain::Reason::kTooManyWatchers,
         absl::StrCat("the server has ", fanout_.max_watchers(), " watch streams open already; retry with backoff"))));
   }
   Wake();
@@ -155,7 +156,7 @@ void EpisodeWatch::OnWriteDone(bool ok) {
     outbox_.pop_front();
     if (!ok) {
       finish_requested_ = true;
-      final_status_ = grpc::Status(grpc::StatusCode::CANCELLED, "the watcher went away");
+      final_status_ = ToGrpcStatus(domain::Error(domain::Reason::kCallCancelled, "the watcher went away"));
     }
     to_write = NextWriteLocked();
     if (!finish_requested_) StartReadLocked();
@@ -164,7 +165,9 @@ void EpisodeWatch::OnWriteDone(bool ok) {
   FinishIfIdle();
 }
 
-void EpisodeWatch::OnCancel() { RequestFinish(grpc::Status(grpc::StatusCode::CANCELLED, "watch cancelled")); }
+void EpisodeWatch::OnCancel() {
+  RequestFinish(ToGrpcStatus(domain::Error(domain::Reason::kCallCancelled, "watch cancelled")));
+}
 
 void EpisodeWatch::RequestFinish(grpc::Status status) {
   {

@@ -76,8 +76,9 @@ grpc::ServerUnaryReactor* PodcastHandlers::UpdatePodcast(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* PodcastHandlers::DeletePodcast(grpc::CallbackServerContext* context,
                                                          const v1::DeletePodcastRequest* request,
                                                          v1::Podcast* response) {
-  return ModifyPodcast(context, *request, response, request->name(), "name",
-                       [request](v1::Podcast& podcast) { return domain::MarkDeleted(request->etag(), podcast); });
+  return ModifyPodcast(context, *request, response, request->name(), "name", [request](v1::Podcast& podcast) {
+    return domain::MarkPodcastDeleted(request->etag(), request->force(), podcast);
+  });
 }
 
 grpc::ServerUnaryReactor* PodcastHandlers::UndeletePodcast(grpc::CallbackServerContext* context,

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+#include <string>
+
 #include "domain/errors.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -32,12 +35,27 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     }
     details.add_details()->PackFrom(bad_request);
   }
+  // Exactly one ErrorInfo (AIP-193), after any BadRequest (clients written
+  // before ErrorInfo was sent look at the first detail): the reason attached
+  // where the error was made; a status from a library without one gets the
+  // code's name, and an internal error no metadata (it may name internals).
+  google::rpc::ErrorInfo info;
+  const auto attached = status.GetPayload(domain::kErrorInfoTypeUrl);
+  if (!attached || !info.ParseFromString(std::string(*attached)) || info.reason().empty()) {
+    info.Clear();
+    info.set_reason(code == grpc::StatusCode::INTERNAL ? std::string(domain::InfoOf(domain::Reason::kInternal).name)
+                                                       : absl::StatusCodeToString(status.code()));
+    info.set_domain(std::string(domain::kErrorDomain));
+  }
+  if (code == grpc::StatusCode::INTERNAL || code == grpc::StatusCode::UNKNOWN) info.clear_metadata();
+  details.add_details()->PackFrom(info);
   return grpc::Status(code, message, details.SerializeAsString());
 }
 
 absl::Status MalformedRequestStatus() {
   return domain::InvalidField(
-      "request", "is not a valid protobuf message for this method (malformed, or a string field that is not UTF-8)");
+      "request", "is not a valid protobuf message for this method (malformed, or a string field that is not UTF-8)",
+      domain::Reason::kMalformedRequest);
 }
 
 }  // namespace podmeta::api

@@ -1,4 +1,6 @@
-// The one place domain statuses become gRPC statuses. Field violations travel
+// The one place domain statuses become gRPC statuses. Every non-OK status
+// carries exactly one google.rpc.ErrorInfo (its reason and the domain
+// "podmeta"; see docs/errors.md). Field violations travel
 // as a google.rpc.Status with a google.rpc.BadRequest detail in the
 // `grpc-status-details-bin` trailer (AIP-193), which every gRPC client library
 // can decode.

@@ -18,6 +18,7 @@
 #include "api/blocking_executor.h"
 #include "api/status_mapping.h"
 #include "api/write_access.h"
+#include "domain/errors.h"
 #include "domain/validation.h"
 
 namespace podmeta::api {
@@ -25,8 +26,8 @@ namespace podmeta::api {
 // What a call that finds the executor's queue full gets: RESOURCE_EXHAUSTED,
 // which clients retry with backoff.
 inline absl::Status OverloadedStatus(size_t queued) {
-  return absl::ResourceExhaustedError(
-      absl::StrCat("the server is overloaded (", queued, " calls waiting); retry with backoff"));
+  return domain::Error(domain::Reason::kServerOverloaded,
+                       absl::StrCat("the server is overloaded (", queued, " calls waiting); retry with backoff"));
 }
 
 // Finishes the call on the calling thread, for answers that need no blocking work.
@@ -46,7 +47,8 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, Blockin
     // passed) is not worth a database round trip: under overload, queued
     // work of abandoned calls would otherwise delay every call behind it.
     if (context->IsCancelled()) {
-      reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the call ended before its work started"));
+      reactor->Finish(
+          ToGrpcStatus(domain::Error(domain::Reason::kCallCancelled, "the call ended before its work started")));
       return;
     }
     absl::StatusOr<Response> result = work();

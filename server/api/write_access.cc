@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "domain/errors.h"
 
 namespace podmeta::api {
 namespace {
@@ -29,7 +30,9 @@ bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
 absl::Status WriteAccess::Reload() {
   if (token_file_.empty()) return absl::OkStatus();
   std::ifstream file(token_file_);
-  if (!file) return absl::FailedPreconditionError(absl::StrCat("cannot read the token file ", token_file_));
+  if (!file)
+    return domain::Error(domain::Reason::kServerMisconfigured,
+                         absl::StrCat("cannot read the token file ", token_file_));
   auto tokens = std::make_shared<std::vector<std::string>>();
   std::string line;
   while (std::getline(file, line)) {
@@ -47,13 +50,14 @@ absl::Status WriteAccess::Reload() {
 absl::Status WriteAccess::CheckWrite(const grpc::CallbackServerContext& context) const {
   if (!enforced()) return absl::OkStatus();
   if (read_only_) {
-    return absl::PermissionDeniedError(
-        "this server is read-only (--read-only): send writes to a server started with a token file");
+    return domain::Error(domain::Reason::kReadOnlyServer,
+                         "this server is read-only (--read-only): send writes to a server started with a token file");
   }
   const auto& metadata = context.client_metadata();
   const auto header = metadata.find("authorization");
   if (header == metadata.end()) {
-    return absl::UnauthenticatedError("writes need \"authorization: Bearer <token>\" (podmeta --token)");
+    return domain::Error(domain::Reason::kTokenMissing,
+                         "writes need \"authorization: Bearer <token>\" (podmeta --token)");
   }
   // "Bearer", in any case (the scheme is case-insensitive), then the token.
   const absl::string_view value =
@@ -61,7 +65,7 @@ absl::Status WriteAccess::CheckWrite(const grpc::CallbackServerContext& context)
   constexpr absl::string_view kScheme = "bearer";
   if (value.size() <= kScheme.size() || !absl::EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme) ||
       (value[kScheme.size()] != ' ' && value[kScheme.size()] != '\t')) {
-    return absl::UnauthenticatedError("the authorization header must be \"Bearer <token>\"");
+    return domain::Error(domain::Reason::kTokenMalformed, "the authorization header must be \"Bearer <token>\"");
   }
   const absl::string_view presented = absl::StripLeadingAsciiWhitespace(value.substr(kScheme.size()));
   std::shared_ptr<const std::vector<std::string>> tokens;
@@ -71,7 +75,7 @@ absl::Status WriteAccess::CheckWrite(const grpc::CallbackServerContext& context)
   }
   bool matched = false;
   for (const std::string& token : *tokens) matched |= ConstantTimeEquals(presented, token);
-  if (!matched) return absl::PermissionDeniedError("the token is not allowed to write");
+  if (!matched) return domain::Error(domain::Reason::kTokenNotAllowed, "the token is not allowed to write");
   return absl::OkStatus();
 }
 

@@ -275,7 +275,7 @@ absl::StatusOr<EpisodePagePosition> DecodeEpisodePageToken(absl::string_view tok
   if (!keys.ok()) return keys.status();
   EpisodePagePosition position;
   if (keys->size() != 3 || !absl::SimpleAtoi((*keys)[2], &position.total_size) || position.total_size < 0) {
-    return InvalidField("page_token", "is not an episode page token");
+    return InvalidField("page_token", "is not an episode page token", Reason::kInvalidPageToken);
   }
   position.sort_key = (*keys)[0];
   position.episode_id = (*keys)[1];

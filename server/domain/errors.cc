@@ -6,12 +6,93 @@
 
 namespace podmeta::domain {
 
+const std::vector<ReasonInfo>& AllReasons() {
+  using C = absl::StatusCode;
+  static const auto* const kCatalog = new std::vector<ReasonInfo>{
+      {Reason::kInvalidFields, "INVALID_FIELDS", C::kInvalidArgument},
+      {Reason::kMalformedRequest, "MALFORMED_REQUEST", C::kInvalidArgument},
+      {Reason::kInvalidPageToken, "INVALID_PAGE_TOKEN", C::kInvalidArgument},
+      {Reason::kPageTokenMismatch, "PAGE_TOKEN_MISMATCH", C::kInvalidArgument},
+      {Reason::kInvalidResumeToken, "INVALID_RESUME_TOKEN", C::kInvalidArgument},
+      {Reason::kResumeTokenMismatch, "RESUME_TOKEN_MISMATCH", C::kInvalidArgument},
+      {Reason::kUnstorableValue, "UNSTORABLE_VALUE", C::kInvalidArgument},
+      {Reason::kRequestIdReused, "REQUEST_ID_REUSED", C::kInvalidArgument},
+      {Reason::kPodcastNotFound, "PODCAST_NOT_FOUND", C::kNotFound},
+      {Reason::kEpisodeNotFound, "EPISODE_NOT_FOUND", C::kNotFound},
+      {Reason::kAlreadyDeleted, "ALREADY_DELETED", C::kNotFound},
+      {Reason::kResourceDeleted, "RESOURCE_DELETED", C::kNotFound},
+      {Reason::kRouteNotFound, "ROUTE_NOT_FOUND", C::kNotFound},
+      {Reason::kPodcastExists, "PODCAST_EXISTS", C::kAlreadyExists},
+      {Reason::kEpisodeExists, "EPISODE_EXISTS", C::kAlreadyExists},
+      {Reason::kNotDeleted, "NOT_DELETED", C::kAlreadyExists},
+      {Reason::kDuplicateResource, "DUPLICATE_RESOURCE", C::kAlreadyExists},
+      {Reason::kParentDeleted, "PARENT_DELETED", C::kFailedPrecondition},
+      {Reason::kPodcastHasEpisodes, "PODCAST_HAS_EPISODES", C::kFailedPrecondition},
+      {Reason::kFeedOfOtherPodcast, "FEED_OF_OTHER_PODCAST", C::kFailedPrecondition},
+      {Reason::kFeedTooLarge, "FEED_TOO_LARGE", C::kFailedPrecondition},
+      {Reason::kFeedTooManyRedirects, "FEED_TOO_MANY_REDIRECTS", C::kFailedPrecondition},
+      {Reason::kFeedRefused, "FEED_REFUSED", C::kFailedPrecondition},
+      {Reason::kServerMisconfigured, "SERVER_MISCONFIGURED", C::kFailedPrecondition},
+      {Reason::kEtagMismatch, "ETAG_MISMATCH", C::kAborted},
+      {Reason::kWriteConflict, "WRITE_CONFLICT", C::kAborted},
+      {Reason::kDatabaseUnavailable, "DATABASE_UNAVAILABLE", C::kUnavailable},
+      {Reason::kCommitOutcomeUnknown, "COMMIT_OUTCOME_UNKNOWN", C::kUnavailable},
+      {Reason::kFeedUnreachable, "FEED_UNREACHABLE", C::kUnavailable},
+      {Reason::kFeedServerError, "FEED_SERVER_ERROR", C::kUnavailable},
+      {Reason::kServerStarting, "SERVER_STARTING", C::kUnavailable},
+      {Reason::kListenFailed, "LISTEN_FAILED", C::kUnavailable},
+      {Reason::kDeadlinePassedWaiting, "DEADLINE_PASSED_WAITING", C::kDeadlineExceeded},
+      {Reason::kQueryTimeout, "QUERY_TIMEOUT", C::kDeadlineExceeded},
+      {Reason::kFeedFetchTimeout, "FEED_FETCH_TIMEOUT", C::kDeadlineExceeded},
+      {Reason::kServerOverloaded, "SERVER_OVERLOADED", C::kResourceExhausted},
+      {Reason::kTooManyWatchers, "TOO_MANY_WATCHERS", C::kResourceExhausted},
+      {Reason::kTokenMissing, "TOKEN_MISSING", C::kUnauthenticated},
+      {Reason::kTokenMalformed, "TOKEN_MALFORMED", C::kUnauthenticated},
+      {Reason::kTokenNotAllowed, "TOKEN_NOT_ALLOWED", C::kPermissionDenied},
+      {Reason::kReadOnlyServer, "READ_ONLY_SERVER", C::kPermissionDenied},
+      {Reason::kCallCancelled, "CALL_CANCELLED", C::kCancelled},
+      {Reason::kInternal, "INTERNAL_ERROR", C::kInternal},
+  };
+  return *kCatalog;
+}
+
+const ReasonInfo& InfoOf(Reason reason) { return AllReasons()[static_cast<size_t>(reason)]; }
+
+absl::Status WithReason(absl::Status status, Reason reason, const ErrorMetadata& metadata) {
+  if (status.ok()) return status;
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(InfoOf(reason).name));
+  info.set_domain(std::string(kErrorDomain));
+  for (const auto& [key, value] : metadata) (*info.mutable_metadata())[key] = Truncated(ValidUtf8(value), 200);
+  status.SetPayload(kErrorInfoTypeUrl, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+absl::Status Error(Reason reason, std::string message, const ErrorMetadata& metadata) {
+  return WithReason(absl::Status(InfoOf(reason).code, message), reason, metadata);
+}
+
+std::optional<Reason> ReasonOf(const absl::Status& status) {
+  const auto payload = status.GetPayload(kErrorInfoTypeUrl);
+  google::rpc::ErrorInfo info;
+  if (!payload || !info.ParseFromString(std::string(*payload))) return std::nullopt;
+  for (const ReasonInfo& known : AllReasons()) {
+    if (known.name == info.reason()) return known.reason;
+  }
+  return std::nullopt;
+}
+
 void Violations::Add(std::string field, std::string description) {
   list_.push_back({ValidUtf8(field), ValidUtf8(description)});
 }
 
 void Violations::Merge(const absl::Status& status, absl::string_view field) {
   if (status.ok()) return;
+  if (const std::optional<Reason> reason = ReasonOf(status);
+      !merged_reason_ && reason && *reason != Reason::kInvalidFields && InfoOf(*reason).code == status.code() &&
+      status.code() == absl::StatusCode::kInvalidArgument) {
+    merged_reason_ = reason;
+  }
   std::vector<FieldViolation> carried = FieldViolationsOf(status);
   if (carried.empty()) {
     Add(std::string(field), std::string(status.message().empty() ? "is not valid" : status.message()));
@@ -96,7 +177,7 @@ std::string Truncated(absl::string_view text, size_t limit) {
 
 std::string Quoted(absl::string_view value) { return absl::StrCat("\"", Truncated(value, kMaxQuotedBytes), "\""); }
 
-absl::Status Violations::ToStatus() const {
+absl::Status Violations::ToStatus(Reason reason) const {
   if (list_.empty()) return absl::OkStatus();
   std::string message;
   std::string more;
@@ -120,13 +201,13 @@ absl::Status Violations::ToStatus() const {
   absl::Status status =
       absl::InvalidArgumentError(absl::StrCat(Truncated(message, kMaxMessageBytes - more.size() - 3), more));
   status.SetPayload(kBadRequestTypeUrl, absl::Cord(bad_request.SerializeAsString()));
-  return status;
+  return WithReason(std::move(status), reason == Reason::kInvalidFields && merged_reason_ ? *merged_reason_ : reason);
 }
 
-absl::Status InvalidField(std::string field, std::string description) {
+absl::Status InvalidField(std::string field, std::string description, Reason reason) {
   Violations violations;
   violations.Add(std::move(field), std::move(description));
-  return violations.ToStatus();
+  return violations.ToStatus(reason);
 }
 
 std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {

@@ -49,7 +49,9 @@ bool ReadVarint(absl::string_view& in, uint64_t& value) {
   return false;
 }
 
-absl::Status BadToken(std::string description) { return InvalidField("page_token", std::move(description)); }
+absl::Status BadToken(std::string description, Reason reason = Reason::kInvalidPageToken) {
+  return InvalidField("page_token", std::move(description), reason);
+}
 
 }  // namespace
 
@@ -95,7 +97,8 @@ absl::StatusOr<std::vector<std::string>> DecodePageToken(absl::string_view token
     return BadToken("is not a page token podmeta issued");
   }
   if (fingerprint != query_fingerprint) {
-    return BadToken("belongs to a different query (parent, filter, order_by or show_deleted changed)");
+    return BadToken("belongs to a different query (parent, filter, order_by or show_deleted changed)",
+                    Reason::kPageTokenMismatch);
   }
   std::vector<std::string> keys;
   for (uint64_t i = 0; i < count; ++i) {

@@ -91,7 +91,8 @@ absl::StatusOr<PodcastListQuery> PodcastListQueryOf(const v1::ListPodcastsReques
     if (!keys.ok()) {
       violations.Merge(keys.status(), "page_token");
     } else if (keys->size() != 1) {
-      violations.Add("page_token", "is not a podcast page token");
+      violations.Merge(InvalidField("page_token", "is not a podcast page token", Reason::kInvalidPageToken),
+                       "page_token");
     } else {
       query.after = keys->front();
     }
@@ -250,7 +251,8 @@ absl::StatusOr<SearchQuery> SearchQueryOf(const v1::SearchEpisodesRequest& reque
     if (!keys.ok()) {
       violations.Merge(keys.status(), "page_token");
     } else if (keys->size() != 4 || !absl::SimpleAtoi((*keys)[3], &position)) {
-      violations.Add("page_token", "is not a search page token");
+      violations.Merge(InvalidField("page_token", "is not a search page token", Reason::kInvalidPageToken),
+                       "page_token");
     } else {
       query.after = SearchPagePosition{(*keys)[0], (*keys)[1], (*keys)[2], position};
     }
@@ -271,11 +273,12 @@ absl::StatusOr<std::optional<int64_t>> ResumePointOf(const v1::WatchEpisodesRequ
     // The page-token decoder names its field "page_token"; here it is the resume token.
     Violations violations;
     violations.Add("resume_token", std::string(keys.status().message()));
-    return violations.ToStatus();
+    return violations.ToStatus(ReasonOf(keys.status()) == Reason::kPageTokenMismatch ? Reason::kResumeTokenMismatch
+                                                                                     : Reason::kInvalidResumeToken);
   }
   int64_t change = 0;
   if (keys->size() != 1 || !absl::SimpleAtoi(keys->front(), &change)) {
-    return InvalidField("resume_token", "is not a resume token");
+    return InvalidField("resume_token", "is not a resume token", Reason::kInvalidResumeToken);
   }
   return change;
 }

@@ -194,4 +194,17 @@ absl::Status DeleteChapter(int32_t index, v1::Episode& episode) {
   return absl::OkStatus();
 }
 
+absl::Status MarkPodcastDeleted(const std::string& etag, bool force, v1::Podcast& podcast) {
+  if (absl::Status matches = CheckEtag(podcast.etag(), etag); !matches.ok()) return matches;
+  if (!podcast.has_delete_time() && podcast.episode_count() > 0 && !force) {
+    return Error(
+        Reason::kPodcastHasEpisodes,
+        absl::StrCat(podcast.name(), " has ", podcast.episode_count(),
+                     " episode(s) that are not deleted; delete them first, or delete with force to delete them "
+                     "too"),
+        {{"podcast", podcast.name()}, {"liveEpisodes", absl::StrCat(podcast.episode_count())}});
+  }
+  return MarkDeleted(etag, podcast);
+}
+
 }  // namespace podmeta::domain

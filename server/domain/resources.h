@@ -44,23 +44,30 @@ absl::Status ApplyEpisodeUpdate(const v1::Episode& patch, const google::protobuf
 absl::Status ReplaceChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters, v1::Episode& episode);
 
 // Soft delete and undelete (AIP-164) for podcasts and episodes alike:
-// deleting what is deleted, or undeleting what is not, is FAILED_PRECONDITION.
+// deleting what is deleted is NOT_FOUND (ALREADY_DELETED), undeleting what is
+// not deleted ALREADY_EXISTS (NOT_DELETED).
 template <typename Resource>
 absl::Status MarkDeleted(const std::string& etag, Resource& resource) {
   if (absl::Status matches = CheckEtag(resource.etag(), etag); !matches.ok()) return matches;
   if (resource.has_delete_time()) {
-    return absl::FailedPreconditionError(absl::StrCat(resource.name(), " is already deleted"));
+    return Error(Reason::kAlreadyDeleted, absl::StrCat(resource.name(), " is already deleted"),
+                 {{"resource", resource.name()}});
   }
   // Only the presence matters: storage stamps the database's clock.
   *resource.mutable_delete_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
   return absl::OkStatus();
 }
 
+// A podcast with live episodes is deleted only with `force` (AIP-135);
+// FAILED_PRECONDITION (PODCAST_HAS_EPISODES) otherwise.
+absl::Status MarkPodcastDeleted(const std::string& etag, bool force, v1::Podcast& podcast);
+
 template <typename Resource>
 absl::Status MarkUndeleted(const std::string& etag, Resource& resource) {
   if (absl::Status matches = CheckEtag(resource.etag(), etag); !matches.ok()) return matches;
   if (!resource.has_delete_time()) {
-    return absl::FailedPreconditionError(absl::StrCat(resource.name(), " is not deleted"));
+    return Error(Reason::kNotDeleted, absl::StrCat(resource.name(), " is not deleted"),
+                 {{"resource", resource.name()}});
   }
   resource.clear_delete_time();
   return absl::OkStatus();

@@ -326,8 +326,10 @@ void DeriveChapterEnds(v1::Episode& episode) {
 
 absl::Status CheckEtag(absl::string_view current, absl::string_view requested) {
   if (requested.empty() || requested == current) return absl::OkStatus();
-  return absl::AbortedError(
-      absl::StrCat("etag mismatch: the resource changed (current etag ", current, "); read it again and retry"));
+  return Error(
+      Reason::kEtagMismatch,
+      absl::StrCat("etag mismatch: the resource changed (current etag ", current, "); read it again and retry"),
+      {{"currentEtag", std::string(current)}, {"requestedEtag", std::string(requested)}});
 }
 
 namespace {

@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "domain/errors.h"
 
 namespace podmeta::fetch {
 namespace {
@@ -118,12 +119,12 @@ void InitializeFetching() {
 absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchLimits& limits) {
   const std::string lower = absl::AsciiStrToLower(request.uri.substr(0, 8));
   if (!absl::StartsWith(lower, "http://") && !absl::StartsWith(lower, "https://")) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot fetch \"", request.uri.substr(0, 200), "\": only http and https URLs are fetched"));
+    return domain::Error(domain::Reason::kInvalidFields, absl::StrCat("cannot fetch \"", request.uri.substr(0, 200),
+                                                                      "\": only http and https URLs are fetched"));
   }
   InitializeFetching();
   std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
-  if (!curl) return absl::InternalError("libcurl could not start a transfer");
+  if (!curl) return domain::Error(domain::Reason::kInternal, "libcurl could not start a transfer");
   Transfer transfer;
   transfer.limits = &limits;
   std::unique_ptr<curl_slist, ListFree> headers;
@@ -157,24 +158,29 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchLimits
   const CURLcode code = curl_easy_perform(handle);
   const std::string where = absl::StrCat("fetching ", request.uri.substr(0, 300), ": ");
   if (!transfer.refused.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(where, "refused to connect to ", transfer.refused,
-                                                   " (allowed only with --feed-fetch-allow-private)"));
+    return domain::Error(domain::Reason::kInvalidFields,
+                         absl::StrCat(where, "refused to connect to ", transfer.refused,
+                                      " (allowed only with --feed-fetch-allow-private)"));
   }
   if (transfer.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    return absl::FailedPreconditionError(absl::StrCat(where, "larger than ", limits.max_bytes, " bytes"));
+    return domain::Error(domain::Reason::kFeedTooLarge,
+                         absl::StrCat(where, "larger than ", limits.max_bytes, " bytes"));
   }
   if (code == CURLE_OPERATION_TIMEDOUT) {
-    return absl::DeadlineExceededError(
+    return domain::Error(
+        domain::Reason::kFeedFetchTimeout,
         absl::StrCat(where, "no complete answer within ", limits.total_timeout.count(), " ms (", error, ")"));
   }
   if (code == CURLE_UNSUPPORTED_PROTOCOL) {
-    return absl::InvalidArgumentError(absl::StrCat(where, "redirected to a URL that is not http or https"));
+    return domain::Error(domain::Reason::kInvalidFields,
+                         absl::StrCat(where, "redirected to a URL that is not http or https"));
   }
   if (code == CURLE_TOO_MANY_REDIRECTS) {
-    return absl::FailedPreconditionError(absl::StrCat(where, "more than 5 redirects"));
+    return domain::Error(domain::Reason::kFeedTooManyRedirects, absl::StrCat(where, "more than 5 redirects"));
   }
   if (code != CURLE_OK) {
-    return absl::UnavailableError(absl::StrCat(where, error[0] != '\0' ? error : curl_easy_strerror(code)));
+    return domain::Error(domain::Reason::kFeedUnreachable,
+                         absl::StrCat(where, error[0] != '\0' ? error : curl_easy_strerror(code)));
   }
   long status = 0;
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
@@ -191,9 +197,10 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchLimits
     result.last_modified = request.if_modified_since;
     return result;
   }
-  if (status >= 500) return absl::UnavailableError(absl::StrCat(where, "the server answered HTTP ", status));
+  if (status >= 500)
+    return domain::Error(domain::Reason::kFeedServerError, absl::StrCat(where, "the server answered HTTP ", status));
   if (status < 200 || status >= 300) {
-    return absl::FailedPreconditionError(absl::StrCat(where, "the server answered HTTP ", status));
+    return domain::Error(domain::Reason::kFeedRefused, absl::StrCat(where, "the server answered HTTP ", status));
   }
   result.etag = Header(handle, "ETag");
   result.last_modified = Header(handle, "Last-Modified");

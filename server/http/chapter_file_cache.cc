@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/chapter_formats.h"
+#include "domain/errors.h"
 #include "podmeta/v1/episode_service.pb.h"
 
 namespace podmeta::http {
@@ -19,7 +20,8 @@ absl::StatusOr<ChapterFileCache::FilePtr> ChapterFileCache::Get(const api::Episo
     if (found != entries_.end() && found->second.source.lock() == episode) return found->second.file;
   }
   v1::Episode parsed;
-  if (!parsed.ParseFromString(*episode)) return absl::InternalError("the cached episode does not parse");
+  if (!parsed.ParseFromString(*episode))
+    return domain::Error(domain::Reason::kInternal, "the cached episode does not parse");
   auto file = std::make_shared<File>();
   file->name = parsed.name();
   file->deleted = parsed.has_delete_time();

@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "domain/errors.h"
 #include "observability/logging.h"
 #include "sync/mutex.h"
 
@@ -438,21 +439,25 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(const Listener
   int port = 0;
   if (colon == std::string::npos || !absl::SimpleAtoi(options.listen.substr(colon + 1), &port) || port < 0 ||
       port > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat("--http-listen must be HOST:PORT, not ", options.listen));
+    return domain::Error(domain::Reason::kServerMisconfigured,
+                         absl::StrCat("--http-listen must be HOST:PORT, not ", options.listen));
   }
   std::string host = options.listen.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   auto state = std::make_shared<State>(options, handler, registry);
   beast::error_code error;
   const net::ip::address address = net::ip::make_address(host.empty() ? "0.0.0.0" : host, error);
-  if (error) return absl::InvalidArgumentError(absl::StrCat("--http-listen: ", host, " is not an IP address"));
+  if (error)
+    return domain::Error(domain::Reason::kServerMisconfigured,
+                         absl::StrCat("--http-listen: ", host, " is not an IP address"));
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
   state->acceptor.open(endpoint.protocol(), error);
   if (!error) state->acceptor.set_option(net::socket_base::reuse_address(true), error);
   if (!error) state->acceptor.bind(endpoint, error);
   if (!error) state->acceptor.listen(net::socket_base::max_listen_connections, error);
   if (error)
-    return absl::UnavailableError(absl::StrCat("cannot listen for HTTP on ", options.listen, ": ", error.message()));
+    return domain::Error(domain::Reason::kListenFailed,
+                         absl::StrCat("cannot listen for HTTP on ", options.listen, ": ", error.message()));
   Accept(state);
   for (int i = 0; i < std::max(1, options.threads); ++i) {
     state->threads.emplace_back([state] { state->io.run(); });

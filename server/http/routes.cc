@@ -20,6 +20,7 @@
 #include "api/status_mapping.h"
 #include "api/unary_call.h"
 #include "domain/chapter_formats.h"
+#include "domain/errors.h"
 #include "domain/resource_names.h"
 #include "google/api/annotations.pb.h"
 #include "google/protobuf/util/json_util.h"
@@ -160,16 +161,18 @@ absl::Status SetQueryFields(absl::string_view query, google::protobuf::Message& 
     std::vector<absl::string_view> parts = absl::StrSplit(pair, absl::MaxSplits('=', 1));
     std::optional<std::string> key = PercentDecoded(parts[0], true);
     std::optional<std::string> value = PercentDecoded(parts.size() > 1 ? parts[1] : "", true);
-    if (!key || !value) return absl::InvalidArgumentError("the query is not valid percent-encoding");
+    if (!key || !value) return domain::Error(domain::Reason::kInvalidFields, "the query is not valid percent-encoding");
     const google::protobuf::FieldDescriptor* field = descriptor->FindFieldByName(*key);
     if (field == nullptr) field = descriptor->FindFieldByLowercaseName(*key);
     if (field == nullptr) field = descriptor->FindFieldByCamelcaseName(*key);
     if (field == nullptr || field->name() == "name" || field->name() == "parent" ||
         field->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown query parameter ", domain::Quoted(*key)));
+      return domain::Error(domain::Reason::kInvalidFields,
+                           absl::StrCat("unknown query parameter ", domain::Quoted(*key)));
     }
     const auto bad = [&] {
-      return absl::InvalidArgumentError(
+      return domain::Error(
+          domain::Reason::kInvalidFields,
           absl::StrCat("query parameter ", *key, ": ", domain::Quoted(*value), " is not a ", field->type_name()));
     };
     switch (field->cpp_type()) {
@@ -553,7 +556,7 @@ void Routes::Connect(const std::shared_ptr<grpc::Channel>& channel) {
 void Routes::Handle(const Request& request, Respond respond) {
   std::optional<Path> path = ParseTarget(request.target);
   if (!path) {
-    return respond(ErrorAnswer(absl::InvalidArgumentError("the path is not valid percent-encoding"), "bad-path"));
+    return respond(ErrorAnswer(domain::InvalidField("path", "is not valid percent-encoding"), "bad-path"));
   }
   const std::vector<std::string>& s = path->segments;
   const std::chrono::milliseconds timeout = options_.timeout;
@@ -565,10 +568,13 @@ void Routes::Handle(const Request& request, Respond respond) {
     return respond(std::move(ok));
   }
   if (s.empty() || s[0] != "v1") {
-    return respond(ErrorAnswer(absl::NotFoundError("no such route; podmeta's routes start with /v1/"), "unknown"));
+    return respond(ErrorAnswer(
+        domain::Error(domain::Reason::kRouteNotFound, "no such route; podmeta's routes start with /v1/"), "unknown"));
   }
   const auto no_route = [&] {
-    respond(ErrorAnswer(absl::NotFoundError(absl::StrCat("no route for ", domain::Quoted(request.target))), "unknown"));
+    respond(ErrorAnswer(
+        domain::Error(domain::Reason::kRouteNotFound, absl::StrCat("no route for ", domain::Quoted(request.target))),
+        "unknown"));
   };
 
   // Chapter files, straight from the episode cache.
@@ -588,8 +594,9 @@ void Routes::Handle(const Request& request, Respond respond) {
                    if (!file.ok()) return respond(ErrorAnswer(file.status(), "chapters"));
                    const ChapterFileCache::File& chapters = **file;
                    if (chapters.deleted) {
-                     Response gone = ErrorAnswer(
-                         absl::NotFoundError(absl::StrCat("episode ", chapters.name, " is deleted")), "chapters");
+                     Response gone = ErrorAnswer(domain::Error(domain::Reason::kResourceDeleted,
+                                                               absl::StrCat("episode ", chapters.name, " is deleted")),
+                                                 "chapters");
                      gone.status = 410;
                      return respond(std::move(gone));
                    }
@@ -618,7 +625,8 @@ void Routes::Handle(const Request& request, Respond respond) {
       const std::string etag = absl::StrFormat("W/\"%016x\"", std::hash<std::string>{}(response.body));
       respond(Cacheable(request, std::move(response), etag, std::nullopt, max_age));
     });
-    if (!queued) respond(ErrorAnswer(absl::ResourceExhaustedError("the server is busy; try again"), "feed"));
+    if (!queued)
+      respond(ErrorAnswer(domain::Error(domain::Reason::kServerOverloaded, "the server is busy; try again"), "feed"));
     return;
   }
 
@@ -645,7 +653,8 @@ void Routes::Handle(const Request& request, Respond respond) {
     std::optional<std::vector<absl::string_view>> pieces = binding->Match(s);
     if (!pieces) continue;
     std::unique_ptr<google::protobuf::Message> message = binding->Request(*pieces);
-    if (stub_ == nullptr) return respond(ErrorAnswer(absl::UnavailableError("the server is starting"), "json"));
+    if (stub_ == nullptr)
+      return respond(ErrorAnswer(domain::Error(domain::Reason::kServerStarting, "the server is starting"), "json"));
     if (absl::Status fields = SetQueryFields(path->query, *message); !fields.ok()) {
       return respond(ErrorAnswer(domain::InvalidField("query", std::string(fields.message())), binding->route));
     }
@@ -663,7 +672,8 @@ void Routes::Handle(const Request& request, Respond respond) {
                      [call, route = binding->route, respond = std::move(respond)](grpc::Status status) {
                        if (!status.ok()) return respond(ErrorAnswer(status, route));
                        if (!api::ParseMessage(call->response, *call->answer)) {
-                         return respond(ErrorAnswer(absl::InternalError("the answer could not be read"), route));
+                         return respond(ErrorAnswer(
+                             domain::Error(domain::Reason::kInternal, "the answer could not be read"), route));
                        }
                        respond(JsonAnswer(200, *call->answer, route));
                      });

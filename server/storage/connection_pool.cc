@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "domain/errors.h"
 
 namespace podmeta::storage {
 
@@ -29,8 +30,8 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Deadline deadline)
     while (idle_.empty() && open_ >= capacity_ && ready) ready = mutex_.WaitUntil(available_, deadline);
     --waiting_;
     if (idle_.empty() && open_ >= capacity_) {
-      return absl::UnavailableError(
-          absl::StrCat("no database connection became free in time (all ", capacity_, " in use)"));
+      return domain::Error(domain::Reason::kDatabaseUnavailable,
+                           absl::StrCat("no database connection became free in time (all ", capacity_, " in use)"));
     }
     if (!idle_.empty()) {
       std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
@@ -50,7 +51,8 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Deadline deadline)
       --open_;
     }
     available_.notify_one();
-    return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", error.what()));
+    return domain::Error(domain::Reason::kDatabaseUnavailable,
+                         absl::StrCat("cannot connect to the database: ", error.what()));
   }
 }
 

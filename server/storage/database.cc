@@ -1,5 +1,6 @@
 #include "storage/database.h"
 
+#include "domain/errors.h"
 #include "storage/queries.h"
 
 namespace podmeta::storage {
@@ -46,7 +47,7 @@ absl::Status DatabaseProbe::Check(std::chrono::milliseconds timeout) {
     return absl::OkStatus();
   } catch (const std::exception& error) {
     connection_.reset();
-    return absl::UnavailableError(absl::StrCat("database unreachable: ", error.what()));
+    return domain::Error(domain::Reason::kDatabaseUnavailable, absl::StrCat("database unreachable: ", error.what()));
   }
 }
 
@@ -57,7 +58,8 @@ Deadline Database::AcquireDeadline(Deadline deadline) {
 absl::Status Database::ApplyDeadline(pqxx::transaction_base& transaction, Deadline deadline) {
   const auto left =
       std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::system_clock::now()).count();
-  if (left <= 0) return absl::DeadlineExceededError("the call's deadline passed before its query started");
+  if (left <= 0)
+    return domain::Error(domain::Reason::kDeadlinePassedWaiting, "the call's deadline passed before its query started");
   transaction.exec_prepared(std::string(kSetStatementTimeout.name), std::to_string(left));
   return absl::OkStatus();
 }

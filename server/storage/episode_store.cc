@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
+#include "domain/errors.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "storage/episode_filter_sql.h"
 #include "storage/queries.h"
@@ -24,12 +25,19 @@ std::string SortKeyOf(const v1::Episode& episode, domain::OrderField field) {
   return std::to_string(MicrosOf(episode.publish_time()));
 }
 
-// An episode is written only under a podcast that exists and is not deleted.
+// An episode is written only under a podcast that exists and is not deleted;
+// the podcast's row is locked first (before any episode row), always in that
+// order, so a write and a DeletePodcast never deadlock.
 absl::Status CheckPodcastWritable(pqxx::work& transaction, const std::string& podcast_id) {
-  absl::StatusOr<v1::Podcast> podcast = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
-  if (!podcast.ok()) return podcast.status();
-  if (podcast->has_delete_time()) {
-    return absl::FailedPreconditionError(absl::StrCat("podcast ", podcast->name(), " is deleted; undelete it first"));
+  const pqxx::result found = transaction.exec_prepared(StatementName(kSharePodcast), podcast_id);
+  const std::string name = domain::PodcastName(podcast_id);
+  if (found.empty()) {
+    return domain::Error(domain::Reason::kPodcastNotFound, absl::StrCat("podcast ", name, " does not exist"),
+                         {{"podcast", name}});
+  }
+  if (found[0]["deleted"].as<bool>()) {
+    return domain::Error(domain::Reason::kParentDeleted,
+                         absl::StrCat("podcast ", name, " is deleted; undelete it first"), {{"podcast", name}});
   }
   return absl::OkStatus();
 }
@@ -80,7 +88,9 @@ absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::BatchGet(const std::strin
     for (const std::string& id : episode_ids) {
       auto match = by_id.find(id);
       if (match == by_id.end()) {
-        return absl::NotFoundError(absl::StrCat("episode ", domain::EpisodeName({podcast_id, id}), " does not exist"));
+        return domain::Error(domain::Reason::kEpisodeNotFound,
+                             absl::StrCat("episode ", domain::EpisodeName({podcast_id, id}), " does not exist"),
+                             {{"episode", domain::EpisodeName({podcast_id, id})}});
       }
       ordered.push_back(*match->second);
     }
@@ -158,8 +168,10 @@ absl::StatusOr<v1::Episode> EpisodeStore::Create(const domain::EpisodeKey& key, 
     if (absl::Status writable = CheckPodcastWritable(transaction, key.podcast_id); !writable.ok()) return writable;
     if (transaction.exec_prepared(StatementName(kEpisodeIdTaken), key.podcast_id, key.episode_id, episode.guid())[0][0]
             .as<int>() > 0) {
-      return absl::AlreadyExistsError(absl::StrCat("episode ", domain::EpisodeName(key), " (or one with guid \"",
-                                                   episode.guid(), "\") already exists"));
+      return domain::Error(domain::Reason::kEpisodeExists,
+                           absl::StrCat("episode ", domain::EpisodeName(key), " (or one with guid \"", episode.guid(),
+                                        "\") already exists"),
+                           {{"episode", domain::EpisodeName(key)}, {"guid", episode.guid()}});
     }
     rows::InsertEpisodes(transaction, key.podcast_id, {{key.episode_id, &episode}});
     absl::StatusOr<v1::Episode> created = rows::ReadEpisode(transaction, key, kSelectEpisode);
@@ -171,6 +183,7 @@ absl::StatusOr<v1::Episode> EpisodeStore::Create(const domain::EpisodeKey& key, 
 absl::StatusOr<v1::Episode> EpisodeStore::Modify(const domain::EpisodeKey& key, const Mutation& mutate,
                                                  Deadline deadline) {
   return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
+    if (absl::Status writable = CheckPodcastWritable(transaction, key.podcast_id); !writable.ok()) return writable;
     absl::StatusOr<v1::Episode> current = rows::ReadEpisode(transaction, key, kSelectEpisodeForUpdate);
     if (!current.ok()) return current.status();
     v1::Episode changed = *current;

@@ -63,6 +63,7 @@ class EpisodeStore {
   // Reads the episode locked for update, lets `mutate` change it (and refuse
   // with a status), and writes the result back if it differs. A set
   // delete_time marks the episode deleted (the database's clock is used).
+  // Episodes of a deleted podcast are not written (PARENT_DELETED).
   using Mutation = std::function<absl::Status(v1::Episode&)>;
   absl::StatusOr<v1::Episode> Modify(const domain::EpisodeKey& key, const Mutation& mutate, Deadline deadline);
 

@@ -2,6 +2,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "domain/errors.h"
 #include "domain/feed_import.h"
 #include "domain/resources.h"
 #include "domain/validation.h"
@@ -108,9 +109,9 @@ absl::StatusOr<v1::ImportFeedResponse> FeedStore::Import(FeedImport import, Dead
         const std::string podcast_id = found ? found->podcast_id : *new_id;
         transaction.exec_prepared(StatementName(kLockPodcastImport), podcast_id);
         if (found && !guid.empty() && found->guid != guid && !found->feed_uri.empty() && found->feed_uri != feed_uri) {
-          return absl::FailedPreconditionError(absl::StrCat("podcast ", domain::PodcastName(podcast_id),
-                                                            " holds another feed (", found->feed_uri,
-                                                            "); import this one with another podcast_id"));
+          return domain::Error(domain::Reason::kFeedOfOtherPodcast,
+                               absl::StrCat("podcast ", domain::PodcastName(podcast_id), " holds another feed (",
+                                            found->feed_uri, "); import this one with another podcast_id"));
         }
         if (!found) {
           v1::Podcast podcast = feed.podcast;
@@ -122,8 +123,8 @@ absl::StatusOr<v1::ImportFeedResponse> FeedStore::Import(FeedImport import, Dead
           absl::StatusOr<v1::Podcast> stored = rows::ReadPodcast(transaction, podcast_id, kSelectPodcastForUpdate);
           if (!stored.ok()) return stored.status();
           if (stored->has_delete_time()) {
-            return absl::FailedPreconditionError(
-                absl::StrCat("podcast ", stored->name(), " is deleted; undelete it before importing"));
+            return domain::Error(domain::Reason::kParentDeleted,
+                                 absl::StrCat("podcast ", stored->name(), " is deleted; undelete it before importing"));
           }
           v1::Podcast changed = *stored;
           domain::ApplyFeedPodcast(feed.podcast, changed);
@@ -190,7 +191,8 @@ absl::StatusOr<FeedStore::Export> FeedStore::Read(const std::string& podcast_id,
     absl::StatusOr<v1::Podcast> podcast = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
     if (!podcast.ok()) return podcast.status();
     if (podcast->has_delete_time()) {
-      return absl::NotFoundError(absl::StrCat("podcast ", podcast->name(), " is deleted"));
+      return domain::Error(domain::Reason::kResourceDeleted, absl::StrCat("podcast ", podcast->name(), " is deleted"),
+                           {{"podcast", podcast->name()}});
     }
     result.podcast = *std::move(podcast);
     result.episodes =

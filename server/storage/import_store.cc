@@ -1,6 +1,7 @@
 #include "storage/import_store.h"
 
 #include "absl/container/flat_hash_map.h"
+#include "domain/errors.h"
 #include "domain/import.h"
 #include "domain/resources.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -24,7 +25,9 @@ absl::StatusOr<PodcastImported> ImportPodcast(pqxx::work& transaction, const dom
   }
   if (!stored.ok()) return stored.status();
   if (stored->has_delete_time()) {
-    return absl::FailedPreconditionError("podcast " + stored->name() + " is deleted; undelete it before importing");
+    return domain::Error(domain::Reason::kParentDeleted,
+                         "podcast " + stored->name() + " is deleted; undelete it before importing",
+                         {{"podcast", stored->name()}});
   }
   v1::Podcast changed = *stored;
   domain::ApplyImportedPodcast(page.podcast, changed);

@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
+#include "domain/errors.h"
 #include "storage/sql_errors.h"
 
 namespace podmeta::storage {
@@ -64,7 +65,8 @@ absl::StatusOr<int> MigrateDatabase(const std::string& database_url) {
   try {
     connection = std::make_unique<pqxx::connection>(database_url);
   } catch (const std::exception& error) {
-    return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", error.what()));
+    return domain::Error(domain::Reason::kDatabaseUnavailable,
+                         absl::StrCat("cannot connect to the database: ", error.what()));
   }
   return ApplyMigrations(*connection);
 }

@@ -1,6 +1,7 @@
 #include "storage/podcast_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "domain/errors.h"
 #include "domain/resource_names.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "storage/queries.h"
@@ -44,7 +45,9 @@ absl::StatusOr<v1::Podcast> PodcastStore::Create(const std::string& podcast_id, 
       if (*repeated) return first;
     }
     if (!transaction.exec_prepared(StatementName(kSelectPodcast), podcast_id).empty()) {
-      return absl::AlreadyExistsError(absl::StrCat("podcast ", domain::PodcastName(podcast_id), " already exists"));
+      return domain::Error(domain::Reason::kPodcastExists,
+                           absl::StrCat("podcast ", domain::PodcastName(podcast_id), " already exists"),
+                           {{"podcast", domain::PodcastName(podcast_id)}});
     }
     rows::InsertPodcast(transaction, podcast_id, podcast);
     absl::StatusOr<v1::Podcast> created = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
@@ -58,11 +61,17 @@ absl::StatusOr<v1::Podcast> PodcastStore::Create(const std::string& podcast_id, 
 absl::StatusOr<v1::Podcast> PodcastStore::Modify(const std::string& podcast_id, const Mutation& mutate,
                                                  Deadline deadline) {
   return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Podcast> {
-    absl::StatusOr<v1::Podcast> current = rows::ReadPodcast(transaction, podcast_id, kSelectPodcastForUpdate);
+    // Locked first and read by a second statement, so the episode count is
+    // the one after every episode write that held the podcast before us.
+    transaction.exec_prepared(StatementName(kLockPodcast), podcast_id);
+    absl::StatusOr<v1::Podcast> current = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
     if (!current.ok()) return current.status();
     v1::Podcast changed = *current;
     if (absl::Status mutated = mutate(changed); !mutated.ok()) return mutated;
     if (google::protobuf::util::MessageDifferencer::Equals(changed, *current)) return current;
+    if (changed.has_delete_time() && !current->has_delete_time() && current->episode_count() > 0) {
+      transaction.exec_prepared(StatementName(kDeleteLiveEpisodes), podcast_id);
+    }
     rows::UpdatePodcast(transaction, podcast_id, changed);
     return rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
   });

@@ -36,7 +36,9 @@ class PodcastStore {
   absl::StatusOr<v1::Podcast> Create(const std::string& podcast_id, const v1::Podcast& podcast,
                                      const std::string& request_id, Deadline deadline);
 
-  // See EpisodeStore::Modify.
+  // See EpisodeStore::Modify. A mutation that deletes the podcast also
+  // soft-deletes its live episodes (domain::MarkPodcastDeleted allows that
+  // only with force).
   using Mutation = std::function<absl::Status(v1::Podcast&)>;
   absl::StatusOr<v1::Podcast> Modify(const std::string& podcast_id, const Mutation& mutate, Deadline deadline);
 

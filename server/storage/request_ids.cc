@@ -1,6 +1,7 @@
 #include "storage/request_ids.h"
 
 #include "absl/strings/escaping.h"
+#include "domain/errors.h"
 #include "storage/queries.h"
 
 namespace podmeta::storage {
@@ -12,7 +13,7 @@ absl::StatusOr<bool> LoadEarlierResponse(pqxx::work& transaction, const std::str
   if (earlier.empty()) return false;
   std::string bytes;
   if (!absl::Base64Unescape(earlier[0][0].c_str(), &bytes) || !response.ParseFromString(bytes)) {
-    return absl::InternalError("the stored response of an earlier request is unreadable");
+    return domain::Error(domain::Reason::kInternal, "the stored response of an earlier request is unreadable");
   }
   return true;
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "domain/errors.h"
 #include "domain/resource_names.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -306,7 +307,9 @@ absl::StatusOr<v1::Podcast> ReadPodcast(pqxx::transaction_base& transaction, con
                                         const NamedQuery& query) {
   const pqxx::result rows = transaction.exec_prepared(StatementName(query), podcast_id);
   if (rows.empty()) {
-    return absl::NotFoundError(absl::StrCat("podcast ", domain::PodcastName(podcast_id), " does not exist"));
+    return domain::Error(domain::Reason::kPodcastNotFound,
+                         absl::StrCat("podcast ", domain::PodcastName(podcast_id), " does not exist"),
+                         {{"podcast", domain::PodcastName(podcast_id)}});
   }
   return PodcastColumns(rows).Read(rows[0]);
 }
@@ -335,7 +338,9 @@ absl::StatusOr<v1::Episode> ReadEpisode(pqxx::transaction_base& transaction, con
                                         const NamedQuery& query) {
   const pqxx::result rows = transaction.exec_prepared(StatementName(query), key.podcast_id, key.episode_id);
   if (rows.empty()) {
-    return absl::NotFoundError(absl::StrCat("episode ", domain::EpisodeName(key), " does not exist"));
+    return domain::Error(domain::Reason::kEpisodeNotFound,
+                         absl::StrCat("episode ", domain::EpisodeName(key), " does not exist"),
+                         {{"episode", domain::EpisodeName(key)}});
   }
   return EpisodeColumns(rows).Read(key.podcast_id, rows[0]);
 }

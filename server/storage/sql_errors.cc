@@ -15,42 +15,44 @@ absl::Status StatusFromSqlError(const std::exception& error, absl::string_view d
   const std::string what = absl::StrCat(doing, ": ", error.what());
   if (dynamic_cast<const pqxx::in_doubt_error*>(&error) != nullptr) {
     spdlog::warn("{}", what);
-    return absl::UnavailableError(
+    return domain::Error(
+        domain::Reason::kCommitOutcomeUnknown,
         "database unavailable during the commit: the outcome of the write is unknown; retry with the same "
         "request_id");
   }
   if (dynamic_cast<const pqxx::broken_connection*>(&error) != nullptr) {
     spdlog::warn("{}", what);
-    return absl::UnavailableError(absl::StrCat("database unavailable (", doing, ")"));
+    return domain::Error(domain::Reason::kDatabaseUnavailable, absl::StrCat("database unavailable (", doing, ")"));
   }
   if (dynamic_cast<const pqxx::unique_violation*>(&error) != nullptr) {
     spdlog::info("{}", what);
-    return absl::AlreadyExistsError("a resource with the same id or guid already exists");
+    return domain::Error(domain::Reason::kDuplicateResource, "a resource with the same id or guid already exists");
   }
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error)) {
     const std::string& state = sql->sqlstate();
     if (state == "40001" || state == "40P01") {
       spdlog::info("{}", what);
-      return absl::AbortedError("the write conflicted with a concurrent one; retry it");
+      return domain::Error(domain::Reason::kWriteConflict, "the write conflicted with a concurrent one; retry it");
     }
     if (state == "57014") {
       spdlog::info("{}", what);
-      return absl::DeadlineExceededError("the call's time ran out while the database worked on it");
+      return domain::Error(domain::Reason::kQueryTimeout, "the call's time ran out while the database worked on it");
     }
     // Class 08 (connection exception), 57P0x (server shutting down), 53
     // (insufficient resources: out of connections, disk or memory).
     if (state.rfind("08", 0) == 0 || state.rfind("57P0", 0) == 0 || state.rfind("53", 0) == 0) {
       spdlog::warn("{}", what);
-      return absl::UnavailableError(absl::StrCat("database unavailable (", doing, ")"));
+      return domain::Error(domain::Reason::kDatabaseUnavailable, absl::StrCat("database unavailable (", doing, ")"));
     }
     // Class 22 (data exception): a value the request carried that the
     // database cannot take (out of range, not a valid timestamp, ...).
     if (state.rfind("22", 0) == 0) {
       spdlog::info("{}", what);
-      return domain::InvalidField("request", "holds a value outside what podmeta can store or compare");
+      return domain::InvalidField("request", "holds a value outside what podmeta can store or compare",
+                                  domain::Reason::kUnstorableValue);
     }
   }
-  return absl::InternalError(what);  // logged by the api layer, not sent
+  return domain::Error(domain::Reason::kInternal, what);  // logged by the api layer, not sent
 }
 
 }  // namespace podmeta::storage

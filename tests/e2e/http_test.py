@@ -42,6 +42,17 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def error_reason(body):
+    """The reason of the one google.rpc.ErrorInfo a JSON error body must carry."""
+    infos = [d for d in json.loads(body).get("details", [])
+             if d.get("@type") == "type.googleapis.com/google.rpc.ErrorInfo"]
+    if len(infos) != 1:
+        raise AssertionError(f"{len(infos)} ErrorInfo details in {body!r}")
+    if infos[0].get("domain") != "podmeta":
+        raise AssertionError(f"domain {infos[0].get('domain')!r} in {body!r}")
+    return infos[0]["reason"]
+
+
 class HttpTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -164,6 +175,13 @@ class HttpTest(unittest.TestCase):
             error = json.loads(body)
             self.assertIn("code", error, path)
             self.assertIn("message", error, path)
+        # Each error names its cause in exactly one ErrorInfo (docs/errors.md).
+        for path, reason in (("/nowhere", "ROUTE_NOT_FOUND"),
+                             ("/v1/podcasts/%zz", "INVALID_FIELDS"),
+                             ("/v1/podcasts/core-py/episodes/999/chapters.json", "EPISODE_NOT_FOUND"),
+                             ("/v1/podcasts/core-py/episodes?no_such_field=1", "INVALID_FIELDS"),
+                             ("/v1/podcasts/core-py/episodes?page_token=forged", "INVALID_PAGE_TOKEN")):
+            self.assertEqual(error_reason(self.request("GET", path)[1]), reason, path)
         posted, _ = self.request("POST", f"{CHAPTERS_PATH}.json")
         self.assertEqual(posted.status, 405)
         self.assertIn("GET", posted.getheader("Allow"))
@@ -178,6 +196,7 @@ class HttpTest(unittest.TestCase):
         response, body = self.request("GET", "/v1/podcasts/core-py/episodes/12/chapters.json")
         self.assertEqual(response.status, 410)
         self.assertNotIn(b"startTime", body)
+        self.assertEqual(error_reason(body), "RESOURCE_DELETED")
         episode = json.loads(self.request("GET", "/v1/podcasts/core-py/episodes/12")[1])
         self.assertIn("deleteTime", episode)
 
@@ -300,8 +319,10 @@ class HttpTest(unittest.TestCase):
         missing, body = self.request("GET", "/v1/podcasts/no-such-show/episodes:watch")
         self.assertEqual(missing.status, 404)
         self.assertEqual(json.loads(body)["code"], 5)
+        self.assertEqual(error_reason(body), "PODCAST_NOT_FOUND")
         stale, body = self.request("GET", "/v1/podcasts/core-py/episodes:watch?resume_token=not-a-token")
         self.assertEqual(stale.status, 400)
+        self.assertEqual(error_reason(body), "INVALID_RESUME_TOKEN")
         unknown, _ = self.request("GET", "/v1/podcasts/core-py/episodes:watch?since=yesterday")
         self.assertEqual(unknown.status, 400)
         head, body = self.request("HEAD", "/v1/podcasts/core-py/episodes:watch")

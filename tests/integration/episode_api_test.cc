@@ -254,7 +254,9 @@ TEST_F(EpisodeApiTest, DeleteHidesFromListUndeleteBringsBack) {
   absl::StatusOr<v1::Episode> restored = client().UndeleteEpisode(created->name());
   ASSERT_TRUE(restored.ok()) << restored.status();
   EXPECT_FALSE(restored->has_delete_time());
-  EXPECT_EQ(client().UndeleteEpisode(created->name()).status().code(), absl::StatusCode::kFailedPrecondition);
+  const absl::Status live = client().UndeleteEpisode(created->name()).status();
+  EXPECT_EQ(live.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(ErrorReason(live), "NOT_DELETED");
 }
 
 TEST_F(EpisodeApiTest, BatchGetReturnsInRequestOrderAndFailsOnAnyMissing) {

@@ -123,7 +123,11 @@ TEST_F(PodcastApiTest, DeleteIsSoftAndUndeleteRestores) {
   ASSERT_TRUE(fetched.ok()) << fetched.status();
   EXPECT_TRUE(fetched->has_delete_time());
 
-  EXPECT_EQ(client().DeletePodcast(created->name()).status().code(), absl::StatusCode::kFailedPrecondition);
+  // AIP-164: deleting what is deleted is NOT_FOUND, undeleting what is not ALREADY_EXISTS.
+  const absl::Status again = client().DeletePodcast(created->name()).status();
+  EXPECT_EQ(again.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ErrorReason(again), "ALREADY_DELETED");
+  EXPECT_EQ(ErrorMetadata(again)["resource"], created->name());
   {
     v1::ListPodcastsRequest request;
     request.set_page_size(1000);
@@ -133,6 +137,9 @@ TEST_F(PodcastApiTest, DeleteIsSoftAndUndeleteRestores) {
   }
   absl::StatusOr<v1::Podcast> restored = client().UndeletePodcast(created->name(), deleted->etag());
   ASSERT_TRUE(restored.ok()) << restored.status();
+  const absl::Status live = client().UndeletePodcast(created->name()).status();
+  EXPECT_EQ(live.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(ErrorReason(live), "NOT_DELETED");
   EXPECT_FALSE(restored->has_delete_time());
 }
 

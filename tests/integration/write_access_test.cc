@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "podmeta/client.h"
 #include "support/grpc_test_helpers.h"
 #include "support/test_server.h"
 
@@ -39,6 +40,10 @@ TEST(WriteAccess, WritesNeedAValidBearerTokenAndReadsDoNot) {
   EXPECT_EQ(CreatePodcast(server, "prefix", "Bearer first").error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(CreatePodcast(server, "comment", "Bearer # deploy tokens").error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+  // Each refusal names its cause (docs/errors.md).
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(CreatePodcast(server, "none", ""))), "TOKEN_MISSING");
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(CreatePodcast(server, "basic", "Basic Zm9vOmJhcg=="))), "TOKEN_MALFORMED");
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(CreatePodcast(server, "wrong", "Bearer first-secreT"))), "TOKEN_NOT_ALLOWED");
   EXPECT_TRUE(CreatePodcast(server, "first", "Bearer first-secret").ok());
   EXPECT_TRUE(CreatePodcast(server, "second", "Bearer second-secret").ok());
 

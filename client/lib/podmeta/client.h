@@ -10,14 +10,16 @@
 //   request.set_parent("podcasts/core-py");
 //   absl::Status done = client.ForEachEpisode(request, [](const podmeta::v1::Episode& e) { ... });
 //
-// Errors are absl::Status values with the gRPC code; an INVALID_ARGUMENT
-// carries the server's field violations (see FieldViolations).
+// Errors are absl::Status values with the gRPC code and the server's reason
+// (ErrorReason); an INVALID_ARGUMENT carries the server's field violations
+// (see FieldViolations).
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -66,6 +68,8 @@ class Client {
   absl::StatusOr<v1::Podcast> CreatePodcast(v1::CreatePodcastRequest request);
   absl::StatusOr<v1::Podcast> UpdatePodcast(const v1::UpdatePodcastRequest& request);
   absl::StatusOr<v1::Podcast> DeletePodcast(const std::string& name, const std::string& etag = "");
+  // With `force`, for a podcast that has episodes (see DeletePodcastRequest).
+  absl::StatusOr<v1::Podcast> DeletePodcast(const v1::DeletePodcastRequest& request);
   absl::StatusOr<v1::Podcast> UndeletePodcast(const std::string& name, const std::string& etag = "");
   absl::StatusOr<v1::ImportShowPageResponse> ImportShowPage(const v1::ImportShowPageRequest& request);
   // An RSS feed from bytes or a URL the server fetches.
@@ -119,7 +123,14 @@ class Client {
 // from this library carries.
 std::vector<std::pair<std::string, std::string>> FieldViolations(const absl::Status& status);
 
-// grpc::Status → absl::Status, keeping the field violations.
+// The server's ErrorInfo.reason (UPPER_SNAKE_CASE, docs/errors.md lists
+// them) — what a program branches on; empty when the status has none (made
+// by gRPC itself, e.g. a transport failure or a client-side deadline).
+std::string ErrorReason(const absl::Status& status);
+// The ErrorInfo's metadata: the values the message names (e.g. "episode").
+std::map<std::string, std::string> ErrorMetadata(const absl::Status& status);
+
+// grpc::Status → absl::Status, keeping the field violations and ErrorInfo.
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
 }  // namespace podmeta
