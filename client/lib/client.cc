@@ -28,6 +28,18 @@ std::string RandomRequestId() {
   return absl::StrFormat("%016x%016x", generator(), generator());
 }
 
+// Every write the library sends carries a request id (the caller's, or a
+// random one), which makes retrying it safe.
+template <typename Request>
+void SetRequestId(Request& request) {
+  if (request.request_id().empty()) request.set_request_id(RandomRequestId());
+}
+
+template <typename Request>
+Client::Retry RetryOf(const Request& request) {
+  return request.request_id().empty() ? Client::Retry::kNever : Client::Retry::kWhenUnavailable;
+}
+
 }  // namespace
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
@@ -93,7 +105,7 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
       episodes_(v1::EpisodeService::NewStub(channel_)) {}
 
 template <typename Response, typename Invoke>
-absl::StatusOr<Response> Client::Call(Invoke invoke) {
+absl::StatusOr<Response> Client::Call(Invoke invoke, Retry retry) {
   auto backoff = options_.initial_backoff;
   for (int attempt = 1;; ++attempt) {
     grpc::ClientContext context;
@@ -103,7 +115,8 @@ absl::StatusOr<Response> Client::Call(Invoke invoke) {
     Response response;
     const grpc::Status status = invoke(&context, &response);
     if (status.ok()) return response;
-    if (status.error_code() != grpc::StatusCode::UNAVAILABLE || attempt >= options_.max_attempts) {
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE || retry == Retry::kNever ||
+        attempt >= options_.max_attempts) {
       return FromGrpcStatus(status);
     }
     std::this_thread::sleep_for(backoff);
@@ -124,14 +137,17 @@ absl::StatusOr<v1::ListPodcastsResponse> Client::ListPodcasts(const v1::ListPodc
 }
 
 absl::StatusOr<v1::Podcast> Client::CreatePodcast(v1::CreatePodcastRequest request) {
-  if (request.request_id().empty()) request.set_request_id(RandomRequestId());
+  SetRequestId(request);
   return Call<v1::Podcast>(
-      [&](auto* context, auto* response) { return podcasts_->CreatePodcast(context, request, response); });
+      [&](auto* context, auto* response) { return podcasts_->CreatePodcast(context, request, response); },
+      RetryOf(request));
 }
 
-absl::StatusOr<v1::Podcast> Client::UpdatePodcast(const v1::UpdatePodcastRequest& request) {
+absl::StatusOr<v1::Podcast> Client::UpdatePodcast(v1::UpdatePodcastRequest request) {
+  SetRequestId(request);
   return Call<v1::Podcast>(
-      [&](auto* context, auto* response) { return podcasts_->UpdatePodcast(context, request, response); });
+      [&](auto* context, auto* response) { return podcasts_->UpdatePodcast(context, request, response); },
+      RetryOf(request));
 }
 
 absl::StatusOr<v1::Podcast> Client::DeletePodcast(const std::string& name, const std::string& etag) {
@@ -141,27 +157,35 @@ absl::StatusOr<v1::Podcast> Client::DeletePodcast(const std::string& name, const
   return DeletePodcast(request);
 }
 
-absl::StatusOr<v1::Podcast> Client::DeletePodcast(const v1::DeletePodcastRequest& request) {
+absl::StatusOr<v1::Podcast> Client::DeletePodcast(v1::DeletePodcastRequest request) {
+  SetRequestId(request);
   return Call<v1::Podcast>(
-      [&](auto* context, auto* response) { return podcasts_->DeletePodcast(context, request, response); });
+      [&](auto* context, auto* response) { return podcasts_->DeletePodcast(context, request, response); },
+      RetryOf(request));
 }
 
 absl::StatusOr<v1::Podcast> Client::UndeletePodcast(const std::string& name, const std::string& etag) {
   v1::UndeletePodcastRequest request;
   request.set_name(name);
   request.set_etag(etag);
+  SetRequestId(request);
   return Call<v1::Podcast>(
-      [&](auto* context, auto* response) { return podcasts_->UndeletePodcast(context, request, response); });
+      [&](auto* context, auto* response) { return podcasts_->UndeletePodcast(context, request, response); },
+      RetryOf(request));
 }
 
-absl::StatusOr<v1::ImportShowPageResponse> Client::ImportShowPage(const v1::ImportShowPageRequest& request) {
+absl::StatusOr<v1::ImportShowPageResponse> Client::ImportShowPage(v1::ImportShowPageRequest request) {
+  SetRequestId(request);
   return Call<v1::ImportShowPageResponse>(
-      [&](auto* context, auto* response) { return podcasts_->ImportShowPage(context, request, response); });
+      [&](auto* context, auto* response) { return podcasts_->ImportShowPage(context, request, response); },
+      RetryOf(request));
 }
 
-absl::StatusOr<v1::ImportFeedResponse> Client::ImportFeed(const v1::ImportFeedRequest& request) {
+absl::StatusOr<v1::ImportFeedResponse> Client::ImportFeed(v1::ImportFeedRequest request) {
+  SetRequestId(request);
   return Call<v1::ImportFeedResponse>(
-      [&](auto* context, auto* response) { return podcasts_->ImportFeed(context, request, response); });
+      [&](auto* context, auto* response) { return podcasts_->ImportFeed(context, request, response); },
+      RetryOf(request));
 }
 
 absl::StatusOr<v1::ExportFeedResponse> Client::ExportFeed(const std::string& podcast_name) {
@@ -200,50 +224,65 @@ absl::Status Client::ForEachEpisode(v1::ListEpisodesRequest request,
 }
 
 absl::StatusOr<v1::Episode> Client::CreateEpisode(v1::CreateEpisodeRequest request) {
-  if (request.request_id().empty()) request.set_request_id(RandomRequestId());
+  SetRequestId(request);
   return Call<v1::Episode>(
-      [&](auto* context, auto* response) { return episodes_->CreateEpisode(context, request, response); });
+      [&](auto* context, auto* response) { return episodes_->CreateEpisode(context, request, response); },
+      RetryOf(request));
 }
 
-absl::StatusOr<v1::Episode> Client::UpdateEpisode(const v1::UpdateEpisodeRequest& request) {
+absl::StatusOr<v1::Episode> Client::UpdateEpisode(v1::UpdateEpisodeRequest request) {
+  SetRequestId(request);
   return Call<v1::Episode>(
-      [&](auto* context, auto* response) { return episodes_->UpdateEpisode(context, request, response); });
+      [&](auto* context, auto* response) { return episodes_->UpdateEpisode(context, request, response); },
+      RetryOf(request));
 }
 
 absl::StatusOr<v1::Episode> Client::DeleteEpisode(const std::string& name, const std::string& etag) {
   v1::DeleteEpisodeRequest request;
   request.set_name(name);
   request.set_etag(etag);
+  SetRequestId(request);
   return Call<v1::Episode>(
-      [&](auto* context, auto* response) { return episodes_->DeleteEpisode(context, request, response); });
+      [&](auto* context, auto* response) { return episodes_->DeleteEpisode(context, request, response); },
+      RetryOf(request));
 }
 
 absl::StatusOr<v1::Episode> Client::UndeleteEpisode(const std::string& name, const std::string& etag) {
   v1::UndeleteEpisodeRequest request;
   request.set_name(name);
   request.set_etag(etag);
+  SetRequestId(request);
   return Call<v1::Episode>(
-      [&](auto* context, auto* response) { return episodes_->UndeleteEpisode(context, request, response); });
+      [&](auto* context, auto* response) { return episodes_->UndeleteEpisode(context, request, response); },
+      RetryOf(request));
 }
 
-absl::StatusOr<v1::Episode> Client::ReplaceChapters(const v1::ReplaceChaptersRequest& request) {
+absl::StatusOr<v1::Episode> Client::ReplaceChapters(v1::ReplaceChaptersRequest request) {
+  SetRequestId(request);
   return Call<v1::Episode>(
-      [&](auto* context, auto* response) { return episodes_->ReplaceChapters(context, request, response); });
+      [&](auto* context, auto* response) { return episodes_->ReplaceChapters(context, request, response); },
+      RetryOf(request));
 }
 
-absl::StatusOr<v1::Episode> Client::InsertChapter(const v1::InsertChapterRequest& request) {
+absl::StatusOr<v1::Episode> Client::InsertChapter(v1::InsertChapterRequest request) {
+  SetRequestId(request);
   return Call<v1::Episode>(
-      [&](auto* context, auto* response) { return episodes_->InsertChapter(context, request, response); });
+      [&](auto* context, auto* response) { return episodes_->InsertChapter(context, request, response); },
+      RetryOf(request));
 }
 
-absl::StatusOr<v1::Episode> Client::UpdateChapter(const v1::UpdateChapterRequest& request) {
+absl::StatusOr<v1::Episode> Client::UpdateChapter(v1::UpdateChapterRequest request) {
+  SetRequestId(request);
   return Call<v1::Episode>(
-      [&](auto* context, auto* response) { return episodes_->UpdateChapter(context, request, response); });
+      [&](auto* context, auto* response) { return episodes_->UpdateChapter(context, request, response); },
+      RetryOf(request));
 }
 
-absl::StatusOr<v1::Episode> Client::DeleteChapter(const v1::DeleteChapterRequest& request) {
+absl::StatusOr<v1::Episode> Client::DeleteChapter(v1::DeleteChapterRequest request) {
+  SetRequestId(request);
   return Call<v1::Episode>(
-      [&](auto* context, auto* response) { return episodes_->DeleteChapter(context, request, response); });
+      [&](auto* context, auto* response) { return episodes_->DeleteChapter(context, request, response); },
+      RetryOf(request));
 }
 
 absl::StatusOr<v1::ExportChaptersResponse> Client::ExportChapters(const v1::ExportChaptersRequest& request) {
@@ -251,9 +290,11 @@ absl::StatusOr<v1::ExportChaptersResponse> Client::ExportChapters(const v1::Expo
       [&](auto* context, auto* response) { return episodes_->ExportChapters(context, request, response); });
 }
 
-absl::StatusOr<v1::Episode> Client::ImportChapters(const v1::ImportChaptersRequest& request) {
+absl::StatusOr<v1::Episode> Client::ImportChapters(v1::ImportChaptersRequest request) {
+  SetRequestId(request);
   return Call<v1::Episode>(
-      [&](auto* context, auto* response) { return episodes_->ImportChapters(context, request, response); });
+      [&](auto* context, auto* response) { return episodes_->ImportChapters(context, request, response); },
+      RetryOf(request));
 }
 
 absl::StatusOr<v1::SearchEpisodesResponse> Client::SearchEpisodes(const v1::SearchEpisodesRequest& request) {

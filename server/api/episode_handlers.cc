@@ -89,7 +89,7 @@ grpc::ServerUnaryReactor* EpisodeHandlers::CreateEpisode(grpc::CallbackServerCon
   return RunWrite(context, access_, executor_, *request, response, [this, context, request]() -> EpisodeResult {
     absl::StatusOr<domain::NewEpisode> created = domain::NewEpisodeOf(*request);
     if (!created.ok()) return created.status();
-    return Presented(episodes_.Create(created->key, created->episode, created->request_id, DeadlineOf(context)));
+    return Presented(episodes_.Create(created->key, created->episode, created->identity, DeadlineOf(context)));
   });
 }
 
@@ -99,10 +99,12 @@ grpc::ServerUnaryReactor* EpisodeHandlers::ModifyEpisode(grpc::CallbackServerCon
                                                          const char* name_field,
                                                          storage::EpisodeStore::Mutation mutate) {
   return RunWrite(context, access_, executor_, request, response,
-                  [this, context, name, name_field, mutate = std::move(mutate)]() -> EpisodeResult {
+                  [this, context, &request, name, name_field, mutate = std::move(mutate)]() -> EpisodeResult {
                     absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(name, name_field);
                     if (!key.ok()) return key.status();
-                    return Presented(episodes_.Modify(*key, mutate, DeadlineOf(context)));
+                    absl::StatusOr<domain::RequestIdentity> identity = domain::RequestIdentityOf(request);
+                    if (!identity.ok()) return identity.status();
+                    return Presented(episodes_.Modify(*key, *identity, mutate, DeadlineOf(context)));
                   });
 }
 
@@ -189,10 +191,12 @@ grpc::ServerUnaryReactor* EpisodeHandlers::ImportChapters(grpc::CallbackServerCo
   return RunWrite(context, access_, executor_, *request, response, [this, context, request]() -> EpisodeResult {
     absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request->name(), "name");
     if (!key.ok()) return key.status();
+    absl::StatusOr<domain::RequestIdentity> identity = domain::RequestIdentityOf(*request);
+    if (!identity.ok()) return identity.status();
     absl::StatusOr<domain::ChapterList> chapters = domain::ReadChapters(request->content(), request->format());
     if (!chapters.ok()) return chapters.status();
     return Presented(episodes_.Modify(
-        *key,
+        *key, *identity,
         [request, &chapters](v1::Episode& episode) { return domain::ApplyChapterEdit(*request, *chapters, episode); },
         DeadlineOf(context)));
   });

@@ -49,6 +49,9 @@ absl::StatusOr<v1::ImportFeedResponse> FeedImporter::Import(const v1::ImportFeed
   storage::FeedImport import;
   import.podcast_id = request.podcast_id();
   import.dry_run = request.dry_run();
+  absl::StatusOr<domain::RequestIdentity> identity = domain::RequestIdentityOf(request);
+  if (!identity.ok()) return identity.status();
+  import.identity = *std::move(identity);
   std::string bytes;
   std::optional<storage::FeedPodcast> stored;
   if (request.source_case() == v1::ImportFeedRequest::kUri) {

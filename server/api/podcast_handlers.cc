@@ -47,7 +47,7 @@ grpc::ServerUnaryReactor* PodcastHandlers::CreatePodcast(grpc::CallbackServerCon
   return RunWrite(context, access_, executor_, *request, response, [this, context, request]() -> PodcastResult {
     absl::StatusOr<domain::NewPodcast> created = domain::NewPodcastOf(*request);
     if (!created.ok()) return created.status();
-    return podcasts_.Create(created->podcast_id, created->podcast, created->request_id, DeadlineOf(context));
+    return podcasts_.Create(created->podcast_id, created->podcast, created->identity, DeadlineOf(context));
   });
 }
 
@@ -57,10 +57,12 @@ grpc::ServerUnaryReactor* PodcastHandlers::ModifyPodcast(grpc::CallbackServerCon
                                                          const char* name_field,
                                                          storage::PodcastStore::Mutation mutate) {
   return RunWrite(context, access_, executor_, request, response,
-                  [this, context, name, name_field, mutate = std::move(mutate)]() -> PodcastResult {
+                  [this, context, &request, name, name_field, mutate = std::move(mutate)]() -> PodcastResult {
                     absl::StatusOr<std::string> id = domain::ParsePodcastName(name, name_field);
                     if (!id.ok()) return id.status();
-                    return podcasts_.Modify(*id, mutate, DeadlineOf(context));
+                    absl::StatusOr<domain::RequestIdentity> identity = domain::RequestIdentityOf(request);
+                    if (!identity.ok()) return identity.status();
+                    return podcasts_.Modify(*id, *identity, mutate, DeadlineOf(context));
                   });
 }
 
@@ -96,12 +98,15 @@ grpc::ServerUnaryReactor* PodcastHandlers::ImportShowPage(grpc::CallbackServerCo
                     if (absl::Status content = domain::CheckShowPageContent(request->content()); !content.ok()) {
                       return content;
                     }
+                    absl::StatusOr<domain::RequestIdentity> identity = domain::RequestIdentityOf(*request);
+                    if (!identity.ok()) return identity.status();
                     domain::ShowPage page = domain::ParseShowPage(request->content());
                     if (!page.problems.empty() && (!request->allow_partial() || page.podcast_id.empty())) {
                       return domain::PageProblemsStatus(page.problems);
                     }
                     const std::vector<domain::PageProblem> problems = std::move(page.problems);
-                    auto imported = imports_.Import(std::move(page), request->dry_run(), DeadlineOf(context));
+                    auto imported =
+                        imports_.Import(std::move(page), request->dry_run(), *identity, DeadlineOf(context));
                     if (!imported.ok()) return imported.status();
                     for (const domain::PageProblem& problem : problems) {
                       v1::ImportProblem* reported = imported->add_problems();

@@ -3,22 +3,18 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "domain/errors.h"
 #include "domain/limits.h"
 #include "domain/page_token.h"
 #include "domain/patterns.h"
 #include "domain/resources.h"
 #include "domain/validation.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace podmeta::domain {
 namespace {
-
-absl::Status CheckRequestId(const std::string& request_id) {
-  if (request_id.size() > kMaxRequestIdBytes) {
-    return InvalidField("request_id", absl::StrCat("must be at most ", BytesText(kMaxRequestIdBytes)));
-  }
-  return absl::OkStatus();
-}
 
 uint64_t PodcastListFingerprint(const v1::ListPodcastsRequest& request) {
   return QueryFingerprint({"podcasts", request.show_deleted() ? "deleted" : "", request.filter()});
@@ -105,11 +101,38 @@ std::string NextPodcastPageToken(const v1::ListPodcastsRequest& request, const s
   return EncodePageToken(PodcastListFingerprint(request), {last_podcast_id});
 }
 
+absl::StatusOr<RequestIdentity> RequestIdentityOf(const google::protobuf::Message& request) {
+  const google::protobuf::FieldDescriptor* field = request.GetDescriptor()->FindFieldByName("request_id");
+  if (field == nullptr || field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_STRING ||
+      field->is_repeated()) {
+    return RequestIdentity{};
+  }
+  RequestIdentity identity;
+  identity.request_id = request.GetReflection()->GetString(request, field);
+  if (identity.request_id.empty()) return identity;
+  if (identity.request_id.size() > kMaxRequestIdBytes) {
+    return InvalidField("request_id", absl::StrCat("must be at most ", BytesText(kMaxRequestIdBytes)));
+  }
+  for (const char c : identity.request_id) {
+    if (c < 0x21 || c > 0x7E) return InvalidField("request_id", "must be printable ASCII without spaces (a UUID, say)");
+  }
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    request.SerializeToCodedStream(&coded);
+  }
+  identity.fingerprint = absl::StrFormat("%016x", QueryFingerprint({request.GetDescriptor()->full_name(), bytes}));
+  return identity;
+}
+
 absl::StatusOr<NewPodcast> NewPodcastOf(const v1::CreatePodcastRequest& request) {
-  if (absl::Status request_id = CheckRequestId(request.request_id()); !request_id.ok()) return request_id;
+  absl::StatusOr<RequestIdentity> identity = RequestIdentityOf(request);
+  if (!identity.ok()) return identity.status();
   absl::StatusOr<std::string> id = ChoosePodcastId(request.podcast_id(), request.podcast());
   if (!id.ok()) return id.status();
-  NewPodcast created{*id, request.podcast(), request.request_id()};
+  NewPodcast created{*id, request.podcast(), *std::move(identity)};
   if (absl::Status prepared = PrepareNewPodcast(created.podcast_id, created.podcast); !prepared.ok()) return prepared;
   return created;
 }
@@ -187,10 +210,11 @@ absl::StatusOr<EpisodeBatch> EpisodeBatchOf(const v1::BatchGetEpisodesRequest& r
 absl::StatusOr<NewEpisode> NewEpisodeOf(const v1::CreateEpisodeRequest& request) {
   absl::StatusOr<std::string> podcast_id = ParsePodcastName(request.parent(), "parent");
   if (!podcast_id.ok()) return podcast_id.status();
-  if (absl::Status request_id = CheckRequestId(request.request_id()); !request_id.ok()) return request_id;
+  absl::StatusOr<RequestIdentity> identity = RequestIdentityOf(request);
+  if (!identity.ok()) return identity.status();
   absl::StatusOr<std::string> episode_id = ChooseEpisodeId(request.episode_id(), request.episode());
   if (!episode_id.ok()) return episode_id.status();
-  NewEpisode created{EpisodeKey{*podcast_id, *episode_id}, request.episode(), request.request_id()};
+  NewEpisode created{EpisodeKey{*podcast_id, *episode_id}, request.episode(), *std::move(identity)};
   if (absl::Status prepared = PrepareNewEpisode(created.key, created.episode); !prepared.ok()) return prepared;
   return created;
 }

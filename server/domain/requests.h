@@ -26,6 +26,20 @@ namespace podmeta::domain {
 // "128 bytes", "3 MiB": a byte limit as its messages say it.
 std::string BytesText(size_t bytes);
 
+// --- writes ---
+// What makes a write safe to retry (AIP-155): the request's `request_id` and
+// a fingerprint of the whole request (its type and deterministic bytes), so
+// an id sent again with another request is told apart from a retry.
+struct RequestIdentity {
+  std::string request_id;  // "" = none: the write is not deduplicated
+  std::string fingerprint;
+  bool empty() const { return request_id.empty(); }
+};
+// The identity of any mutation request (one with a string `request_id`
+// field); INVALID_ARGUMENT on "request_id" when it is too long or not
+// printable ASCII.
+absl::StatusOr<RequestIdentity> RequestIdentityOf(const google::protobuf::Message& request);
+
 // --- podcasts ---
 struct PodcastListQuery {
   std::string after;  // the last podcast id of the previous page, or ""
@@ -41,7 +55,7 @@ std::string NextPodcastPageToken(const v1::ListPodcastsRequest& request, const s
 struct NewPodcast {
   std::string podcast_id;
   v1::Podcast podcast;  // validated, name set
-  std::string request_id;
+  RequestIdentity identity;
 };
 absl::StatusOr<NewPodcast> NewPodcastOf(const v1::CreatePodcastRequest& request);
 
@@ -70,7 +84,7 @@ absl::StatusOr<EpisodeBatch> EpisodeBatchOf(const v1::BatchGetEpisodesRequest& r
 struct NewEpisode {
   EpisodeKey key;
   v1::Episode episode;  // validated, name and guid set
-  std::string request_id;
+  RequestIdentity identity;
 };
 absl::StatusOr<NewEpisode> NewEpisodeOf(const v1::CreateEpisodeRequest& request);
 

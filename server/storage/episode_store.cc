@@ -157,40 +157,37 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
 }
 
 absl::StatusOr<v1::Episode> EpisodeStore::Create(const domain::EpisodeKey& key, const v1::Episode& episode,
-                                                 const std::string& request_id, Deadline deadline) {
+                                                 const domain::RequestIdentity& identity, Deadline deadline) {
   return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
-    if (!request_id.empty()) {
-      v1::Episode first;
-      absl::StatusOr<bool> repeated = LoadEarlierResponse(transaction, key.podcast_id, request_id, first);
-      if (!repeated.ok()) return repeated.status();
-      if (*repeated) return first;
-    }
-    if (absl::Status writable = CheckPodcastWritable(transaction, key.podcast_id); !writable.ok()) return writable;
-    if (transaction.exec_prepared(StatementName(kEpisodeIdTaken), key.podcast_id, key.episode_id, episode.guid())[0][0]
-            .as<int>() > 0) {
-      return domain::Error(domain::Reason::kEpisodeExists,
-                           absl::StrCat("episode ", domain::EpisodeName(key), " (or one with guid \"", episode.guid(),
-                                        "\") already exists"),
-                           {{"episode", domain::EpisodeName(key)}, {"guid", episode.guid()}});
-    }
-    rows::InsertEpisodes(transaction, key.podcast_id, {{key.episode_id, &episode}});
-    absl::StatusOr<v1::Episode> created = rows::ReadEpisode(transaction, key, kSelectEpisode);
-    if (created.ok() && !request_id.empty()) RememberResponse(transaction, key.podcast_id, request_id, *created);
-    return created;
+    return Once<v1::Episode>(transaction, key.podcast_id, identity, [&]() -> absl::StatusOr<v1::Episode> {
+      if (absl::Status writable = CheckPodcastWritable(transaction, key.podcast_id); !writable.ok()) return writable;
+      if (transaction
+              .exec_prepared(StatementName(kEpisodeIdTaken), key.podcast_id, key.episode_id, episode.guid())[0][0]
+              .as<int>() > 0) {
+        return domain::Error(domain::Reason::kEpisodeExists,
+                             absl::StrCat("episode ", domain::EpisodeName(key), " (or one with guid \"", episode.guid(),
+                                          "\") already exists"),
+                             {{"episode", domain::EpisodeName(key)}, {"guid", episode.guid()}});
+      }
+      rows::InsertEpisodes(transaction, key.podcast_id, {{key.episode_id, &episode}});
+      return rows::ReadEpisode(transaction, key, kSelectEpisode);
+    });
   });
 }
 
-absl::StatusOr<v1::Episode> EpisodeStore::Modify(const domain::EpisodeKey& key, const Mutation& mutate,
-                                                 Deadline deadline) {
+absl::StatusOr<v1::Episode> EpisodeStore::Modify(const domain::EpisodeKey& key, const domain::RequestIdentity& identity,
+                                                 const Mutation& mutate, Deadline deadline) {
   return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Episode> {
-    if (absl::Status writable = CheckPodcastWritable(transaction, key.podcast_id); !writable.ok()) return writable;
-    absl::StatusOr<v1::Episode> current = rows::ReadEpisode(transaction, key, kSelectEpisodeForUpdate);
-    if (!current.ok()) return current.status();
-    v1::Episode changed = *current;
-    if (absl::Status mutated = mutate(changed); !mutated.ok()) return mutated;
-    if (google::protobuf::util::MessageDifferencer::Equals(changed, *current)) return current;
-    rows::UpdateEpisode(transaction, key, *current, changed);
-    return rows::ReadEpisode(transaction, key, kSelectEpisode);
+    return Once<v1::Episode>(transaction, key.podcast_id, identity, [&]() -> absl::StatusOr<v1::Episode> {
+      if (absl::Status writable = CheckPodcastWritable(transaction, key.podcast_id); !writable.ok()) return writable;
+      absl::StatusOr<v1::Episode> current = rows::ReadEpisode(transaction, key, kSelectEpisodeForUpdate);
+      if (!current.ok()) return current.status();
+      v1::Episode changed = *current;
+      if (absl::Status mutated = mutate(changed); !mutated.ok()) return mutated;
+      if (google::protobuf::util::MessageDifferencer::Equals(changed, *current)) return current;
+      rows::UpdateEpisode(transaction, key, *current, changed);
+      return rows::ReadEpisode(transaction, key, kSelectEpisode);
+    });
   });
 }
 

@@ -55,17 +55,19 @@ class EpisodeStore {
   // NOT_FOUND when the podcast does not exist.
   absl::StatusOr<EpisodePage> List(const EpisodeListQuery& query, Deadline deadline);
 
-  // Stores a validated episode (name and guid set). With a request_id, a
-  // repeated call returns the first call's result and writes nothing.
+  // Stores a validated episode (name and guid set). With a request id, a
+  // repeated call returns the first call's result and writes nothing (so for
+  // Modify).
   absl::StatusOr<v1::Episode> Create(const domain::EpisodeKey& key, const v1::Episode& episode,
-                                     const std::string& request_id, Deadline deadline);
+                                     const domain::RequestIdentity& identity, Deadline deadline);
 
   // Reads the episode locked for update, lets `mutate` change it (and refuse
   // with a status), and writes the result back if it differs. A set
   // delete_time marks the episode deleted (the database's clock is used).
   // Episodes of a deleted podcast are not written (PARENT_DELETED).
   using Mutation = std::function<absl::Status(v1::Episode&)>;
-  absl::StatusOr<v1::Episode> Modify(const domain::EpisodeKey& key, const Mutation& mutate, Deadline deadline);
+  absl::StatusOr<v1::Episode> Modify(const domain::EpisodeKey& key, const domain::RequestIdentity& identity,
+                                     const Mutation& mutate, Deadline deadline);
 
   // The id of the podcast's latest change (0 if none); NOT_FOUND when the
   // podcast does not exist.

@@ -7,6 +7,7 @@
 #include "domain/resources.h"
 #include "domain/validation.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "storage/request_ids.h"
 #include "storage/rows.h"
 
 namespace podmeta::storage {
@@ -102,85 +103,92 @@ absl::StatusOr<v1::ImportFeedResponse> FeedStore::Import(FeedImport import, Dead
   return database_.Transact(
       deadline,
       [&](pqxx::work& transaction) -> absl::StatusOr<v1::ImportFeedResponse> {
-        v1::ImportFeedResponse response;
-        transaction.exec_prepared(StatementName(kImportSettings));
-        transaction.exec_prepared(StatementName(kLockPodcastImport), "feed/" + (guid.empty() ? *new_id : guid));
-        std::optional<FeedPodcast> found = FindIn(transaction, guid, feed_uri, *new_id);
-        const std::string podcast_id = found ? found->podcast_id : *new_id;
-        transaction.exec_prepared(StatementName(kLockPodcastImport), podcast_id);
-        if (found && !guid.empty() && found->guid != guid && !found->feed_uri.empty() && found->feed_uri != feed_uri) {
-          return domain::Error(domain::Reason::kFeedOfOtherPodcast,
-                               absl::StrCat("podcast ", domain::PodcastName(podcast_id), " holds another feed (",
-                                            found->feed_uri, "); import this one with another podcast_id"));
-        }
-        if (!found) {
-          v1::Podcast podcast = feed.podcast;
-          podcast.set_guid(guid.empty() ? domain::NewGuid() : guid);
-          if (absl::Status valid = domain::PrepareNewPodcast(podcast_id, podcast); !valid.ok()) return valid;
-          rows::InsertPodcast(transaction, podcast_id, podcast);
-          response.set_podcast_created(true);
-        } else {
-          absl::StatusOr<v1::Podcast> stored = rows::ReadPodcast(transaction, podcast_id, kSelectPodcastForUpdate);
-          if (!stored.ok()) return stored.status();
-          if (stored->has_delete_time()) {
-            return domain::Error(domain::Reason::kParentDeleted,
-                                 absl::StrCat("podcast ", stored->name(), " is deleted; undelete it before importing"));
-          }
-          v1::Podcast changed = *stored;
-          domain::ApplyFeedPodcast(feed.podcast, changed);
-          domain::Violations violations;
-          domain::ValidatePodcast(changed, "podcast", violations);
-          if (!violations.empty()) return violations.ToStatus();
-          if (!MessageDifferencer::Equals(changed, *stored)) {
-            rows::UpdatePodcast(transaction, podcast_id, changed);
-            response.set_podcast_updated(true);
-          }
-        }
-        if (!import.fetched_uri.empty()) {
-          transaction.exec_prepared(StatementName(kUpdateFeedValidators), podcast_id, import.etag, import.last_modified,
-                                    import.fetched_uri);
-        }
+        return Once<v1::ImportFeedResponse>(
+            transaction, kImportRequests, import.identity, [&]() -> absl::StatusOr<v1::ImportFeedResponse> {
+              v1::ImportFeedResponse response;
+              transaction.exec_prepared(StatementName(kImportSettings));
+              transaction.exec_prepared(StatementName(kLockPodcastImport), "feed/" + (guid.empty() ? *new_id : guid));
+              std::optional<FeedPodcast> found = FindIn(transaction, guid, feed_uri, *new_id);
+              const std::string podcast_id = found ? found->podcast_id : *new_id;
+              transaction.exec_prepared(StatementName(kLockPodcastImport), podcast_id);
+              if (found && !guid.empty() && found->guid != guid && !found->feed_uri.empty() &&
+                  found->feed_uri != feed_uri) {
+                return domain::Error(domain::Reason::kFeedOfOtherPodcast,
+                                     absl::StrCat("podcast ", domain::PodcastName(podcast_id), " holds another feed (",
+                                                  found->feed_uri, "); import this one with another podcast_id"));
+              }
+              if (!found) {
+                v1::Podcast podcast = feed.podcast;
+                podcast.set_guid(guid.empty() ? domain::NewGuid() : guid);
+                if (absl::Status valid = domain::PrepareNewPodcast(podcast_id, podcast); !valid.ok()) return valid;
+                rows::InsertPodcast(transaction, podcast_id, podcast);
+                response.set_podcast_created(true);
+              } else {
+                absl::StatusOr<v1::Podcast> stored =
+                    rows::ReadPodcast(transaction, podcast_id, kSelectPodcastForUpdate);
+                if (!stored.ok()) return stored.status();
+                if (stored->has_delete_time()) {
+                  return domain::Error(
+                      domain::Reason::kParentDeleted,
+                      absl::StrCat("podcast ", stored->name(), " is deleted; undelete it before importing"));
+                }
+                v1::Podcast changed = *stored;
+                domain::ApplyFeedPodcast(feed.podcast, changed);
+                domain::Violations violations;
+                domain::ValidatePodcast(changed, "podcast", violations);
+                if (!violations.empty()) return violations.ToStatus();
+                if (!MessageDifferencer::Equals(changed, *stored)) {
+                  rows::UpdatePodcast(transaction, podcast_id, changed);
+                  response.set_podcast_updated(true);
+                }
+              }
+              if (!import.fetched_uri.empty()) {
+                transaction.exec_prepared(StatementName(kUpdateFeedValidators), podcast_id, import.etag,
+                                          import.last_modified, import.fetched_uri);
+              }
 
-        StoredEpisodes stored(rows::ReadEpisodes(
-            podcast_id, transaction.exec_prepared(StatementName(kSelectPodcastEpisodesForUpdate), podcast_id)));
-        absl::flat_hash_map<int32_t, int> numbers_in_feed;
-        for (const domain::FeedItem& item : feed.items) {
-          const v1::Episode::Type type = item.episode.type();
-          if (item.valid && item.episode.has_number() &&
-              (type == v1::Episode::FULL || type == v1::Episode::TYPE_UNSPECIFIED)) {
-            ++numbers_in_feed[item.episode.number()];
-          }
-        }
-        std::vector<EpisodeRow> created;
-        for (domain::FeedItem& item : feed.items) {
-          if (!item.valid) continue;
-          if (const v1::Episode* current = stored.Match(item.episode)) {
-            const domain::EpisodeKey key{podcast_id, EpisodeIdOf(*current)};
-            if (domain::DecideChapters(item.episode, *current) == domain::ChaptersDecision::kKeepEditedThroughApi) {
-              Warn(response, item.line,
-                   absl::StrCat(domain::EpisodeName(key),
-                                " keeps the chapters edited through the API; the feed's are not applied"));
-            }
-            v1::Episode changed = *current;
-            domain::ApplyFeedEpisode(item.episode, changed);
-            if (MessageDifferencer::Equals(changed, *current)) {
-              response.add_unchanged_episodes(domain::EpisodeName(key));
-            } else {
-              rows::UpdateEpisode(transaction, key, *current, changed);
-              response.add_updated_episodes(domain::EpisodeName(key));
-            }
-            continue;
-          }
-          const std::string episode_id = domain::NewFeedEpisodeId(item.episode, numbers_in_feed, stored.ids());
-          if (item.episode.guid().empty()) item.episode.set_guid(domain::NewGuid());
-          created.push_back(EpisodeRow{episode_id, &item.episode});
-          response.add_created_episodes(domain::EpisodeName({podcast_id, episode_id}));
-        }
-        rows::InsertEpisodes(transaction, podcast_id, created);
-        absl::StatusOr<v1::Podcast> result = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
-        if (!result.ok()) return result.status();
-        *response.mutable_podcast() = *std::move(result);
-        return response;
+              StoredEpisodes stored(rows::ReadEpisodes(
+                  podcast_id, transaction.exec_prepared(StatementName(kSelectPodcastEpisodesForUpdate), podcast_id)));
+              absl::flat_hash_map<int32_t, int> numbers_in_feed;
+              for (const domain::FeedItem& item : feed.items) {
+                const v1::Episode::Type type = item.episode.type();
+                if (item.valid && item.episode.has_number() &&
+                    (type == v1::Episode::FULL || type == v1::Episode::TYPE_UNSPECIFIED)) {
+                  ++numbers_in_feed[item.episode.number()];
+                }
+              }
+              std::vector<EpisodeRow> created;
+              for (domain::FeedItem& item : feed.items) {
+                if (!item.valid) continue;
+                if (const v1::Episode* current = stored.Match(item.episode)) {
+                  const domain::EpisodeKey key{podcast_id, EpisodeIdOf(*current)};
+                  if (domain::DecideChapters(item.episode, *current) ==
+                      domain::ChaptersDecision::kKeepEditedThroughApi) {
+                    Warn(response, item.line,
+                         absl::StrCat(domain::EpisodeName(key),
+                                      " keeps the chapters edited through the API; the feed's are not applied"));
+                  }
+                  v1::Episode changed = *current;
+                  domain::ApplyFeedEpisode(item.episode, changed);
+                  if (MessageDifferencer::Equals(changed, *current)) {
+                    response.add_unchanged_episodes(domain::EpisodeName(key));
+                  } else {
+                    rows::UpdateEpisode(transaction, key, *current, changed);
+                    response.add_updated_episodes(domain::EpisodeName(key));
+                  }
+                  continue;
+                }
+                const std::string episode_id = domain::NewFeedEpisodeId(item.episode, numbers_in_feed, stored.ids());
+                if (item.episode.guid().empty()) item.episode.set_guid(domain::NewGuid());
+                created.push_back(EpisodeRow{episode_id, &item.episode});
+                response.add_created_episodes(domain::EpisodeName({podcast_id, episode_id}));
+              }
+              rows::InsertEpisodes(transaction, podcast_id, created);
+              absl::StatusOr<v1::Podcast> result = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
+              if (!result.ok()) return result.status();
+              *response.mutable_podcast() = *std::move(result);
+              return response;
+            });
       },
       import.dry_run ? Commit::kNever : Commit::kIfOk);
 }

@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "domain/feed.h"
+#include "domain/requests.h"
 #include "podmeta/v1/podcast_service.pb.h"
 #include "storage/database.h"
 
@@ -39,6 +40,7 @@ struct FeedImport {
   std::string etag;         // the feed server's validators, stored when fetched
   std::string last_modified;
   bool dry_run = false;
+  domain::RequestIdentity identity;  // a retry returns the first import's response
 };
 
 class FeedStore {

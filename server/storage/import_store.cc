@@ -5,6 +5,7 @@
 #include "domain/import.h"
 #include "domain/resources.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "storage/request_ids.h"
 #include "storage/rows.h"
 
 namespace podmeta::storage {
@@ -79,22 +80,27 @@ std::vector<EpisodeRow> ImportEpisodes(pqxx::work& transaction, domain::ShowPage
 
 }  // namespace
 
-absl::StatusOr<v1::ImportShowPageResponse> ImportStore::Import(domain::ShowPage page, bool dry_run, Deadline deadline) {
+absl::StatusOr<v1::ImportShowPageResponse> ImportStore::Import(domain::ShowPage page, bool dry_run,
+                                                               const domain::RequestIdentity& identity,
+                                                               Deadline deadline) {
+  using Response = v1::ImportShowPageResponse;
   return database_.Transact(
       deadline,
-      [&](pqxx::work& transaction) -> absl::StatusOr<v1::ImportShowPageResponse> {
-        v1::ImportShowPageResponse response;
-        transaction.exec_prepared(StatementName(kImportSettings));
-        transaction.exec_prepared(StatementName(kLockPodcastImport), page.podcast_id);
-        absl::StatusOr<PodcastImported> podcast = ImportPodcast(transaction, page);
-        if (!podcast.ok()) return podcast.status();
-        response.set_podcast_created(*podcast == PodcastImported::kCreated);
-        response.set_podcast_updated(*podcast == PodcastImported::kUpdated);
-        rows::InsertEpisodes(transaction, page.podcast_id, ImportEpisodes(transaction, page, response));
-        absl::StatusOr<v1::Podcast> result = rows::ReadPodcast(transaction, page.podcast_id, kSelectPodcast);
-        if (!result.ok()) return result.status();
-        *response.mutable_podcast() = *std::move(result);
-        return response;
+      [&](pqxx::work& transaction) -> absl::StatusOr<Response> {
+        return Once<Response>(transaction, page.podcast_id, identity, [&]() -> absl::StatusOr<Response> {
+          Response response;
+          transaction.exec_prepared(StatementName(kImportSettings));
+          transaction.exec_prepared(StatementName(kLockPodcastImport), page.podcast_id);
+          absl::StatusOr<PodcastImported> podcast = ImportPodcast(transaction, page);
+          if (!podcast.ok()) return podcast.status();
+          response.set_podcast_created(*podcast == PodcastImported::kCreated);
+          response.set_podcast_updated(*podcast == PodcastImported::kUpdated);
+          rows::InsertEpisodes(transaction, page.podcast_id, ImportEpisodes(transaction, page, response));
+          absl::StatusOr<v1::Podcast> result = rows::ReadPodcast(transaction, page.podcast_id, kSelectPodcast);
+          if (!result.ok()) return result.status();
+          *response.mutable_podcast() = *std::move(result);
+          return response;
+        });
       },
       dry_run ? Commit::kNever : Commit::kIfOk);
 }

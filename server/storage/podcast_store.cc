@@ -36,45 +36,43 @@ absl::StatusOr<PodcastPage> PodcastStore::List(const domain::PodcastListQuery& q
 }
 
 absl::StatusOr<v1::Podcast> PodcastStore::Create(const std::string& podcast_id, const v1::Podcast& podcast,
-                                                 const std::string& request_id, Deadline deadline) {
+                                                 const domain::RequestIdentity& identity, Deadline deadline) {
   return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Podcast> {
-    if (!request_id.empty()) {
-      v1::Podcast first;
-      absl::StatusOr<bool> repeated = LoadEarlierResponse(transaction, podcast_id, request_id, first);
-      if (!repeated.ok()) return repeated.status();
-      if (*repeated) return first;
-    }
-    if (!transaction.exec_prepared(StatementName(kSelectPodcast), podcast_id).empty()) {
-      return domain::Error(domain::Reason::kPodcastExists,
-                           absl::StrCat("podcast ", domain::PodcastName(podcast_id), " already exists"),
-                           {{"podcast", domain::PodcastName(podcast_id)}});
-    }
-    rows::InsertPodcast(transaction, podcast_id, podcast);
-    absl::StatusOr<v1::Podcast> created = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
-    if (created.ok() && !request_id.empty()) {
-      RememberResponse(transaction, podcast_id, request_id, *created);
-    }
-    return created;
+    return Once<v1::Podcast>(transaction, podcast_id, identity, [&]() -> absl::StatusOr<v1::Podcast> {
+      if (!transaction.exec_prepared(StatementName(kSelectPodcast), podcast_id).empty()) {
+        return domain::Error(domain::Reason::kPodcastExists,
+                             absl::StrCat("podcast ", domain::PodcastName(podcast_id), " already exists"),
+                             {{"podcast", domain::PodcastName(podcast_id)}});
+      }
+      rows::InsertPodcast(transaction, podcast_id, podcast);
+      return rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
+    });
   });
 }
 
-absl::StatusOr<v1::Podcast> PodcastStore::Modify(const std::string& podcast_id, const Mutation& mutate,
-                                                 Deadline deadline) {
+absl::StatusOr<v1::Podcast> PodcastStore::Modify(const std::string& podcast_id, const domain::RequestIdentity& identity,
+                                                 const Mutation& mutate, Deadline deadline) {
   return database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::StatusOr<v1::Podcast> {
-    // Locked first and read by a second statement, so the episode count is
-    // the one after every episode write that held the podcast before us.
-    transaction.exec_prepared(StatementName(kLockPodcast), podcast_id);
-    absl::StatusOr<v1::Podcast> current = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
-    if (!current.ok()) return current.status();
-    v1::Podcast changed = *current;
-    if (absl::Status mutated = mutate(changed); !mutated.ok()) return mutated;
-    if (google::protobuf::util::MessageDifferencer::Equals(changed, *current)) return current;
-    if (changed.has_delete_time() && !current->has_delete_time() && current->episode_count() > 0) {
-      transaction.exec_prepared(StatementName(kDeleteLiveEpisodes), podcast_id);
-    }
-    rows::UpdatePodcast(transaction, podcast_id, changed);
-    return rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
+    return Once<v1::Podcast>(transaction, podcast_id, identity,
+                             [&] { return Mutate(transaction, podcast_id, mutate); });
   });
+}
+
+absl::StatusOr<v1::Podcast> PodcastStore::Mutate(pqxx::work& transaction, const std::string& podcast_id,
+                                                 const Mutation& mutate) {
+  // Locked first and read by a second statement, so the episode count is the
+  // one after every episode write that held the podcast before us.
+  transaction.exec_prepared(StatementName(kLockPodcast), podcast_id);
+  absl::StatusOr<v1::Podcast> current = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
+  if (!current.ok()) return current.status();
+  v1::Podcast changed = *current;
+  if (absl::Status mutated = mutate(changed); !mutated.ok()) return mutated;
+  if (google::protobuf::util::MessageDifferencer::Equals(changed, *current)) return current;
+  if (changed.has_delete_time() && !current->has_delete_time() && current->episode_count() > 0) {
+    transaction.exec_prepared(StatementName(kDeleteLiveEpisodes), podcast_id);
+  }
+  rows::UpdatePodcast(transaction, podcast_id, changed);
+  return rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
 }
 
 }  // namespace podmeta::storage

@@ -34,15 +34,19 @@ class PodcastStore {
   // Stores a validated podcast (guid set); see EpisodeStore::Create for
   // request_id.
   absl::StatusOr<v1::Podcast> Create(const std::string& podcast_id, const v1::Podcast& podcast,
-                                     const std::string& request_id, Deadline deadline);
+                                     const domain::RequestIdentity& identity, Deadline deadline);
 
   // See EpisodeStore::Modify. A mutation that deletes the podcast also
   // soft-deletes its live episodes (domain::MarkPodcastDeleted allows that
   // only with force).
   using Mutation = std::function<absl::Status(v1::Podcast&)>;
-  absl::StatusOr<v1::Podcast> Modify(const std::string& podcast_id, const Mutation& mutate, Deadline deadline);
+  absl::StatusOr<v1::Podcast> Modify(const std::string& podcast_id, const domain::RequestIdentity& identity,
+                                     const Mutation& mutate, Deadline deadline);
 
  private:
+  static absl::StatusOr<v1::Podcast> Mutate(pqxx::work& transaction, const std::string& podcast_id,
+                                            const Mutation& mutate);
+
   Database& database_;
   Database& reads_;
 };

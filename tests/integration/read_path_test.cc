@@ -39,7 +39,7 @@ TEST(CommitHook, EveryCommittedEpisodeChangeIsReportedWhoeverWroteIt) {
     create.mutable_podcast()->set_title(id);
     absl::StatusOr<domain::NewPodcast> podcast = domain::NewPodcastOf(create);
     ASSERT_TRUE(podcast.ok()) << podcast.status();
-    ASSERT_TRUE(podcasts.Create(podcast->podcast_id, podcast->podcast, "", storage::kNoDeadline).ok());
+    ASSERT_TRUE(podcasts.Create(podcast->podcast_id, podcast->podcast, {}, storage::kNoDeadline).ok());
   }
   EXPECT_THAT(reported, IsEmpty()) << "a podcast row is no episode change";
 
@@ -48,7 +48,7 @@ TEST(CommitHook, EveryCommittedEpisodeChangeIsReportedWhoeverWroteIt) {
   *create.mutable_episode() = testing::MakeEpisode("First", 1, 1);
   absl::StatusOr<domain::NewEpisode> episode = domain::NewEpisodeOf(create);
   ASSERT_TRUE(episode.ok()) << episode.status();
-  ASSERT_TRUE(episodes.Create(episode->key, episode->episode, "", storage::kNoDeadline).ok());
+  ASSERT_TRUE(episodes.Create(episode->key, episode->episode, {}, storage::kNoDeadline).ok());
   EXPECT_THAT(reported, ElementsAre(ElementsAre("hooked")));
 
   // Plain SQL through the database layer: no store, no cache call, still reported.

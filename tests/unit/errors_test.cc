@@ -6,15 +6,18 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <pqxx/pqxx>
 #include <regex>
 #include <set>
 #include <sstream>
 
 #include "api/status_mapping.h"
 #include "domain/page_token.h"
+#include "domain/requests.h"
 #include "domain/resources.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "storage/sql_errors.h"
 
 namespace podmeta::domain {
 namespace {
@@ -155,6 +158,50 @@ TEST(SoftDeleteTest, FollowsAip164AndAPodcastWithEpisodesNeedsForce) {
   podcast.clear_delete_time();
   podcast.set_etag("7");
   EXPECT_EQ(ReasonOf(MarkPodcastDeleted("6", true, podcast)), Reason::kEtagMismatch);
+}
+
+TEST(RequestIdentityTest, FingerprintsTellARetryFromAnotherRequest) {
+  v1::InsertChapterRequest request;
+  request.set_name("podcasts/a/episodes/1");
+  request.mutable_chapter()->set_title("One");
+  absl::StatusOr<RequestIdentity> none = RequestIdentityOf(request);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+
+  request.set_request_id("f47ac10b-58cc-4372-a567-0e02b2c3d479");
+  absl::StatusOr<RequestIdentity> first = RequestIdentityOf(request);
+  absl::StatusOr<RequestIdentity> again = RequestIdentityOf(request);
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_EQ(first->request_id, "f47ac10b-58cc-4372-a567-0e02b2c3d479");
+  EXPECT_EQ(first->fingerprint, again->fingerprint);
+  request.mutable_chapter()->set_title("Two");
+  EXPECT_NE(RequestIdentityOf(request)->fingerprint, first->fingerprint);
+  // The same fields in another method's request are another request.
+  v1::DeleteChapterRequest other;
+  other.set_name("podcasts/a/episodes/1");
+  other.set_request_id(request.request_id());
+  v1::UpdateChapterRequest same_bytes_elsewhere;
+  same_bytes_elsewhere.set_name("podcasts/a/episodes/1");
+  same_bytes_elsewhere.set_request_id(request.request_id());
+  EXPECT_NE(RequestIdentityOf(other)->fingerprint, RequestIdentityOf(same_bytes_elsewhere)->fingerprint);
+
+  request.set_request_id(std::string(129, 'x'));
+  EXPECT_EQ(ReasonOf(RequestIdentityOf(request).status()), Reason::kInvalidFields);
+  request.set_request_id("with space");
+  EXPECT_THAT(FieldViolationsOf(RequestIdentityOf(request).status()),
+              ::testing::ElementsAre(::testing::Field(&FieldViolation::field, "request_id")));
+}
+
+TEST(SqlErrorsTest, ACommitWithAnUnknownOutcomeSaysRetryWithTheSameRequestId) {
+  const absl::Status status =
+      storage::StatusFromSqlError(pqxx::in_doubt_error("connection lost during COMMIT"), "commit");
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ReasonOf(status), Reason::kCommitOutcomeUnknown);
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("request_id"));
+  EXPECT_EQ(ReasonOf(storage::StatusFromSqlError(pqxx::broken_connection("gone"), "reading")),
+            Reason::kDatabaseUnavailable);
+  EXPECT_EQ(ReasonOf(storage::StatusFromSqlError(pqxx::unique_violation("dup", "INSERT", "23505"), "writing")),
+            Reason::kDuplicateResource);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The podmeta C++ client library: every podmeta.v1 call with a deadline,
-// retries of UNAVAILABLE with exponential backoff, idempotency keys on
-// creates, and iteration over every page of a listing.
+// retries of UNAVAILABLE with exponential backoff (reads, and writes, each of
+// which carries a request_id so the server applies it once), and iteration
+// over every page of a listing.
 //
 //   podmeta::Client client({.address = "127.0.0.1:50051"});
 //   absl::StatusOr<podmeta::v1::Episode> episode = client.GetEpisode("podcasts/core-py/episodes/14");
@@ -38,7 +39,8 @@ struct ClientOptions {
   std::chrono::milliseconds timeout{10'000};
   // Sent as "authorization: Bearer <token>" when set.
   std::string token;
-  // Attempts per call when the server answers UNAVAILABLE (1 = no retry).
+  // Attempts per call when the server answers UNAVAILABLE or the connection
+  // is lost (1 = no retry); see Client::Retry.
   int max_attempts = 4;
   // Wait before the first retry; doubles each time.
   std::chrono::milliseconds initial_backoff{100};
@@ -66,14 +68,14 @@ class Client {
   absl::StatusOr<v1::ListPodcastsResponse> ListPodcasts(const v1::ListPodcastsRequest& request);
   // Sets a random request_id when the request has none, so retries are safe.
   absl::StatusOr<v1::Podcast> CreatePodcast(v1::CreatePodcastRequest request);
-  absl::StatusOr<v1::Podcast> UpdatePodcast(const v1::UpdatePodcastRequest& request);
+  absl::StatusOr<v1::Podcast> UpdatePodcast(v1::UpdatePodcastRequest request);
   absl::StatusOr<v1::Podcast> DeletePodcast(const std::string& name, const std::string& etag = "");
   // With `force`, for a podcast that has episodes (see DeletePodcastRequest).
-  absl::StatusOr<v1::Podcast> DeletePodcast(const v1::DeletePodcastRequest& request);
+  absl::StatusOr<v1::Podcast> DeletePodcast(v1::DeletePodcastRequest request);
   absl::StatusOr<v1::Podcast> UndeletePodcast(const std::string& name, const std::string& etag = "");
-  absl::StatusOr<v1::ImportShowPageResponse> ImportShowPage(const v1::ImportShowPageRequest& request);
+  absl::StatusOr<v1::ImportShowPageResponse> ImportShowPage(v1::ImportShowPageRequest request);
   // An RSS feed from bytes or a URL the server fetches.
-  absl::StatusOr<v1::ImportFeedResponse> ImportFeed(const v1::ImportFeedRequest& request);
+  absl::StatusOr<v1::ImportFeedResponse> ImportFeed(v1::ImportFeedRequest request);
   // The podcast as an RSS 2.0 feed.
   absl::StatusOr<v1::ExportFeedResponse> ExportFeed(const std::string& podcast_name);
 
@@ -84,15 +86,15 @@ class Client {
   absl::Status ForEachEpisode(v1::ListEpisodesRequest request, const std::function<void(const v1::Episode&)>& visit);
   // Sets a random request_id when the request has none.
   absl::StatusOr<v1::Episode> CreateEpisode(v1::CreateEpisodeRequest request);
-  absl::StatusOr<v1::Episode> UpdateEpisode(const v1::UpdateEpisodeRequest& request);
+  absl::StatusOr<v1::Episode> UpdateEpisode(v1::UpdateEpisodeRequest request);
   absl::StatusOr<v1::Episode> DeleteEpisode(const std::string& name, const std::string& etag = "");
   absl::StatusOr<v1::Episode> UndeleteEpisode(const std::string& name, const std::string& etag = "");
-  absl::StatusOr<v1::Episode> ReplaceChapters(const v1::ReplaceChaptersRequest& request);
-  absl::StatusOr<v1::Episode> InsertChapter(const v1::InsertChapterRequest& request);
-  absl::StatusOr<v1::Episode> UpdateChapter(const v1::UpdateChapterRequest& request);
-  absl::StatusOr<v1::Episode> DeleteChapter(const v1::DeleteChapterRequest& request);
+  absl::StatusOr<v1::Episode> ReplaceChapters(v1::ReplaceChaptersRequest request);
+  absl::StatusOr<v1::Episode> InsertChapter(v1::InsertChapterRequest request);
+  absl::StatusOr<v1::Episode> UpdateChapter(v1::UpdateChapterRequest request);
+  absl::StatusOr<v1::Episode> DeleteChapter(v1::DeleteChapterRequest request);
   absl::StatusOr<v1::ExportChaptersResponse> ExportChapters(const v1::ExportChaptersRequest& request);
-  absl::StatusOr<v1::Episode> ImportChapters(const v1::ImportChaptersRequest& request);
+  absl::StatusOr<v1::Episode> ImportChapters(v1::ImportChaptersRequest request);
   absl::StatusOr<v1::SearchEpisodesResponse> SearchEpisodes(const v1::SearchEpisodesRequest& request);
 
   // Streams the podcast's episode changes to `on_change` until the stream
@@ -104,6 +106,12 @@ class Client {
                              const std::function<void(const v1::EpisodeChange&)>& on_change,
                              grpc::ClientContext* context = nullptr, const std::function<void()>& ready = {});
 
+  // When a call is sent again after UNAVAILABLE (AIP-194): reads always;
+  // writes only with a request_id, which every write this class sends
+  // carries (the caller's, or a random one), so the server applies each
+  // write once however often it arrives.
+  enum class Retry { kNever, kWhenUnavailable };
+
   // The generated stubs, for calls this class does not wrap.
   v1::PodcastService::Stub& podcasts() { return *podcasts_; }
   v1::EpisodeService::Stub& episodes() { return *episodes_; }
@@ -111,7 +119,7 @@ class Client {
  private:
   // Runs `invoke(context, response)` with deadline, token and retries.
   template <typename Response, typename Invoke>
-  absl::StatusOr<Response> Call(Invoke invoke);
+  absl::StatusOr<Response> Call(Invoke invoke, Retry retry = Retry::kWhenUnavailable);
 
   ClientOptions options_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -1,1 +1,1 @@
-INSERT INTO request_ids (podcast_id, request_id, response) VALUES ($1, $2, $3)
+INSERT INTO request_ids (podcast_id, request_id, response, fingerprint) VALUES ($1, $2, $3, $4)

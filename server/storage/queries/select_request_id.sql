@@ -1,1 +1,1 @@
-SELECT response FROM request_ids WHERE podcast_id = $1 AND request_id = $2
+SELECT response, fingerprint FROM request_ids WHERE podcast_id = $1 AND request_id = $2
