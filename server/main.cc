@@ -183,6 +183,26 @@ int main(int argc, char** argv) {
                  "An idle event stream (the watch over HTTP) gets a comment this often, for proxies' idle timeouts")
       ->envname("PODMETA_HTTP_EVENT_HEARTBEAT_MS")
       ->check(CLI::Range(100, 600'000));
+  int64_t deleted_retention_seconds = flags.server.retention.deleted.count();
+  app.add_option("--deleted-retention-seconds", deleted_retention_seconds,
+                 "Soft-deleted podcasts and episodes are purged this long after their deletion (their expire_time)")
+      ->envname("PODMETA_DELETED_RETENTION_SECONDS")
+      ->check(CLI::Range(int64_t{1}, int64_t{100} * 365 * 24 * 3600));
+  int64_t request_id_retention_seconds = flags.server.retention.request_ids.count();
+  app.add_option("--request-id-retention-seconds", request_id_retention_seconds,
+                 "A write's response is kept this long for retries with its request_id")
+      ->envname("PODMETA_REQUEST_ID_RETENTION_SECONDS")
+      ->check(CLI::Range(int64_t{1}, int64_t{100} * 365 * 24 * 3600));
+  int64_t change_retention_seconds = flags.server.retention.changes.count();
+  app.add_option("--change-retention-seconds", change_retention_seconds,
+                 "The change log behind WatchEpisodes keeps changes this long; older resume tokens expire")
+      ->envname("PODMETA_CHANGE_RETENTION_SECONDS")
+      ->check(CLI::Range(int64_t{1}, int64_t{100} * 365 * 24 * 3600));
+  int64_t purge_interval_ms = flags.server.purge_interval.count();
+  app.add_option("--purge-interval-ms", purge_interval_ms,
+                 "How often the purger removes what is past its retention; 0: never (another server purges)")
+      ->envname("PODMETA_PURGE_INTERVAL_MS")
+      ->check(CLI::Range(int64_t{0}, int64_t{24} * 3600 * 1000));
   app.add_option("--shutdown-grace-ms", flags.shutdown_grace_ms,
                  "On SIGTERM/SIGINT, how long calls in flight may take to finish")
       ->envname("PODMETA_SHUTDOWN_GRACE_MS")
@@ -201,6 +221,10 @@ int main(int argc, char** argv) {
   flags.server.feed_fetch_timeout = std::chrono::milliseconds(feed_fetch_timeout_ms);
   flags.server.http_request_timeout = std::chrono::milliseconds(http_request_timeout_ms);
   flags.server.http_event_heartbeat = std::chrono::milliseconds(http_event_heartbeat_ms);
+  flags.server.retention.deleted = std::chrono::seconds(deleted_retention_seconds);
+  flags.server.retention.request_ids = std::chrono::seconds(request_id_retention_seconds);
+  flags.server.retention.changes = std::chrono::seconds(change_retention_seconds);
+  flags.server.purge_interval = std::chrono::milliseconds(purge_interval_ms);
   ConfigureLogging(flags);
   if (migrate->parsed()) return Migrate(flags);
   return Serve(flags, stop_signals);

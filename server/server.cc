@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
@@ -74,11 +75,11 @@ api::FeedOptions FeedOptionsOf(const ServerConfig& config) {
 struct Server::Parts {
   explicit Parts(const ServerConfig& config)
       : access(config.read_only ? api::WriteAccess::ReadOnly() : api::WriteAccess(config.auth_token_file)),
-        database(config.database_url, config.pool_size, config.max_call_time),
+        database(config.database_url, config.pool_size, config.max_call_time, config.retention.deleted),
         read_database(config.read_database_url.empty()
                           ? nullptr
                           : std::make_unique<storage::Database>(config.read_database_url, config.pool_size,
-                                                                config.max_call_time)),
+                                                                config.max_call_time, config.retention.deleted)),
         episode_cache(config.read_database_url.empty() && config.episode_cache_bytes > 0
                           ? std::make_unique<storage::EpisodeCache>(config.episode_cache_bytes)
                           : nullptr),
@@ -86,6 +87,7 @@ struct Server::Parts {
         episodes(database, reads()),
         imports(database),
         feeds(database, reads()),
+        lifecycle(database),
         feed_importer(feeds, podcasts, FeedOptionsOf(config)),
         search(reads()),
         feed(config.database_url, episode_cache.get()),
@@ -93,8 +95,8 @@ struct Server::Parts {
         episode_reads(episodes, executor, config.pool_size, kMaxEpisodeReadBatch),
         episode_reader(episodes, episode_reads, episode_cache.get(), executor),
         fanout(episodes, feed, executor, config.max_watch_streams),
-        podcast_handlers(podcasts, imports, feed_importer, access, executor),
-        episode_handlers(episodes, episode_reader, search, fanout, access, executor),
+        podcast_handlers(podcasts, imports, feed_importer, lifecycle, access, executor),
+        episode_handlers(episodes, episode_reader, search, fanout, lifecycle, access, executor),
         routes(episode_reader, feed_importer, executor,
                http::RouteOptions{config.http_max_age_seconds, config.max_call_time}) {
     // This server's own writes leave the cache as they commit, before their
@@ -116,6 +118,7 @@ struct Server::Parts {
   storage::EpisodeStore episodes;
   storage::ImportStore imports;
   storage::FeedStore feeds;
+  storage::LifecycleStore lifecycle;
   api::FeedImporter feed_importer;
   storage::SearchStore search;
   storage::ChangeFeed feed;
@@ -140,7 +143,8 @@ struct Server::Parts {
   // Readiness follows the database (reachable, schema current); liveness
   // follows the process itself. See MonitorHealth.
   std::string database_url;
-  bool schema_current = false;  // only the health monitor writes it after Start
+  // Only the health monitor writes it after Start; the purger reads it.
+  std::atomic<bool> schema_current{false};
   // The TCP port whose listener the health monitor watches (0: none, e.g.
   // a unix socket).
   int watched_port = 0;
@@ -148,6 +152,17 @@ struct Server::Parts {
   std::condition_variable health_wake;
   bool stopping ABSL_GUARDED_BY(health_mutex) = false;
   std::thread health_monitor;
+  std::thread purger;
+
+  // True once Shutdown asked the background threads to stop, waiting up to
+  // `wait` for it.
+  bool StopRequested(std::chrono::milliseconds wait) {
+    const auto until = std::chrono::steady_clock::now() + wait;
+    sync::MutexLock lock(health_mutex);
+    while (!stopping && health_mutex.WaitUntil(health_wake, until)) {
+    }
+    return stopping;
+  }
 };
 
 namespace {
@@ -300,6 +315,29 @@ int AcceptQueueLength(int port) {
   return -1;
 }
 
+// Every `interval`: purges what is past its retention (soft-deleted podcasts
+// and episodes, stored write responses, old change log entries) in batches
+// until a pass finds nothing more; see storage/lifecycle_store.h. Servers
+// purging at once skip each other's rows.
+void RunPurger(Server::Parts& parts, storage::Retention retention, std::chrono::milliseconds interval) {
+  constexpr int32_t kBatch = 500;
+  while (!parts.StopRequested(interval)) {
+    if (!parts.schema_current) continue;
+    for (int pass = 0; pass < 100 && !parts.StopRequested(std::chrono::milliseconds(0)); ++pass) {
+      absl::StatusOr<storage::PurgeCounts> purged = parts.lifecycle.PurgeExpired(retention, kBatch);
+      if (!purged.ok()) {
+        spdlog::warn("purge failed, retried in {} ms: {}", interval.count(), std::string(purged.status().message()));
+        break;
+      }
+      if (purged->total() == 0) break;
+      spdlog::info(
+          "purged {} podcast(s) and {} episode(s) past their retention, {} stored write response(s), and old changes "
+          "of {} podcast(s)",
+          purged->podcasts, purged->episodes, purged->request_ids, purged->change_podcasts);
+    }
+  }
+}
+
 // Every half second: brings the schema up to date if it was not yet (the
 // database was down at start), then checks the database over a connection of
 // its own and reports readiness accordingly, so load balancers and
@@ -317,15 +355,7 @@ void MonitorHealth(Server::Parts& parts) {
   bool live = true;
   int round = 0;
   int listener_failures = 0;
-  // True once Shutdown asked the monitor to stop, waiting up to `wait` for it.
-  const auto stop_requested = [&parts](std::chrono::milliseconds wait) {
-    const auto until = std::chrono::steady_clock::now() + wait;
-    sync::MutexLock lock(parts.health_mutex);
-    while (!parts.stopping && parts.health_mutex.WaitUntil(parts.health_wake, until)) {
-    }
-    return parts.stopping;
-  };
-  while (!stop_requested(kInterval)) {
+  while (!parts.StopRequested(kInterval)) {
     if (!parts.schema_current && Migrate(parts.database_url).ok()) {
       parts.schema_current = true;
       spdlog::info("database reachable; schema current");
@@ -338,7 +368,7 @@ void MonitorHealth(Server::Parts& parts) {
     }
     // Shutdown joins this thread before it turns the statuses off, so none
     // is turned on after it.
-    if (stop_requested(std::chrono::milliseconds(0))) break;
+    if (parts.StopRequested(std::chrono::milliseconds(0))) break;
     if (reachable.ok() != ready) {
       ready = reachable.ok();
       SetReady(*parts.grpc_server, ready);
@@ -441,6 +471,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   parts->watched_port = parts->port;  // 0 for unix sockets
   Server::Parts* monitored = parts.get();
   parts->health_monitor = std::thread([monitored] { MonitorHealth(*monitored); });
+  if (config.purge_interval.count() > 0 && !config.read_only) {
+    parts->purger = std::thread([monitored, retention = config.retention, interval = config.purge_interval] {
+      RunPurger(*monitored, retention, interval);
+    });
+  }
   spdlog::info("podmeta-server listening on {}", config.listen);
   return std::unique_ptr<Server>(new Server(std::move(parts)));
 }
@@ -463,6 +498,7 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
   }
   parts_->health_wake.notify_all();
   if (parts_->health_monitor.joinable()) parts_->health_monitor.join();
+  if (parts_->purger.joinable()) parts_->purger.join();
   SetReady(*parts_->grpc_server, false);
   parts_->grpc_server->GetHealthCheckService()->SetServingStatus(std::string(kLivenessService), false);
   if (parts_->http_listener) parts_->http_listener->Stop();

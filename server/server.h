@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "storage/retention.h"
 
 namespace podmeta {
 
@@ -75,6 +76,12 @@ struct ServerConfig {
   // An idle event stream (the watch over HTTP) gets a comment this often,
   // so proxies with idle timeouts keep it open.
   std::chrono::milliseconds http_event_heartbeat{15'000};
+  // How long soft-deleted podcasts and episodes (their expire_time), write
+  // responses kept for retries, and the change log behind watches are kept.
+  storage::Retention retention;
+  // How often the purger looks for what is past its retention (one server
+  // at a time does the work); 0: never.
+  std::chrono::milliseconds purge_interval{300'000};
 };
 
 class Server {

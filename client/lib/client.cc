@@ -112,6 +112,9 @@ absl::StatusOr<Response> Client::Call(Invoke invoke, Retry retry) {
     context.set_deadline(std::chrono::system_clock::now() + options_.timeout);
     if (!options_.token.empty()) context.AddMetadata("authorization", "Bearer " + options_.token);
     if (options_.fresh_reads) context.AddMetadata("x-podmeta-consistency", "fresh");
+    // A retry waits (within its deadline) for the channel to reconnect
+    // instead of failing at once while it is still down.
+    if (attempt > 1) context.set_wait_for_ready(true);
     Response response;
     const grpc::Status status = invoke(&context, &response);
     if (status.ok()) return response;
@@ -172,6 +175,13 @@ absl::StatusOr<v1::Podcast> Client::UndeletePodcast(const std::string& name, con
   return Call<v1::Podcast>(
       [&](auto* context, auto* response) { return podcasts_->UndeletePodcast(context, request, response); },
       RetryOf(request));
+}
+
+absl::Status Client::PurgePodcast(const v1::PurgePodcastRequest& request) {
+  return Call<google::protobuf::Empty>(
+             [&](auto* context, auto* response) { return podcasts_->PurgePodcast(context, request, response); },
+             request.allow_missing() ? Retry::kWhenUnavailable : Retry::kNever)
+      .status();
 }
 
 absl::StatusOr<v1::ImportShowPageResponse> Client::ImportShowPage(v1::ImportShowPageRequest request) {
@@ -255,6 +265,13 @@ absl::StatusOr<v1::Episode> Client::UndeleteEpisode(const std::string& name, con
   return Call<v1::Episode>(
       [&](auto* context, auto* response) { return episodes_->UndeleteEpisode(context, request, response); },
       RetryOf(request));
+}
+
+absl::Status Client::PurgeEpisode(const v1::PurgeEpisodeRequest& request) {
+  return Call<google::protobuf::Empty>(
+             [&](auto* context, auto* response) { return episodes_->PurgeEpisode(context, request, response); },
+             request.allow_missing() ? Retry::kWhenUnavailable : Retry::kNever)
+      .status();
 }
 
 absl::StatusOr<v1::Episode> Client::ReplaceChapters(v1::ReplaceChaptersRequest request) {

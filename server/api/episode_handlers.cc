@@ -79,6 +79,9 @@ grpc::ServerUnaryReactor* EpisodeHandlers::ListEpisodes(grpc::CallbackServerCont
                     }
                     if (page->next) reply.set_next_page_token(domain::NextEpisodePageToken(*request, *page->next));
                     reply.set_total_size(page->total_size);
+                    if (page->latest_change) {
+                      reply.set_resume_token(domain::ResumeToken(request->parent(), *page->latest_change));
+                    }
                     return reply;
                   });
 }
@@ -129,6 +132,20 @@ grpc::ServerUnaryReactor* EpisodeHandlers::UndeleteEpisode(grpc::CallbackServerC
                                                            v1::Episode* response) {
   return ModifyEpisode(context, *request, response, request->name(), "name",
                        [request](v1::Episode& episode) { return domain::MarkUndeleted(request->etag(), episode); });
+}
+
+grpc::ServerUnaryReactor* EpisodeHandlers::PurgeEpisode(grpc::CallbackServerContext* context,
+                                                        const v1::PurgeEpisodeRequest* request,
+                                                        google::protobuf::Empty* response) {
+  return RunWrite(context, access_, executor_, *request, response,
+                  [this, context, request]() -> absl::StatusOr<google::protobuf::Empty> {
+                    absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request->name(), "name");
+                    if (!key.ok()) return key.status();
+                    absl::Status purged =
+                        lifecycle_.PurgeEpisode(*key, request->etag(), request->allow_missing(), DeadlineOf(context));
+                    if (!purged.ok()) return purged;
+                    return google::protobuf::Empty();
+                  });
 }
 
 grpc::ServerUnaryReactor* EpisodeHandlers::ReplaceChapters(grpc::CallbackServerContext* context,

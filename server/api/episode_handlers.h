@@ -9,6 +9,7 @@
 #include "podmeta/v1/episode_service.grpc.pb.h"
 #include "storage/change_feed.h"
 #include "storage/episode_store.h"
+#include "storage/lifecycle_store.h"
 #include "storage/search_store.h"
 
 namespace podmeta::api {
@@ -20,8 +21,15 @@ class EpisodeHandlers final
  public:
   // GetEpisode and ExportChapters read through `reader`.
   EpisodeHandlers(storage::EpisodeStore& episodes, EpisodeReader& reader, storage::SearchStore& search,
-                  ChangeFanout& fanout, const WriteAccess& access, BlockingExecutor& executor)
-      : episodes_(episodes), reader_(reader), search_(search), fanout_(fanout), access_(access), executor_(executor) {}
+                  ChangeFanout& fanout, storage::LifecycleStore& lifecycle, const WriteAccess& access,
+                  BlockingExecutor& executor)
+      : episodes_(episodes),
+        reader_(reader),
+        search_(search),
+        fanout_(fanout),
+        lifecycle_(lifecycle),
+        access_(access),
+        executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetEpisode(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override;
@@ -38,6 +46,8 @@ class EpisodeHandlers final
                                           v1::Episode* response) override;
   grpc::ServerUnaryReactor* UndeleteEpisode(grpc::CallbackServerContext* context,
                                             const v1::UndeleteEpisodeRequest* request, v1::Episode* response) override;
+  grpc::ServerUnaryReactor* PurgeEpisode(grpc::CallbackServerContext* context, const v1::PurgeEpisodeRequest* request,
+                                         google::protobuf::Empty* response) override;
   grpc::ServerUnaryReactor* ReplaceChapters(grpc::CallbackServerContext* context,
                                             const v1::ReplaceChaptersRequest* request, v1::Episode* response) override;
   grpc::ServerUnaryReactor* InsertChapter(grpc::CallbackServerContext* context, const v1::InsertChapterRequest* request,
@@ -68,6 +78,7 @@ class EpisodeHandlers final
   EpisodeReader& reader_;
   storage::SearchStore& search_;
   ChangeFanout& fanout_;
+  storage::LifecycleStore& lifecycle_;
   const WriteAccess& access_;
   BlockingExecutor& executor_;
 };

@@ -90,6 +90,20 @@ grpc::ServerUnaryReactor* PodcastHandlers::UndeletePodcast(grpc::CallbackServerC
                        [request](v1::Podcast& podcast) { return domain::MarkUndeleted(request->etag(), podcast); });
 }
 
+grpc::ServerUnaryReactor* PodcastHandlers::PurgePodcast(grpc::CallbackServerContext* context,
+                                                        const v1::PurgePodcastRequest* request,
+                                                        google::protobuf::Empty* response) {
+  return RunWrite(context, access_, executor_, *request, response,
+                  [this, context, request]() -> absl::StatusOr<google::protobuf::Empty> {
+                    absl::StatusOr<std::string> id = domain::ParsePodcastName(request->name(), "name");
+                    if (!id.ok()) return id.status();
+                    absl::Status purged =
+                        lifecycle_.PurgePodcast(*id, request->etag(), request->allow_missing(), DeadlineOf(context));
+                    if (!purged.ok()) return purged;
+                    return google::protobuf::Empty();
+                  });
+}
+
 grpc::ServerUnaryReactor* PodcastHandlers::ImportShowPage(grpc::CallbackServerContext* context,
                                                           const v1::ImportShowPageRequest* request,
                                                           v1::ImportShowPageResponse* response) {

@@ -8,6 +8,7 @@
 #include "api/write_access.h"
 #include "podmeta/v1/podcast_service.grpc.pb.h"
 #include "storage/import_store.h"
+#include "storage/lifecycle_store.h"
 #include "storage/podcast_store.h"
 
 namespace podmeta::api {
@@ -15,8 +16,13 @@ namespace podmeta::api {
 class PodcastHandlers final : public v1::PodcastService::CallbackService {
  public:
   PodcastHandlers(storage::PodcastStore& podcasts, storage::ImportStore& imports, FeedImporter& feeds,
-                  const WriteAccess& access, BlockingExecutor& executor)
-      : podcasts_(podcasts), imports_(imports), feeds_(feeds), access_(access), executor_(executor) {}
+                  storage::LifecycleStore& lifecycle, const WriteAccess& access, BlockingExecutor& executor)
+      : podcasts_(podcasts),
+        imports_(imports),
+        feeds_(feeds),
+        lifecycle_(lifecycle),
+        access_(access),
+        executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetPodcast(grpc::CallbackServerContext* context, const v1::GetPodcastRequest* request,
                                        v1::Podcast* response) override;
@@ -30,6 +36,8 @@ class PodcastHandlers final : public v1::PodcastService::CallbackService {
                                           v1::Podcast* response) override;
   grpc::ServerUnaryReactor* UndeletePodcast(grpc::CallbackServerContext* context,
                                             const v1::UndeletePodcastRequest* request, v1::Podcast* response) override;
+  grpc::ServerUnaryReactor* PurgePodcast(grpc::CallbackServerContext* context, const v1::PurgePodcastRequest* request,
+                                         google::protobuf::Empty* response) override;
   grpc::ServerUnaryReactor* ImportShowPage(grpc::CallbackServerContext* context,
                                            const v1::ImportShowPageRequest* request,
                                            v1::ImportShowPageResponse* response) override;
@@ -48,6 +56,7 @@ class PodcastHandlers final : public v1::PodcastService::CallbackService {
   storage::PodcastStore& podcasts_;
   storage::ImportStore& imports_;
   FeedImporter& feeds_;
+  storage::LifecycleStore& lifecycle_;
   const WriteAccess& access_;
   BlockingExecutor& executor_;
 };

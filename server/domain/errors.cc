@@ -33,6 +33,7 @@ const std::vector<ReasonInfo>& AllReasons() {
       {Reason::kFeedTooManyRedirects, "FEED_TOO_MANY_REDIRECTS", C::kFailedPrecondition},
       {Reason::kFeedRefused, "FEED_REFUSED", C::kFailedPrecondition},
       {Reason::kServerMisconfigured, "SERVER_MISCONFIGURED", C::kFailedPrecondition},
+      {Reason::kResumeTokenExpired, "RESUME_TOKEN_EXPIRED", C::kFailedPrecondition},
       {Reason::kEtagMismatch, "ETAG_MISMATCH", C::kAborted},
       {Reason::kWriteConflict, "WRITE_CONFLICT", C::kAborted},
       {Reason::kDatabaseUnavailable, "DATABASE_UNAVAILABLE", C::kUnavailable},

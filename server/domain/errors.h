@@ -54,6 +54,7 @@ enum class Reason {
   kFeedTooManyRedirects,
   kFeedRefused,          // the feed's server answered 4xx
   kServerMisconfigured,  // startup: a flag or file the server cannot use
+  kResumeTokenExpired,   // the change log no longer holds what followed the token
   // ABORTED
   kEtagMismatch,
   kWriteConflict,  // a concurrent write won; retrying is safe

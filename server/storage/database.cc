@@ -11,10 +11,14 @@ constexpr std::chrono::seconds kDefaultAcquireTimeout{10};
 
 }  // namespace
 
-Database::Database(std::string dsn, size_t pool_size, std::chrono::milliseconds max_call_time)
+Database::Database(std::string dsn, size_t pool_size, std::chrono::milliseconds max_call_time,
+                   std::chrono::seconds deleted_retention)
     : pool_(std::move(dsn), pool_size,
-            [max_call_time](pqxx::connection& connection) {
+            [max_call_time, deleted_retention](pqxx::connection& connection) {
               connection.set_variable("statement_timeout", std::to_string(max_call_time.count()));
+              if (deleted_retention.count() > 0) {
+                connection.set_variable("podmeta.deleted_retention_seconds", std::to_string(deleted_retention.count()));
+              }
               // Every named statement is a lookup by key or a keyset scan whose
               // plan does not depend on its parameters; PostgreSQL would
               // otherwise re-plan some (the array-driven batched read costs

@@ -34,8 +34,11 @@ enum class Commit { kIfOk, kNever };
 class Database {
  public:
   // `pool_size` connections at most; each is prepared with every named
-  // query. No transaction runs longer than `max_call_time`.
-  Database(std::string dsn, size_t pool_size, std::chrono::milliseconds max_call_time);
+  // query. No transaction runs longer than `max_call_time`. With a
+  // `deleted_retention`, resources read carry expire_time (delete_time plus
+  // it; the setting podmeta.deleted_retention_seconds of each connection).
+  Database(std::string dsn, size_t pool_size, std::chrono::milliseconds max_call_time,
+           std::chrono::seconds deleted_retention = std::chrono::seconds{0});
 
   // Every connection has statement_timeout = max_call_time; only a call with
   // a tighter deadline pays a round trip to lower it.
@@ -65,6 +68,11 @@ class Database {
   // writer has to remember to call it. Set once, before the first call.
   using EpisodesCommitted = std::function<void(const std::vector<std::string>& podcast_ids)>;
   void OnEpisodesCommitted(EpisodesCommitted observer) { episodes_committed_ = std::move(observer); }
+  // For committed changes the change log does not show (purges erase their
+  // entries): tells the observer as a commit would.
+  void ReportEpisodesCommitted(const std::vector<std::string>& podcast_ids) {
+    if (episodes_committed_) episodes_committed_(podcast_ids);
+  }
 
  private:
   // SET LOCAL statement_timeout to what is left until the deadline, so a

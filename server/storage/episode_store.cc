@@ -106,13 +106,17 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
         !podcast.ok()) {
       return podcast.status();
     }
+    EpisodePage page;
+    if (!query.after) {
+      page.latest_change =
+          transaction.exec_prepared(StatementName(kLatestChange), query.podcast_id)[0][0].as<int64_t>();
+    }
     std::vector<std::string> params = {query.podcast_id, query.show_deleted ? "true" : "false"};
     std::string where = "e.podcast_id = $1 AND ($2::boolean OR e.delete_time IS NULL)";
     if (query.filter) absl::StrAppend(&where, " AND ", FilterSql(*query.filter, params));
 
     // Counted on a listing's first page only (later pages carry it); without
     // a filter, migration 0003's counts answer.
-    EpisodePage page;
     if (query.after) {
       page.total_size = query.after->total_size;
     } else if (query.filter) {
@@ -206,6 +210,20 @@ absl::StatusOr<std::vector<EpisodeChangeRecord>> EpisodeStore::ChangesAfter(cons
                                                                             Deadline deadline) {
   ++change_log_reads_;
   return database_.Read(deadline, [&](auto& transaction) -> absl::StatusOr<std::vector<EpisodeChangeRecord>> {
+    // Changes after the token that are gone (trimmed by age, or erased by a
+    // purge) would leave a hole in the replay: the token has expired. Read
+    // before the changes, so a purge between the two is seen next time.
+    const int64_t purged_through =
+        transaction.exec_prepared(StatementName(kChangeHorizon), podcast_id)[0]["purged_through"]
+            .template as<int64_t>();
+    if (after_change_id < purged_through) {
+      return domain::Error(domain::Reason::kResumeTokenExpired,
+                           absl::StrCat("the change log of ", domain::PodcastName(podcast_id),
+                                        " no longer holds every change after this resume token (older than the "
+                                        "log's retention, or from before a purge); list the episodes again and "
+                                        "watch from the list's resume_token"),
+                           {{"podcast", domain::PodcastName(podcast_id)}});
+    }
     const pqxx::result changes =
         transaction.exec_prepared(StatementName(kChangesAfter), podcast_id, after_change_id, limit);
     const EpisodeColumns columns(changes);

@@ -26,6 +26,9 @@ struct EpisodePage {
   // Set when more episodes follow the page.
   std::optional<domain::EpisodePagePosition> next;
   int32_t total_size = 0;
+  // A listing's first page: the podcast's latest change, read before the
+  // page, where a watch picks up without missing a change.
+  std::optional<int64_t> latest_change;
 };
 
 struct EpisodeChangeRecord {

@@ -40,7 +40,8 @@ std::string ExtraFieldsJson(const google::protobuf::Message& message, int last_c
   extra->CopyFrom(message);
   const google::protobuf::Descriptor* descriptor = extra->GetDescriptor();
   for (int i = 0; i < descriptor->field_count(); ++i) {
-    if (descriptor->field(i)->number() <= last_column_field) {
+    // expire_time is computed when read (delete_time plus the retention).
+    if (descriptor->field(i)->number() <= last_column_field || descriptor->field(i)->name() == "expire_time") {
       extra->GetReflection()->ClearField(extra.get(), descriptor->field(i));
     }
   }
@@ -142,6 +143,7 @@ PodcastColumns::PodcastColumns(const pqxx::result& result)
       create_micros_(result.column_number("create_micros")),
       update_micros_(result.column_number("update_micros")),
       delete_micros_(result.column_number("delete_micros")),
+      expire_micros_(result.column_number("expire_micros")),
       revision_(result.column_number("revision")),
       feed_(result.column_number("feed")) {}
 
@@ -159,6 +161,7 @@ v1::Podcast PodcastColumns::Read(const pqxx::row& row) const {
   SetTime(row[create_micros_], podcast.mutable_create_time());
   SetTime(row[update_micros_], podcast.mutable_update_time());
   if (!row[delete_micros_].is_null()) SetTime(row[delete_micros_], podcast.mutable_delete_time());
+  if (!row[expire_micros_].is_null()) SetTime(row[expire_micros_], podcast.mutable_expire_time());
   podcast.set_etag(Etag(row[revision_]));
   MergeExtraFields(row[feed_], podcast);
   return podcast;
@@ -179,6 +182,7 @@ EpisodeColumns::EpisodeColumns(const pqxx::result& result)
       create_micros_(result.column_number("create_micros")),
       update_micros_(result.column_number("update_micros")),
       delete_micros_(result.column_number("delete_micros")),
+      expire_micros_(result.column_number("expire_micros")),
       revision_(result.column_number("revision")),
       chapters_(result.column_number("chapters")),
       feed_(result.column_number("feed")) {}
@@ -199,6 +203,7 @@ v1::Episode EpisodeColumns::Read(absl::string_view podcast_id, const pqxx::row& 
   SetTime(row[create_micros_], episode.mutable_create_time());
   SetTime(row[update_micros_], episode.mutable_update_time());
   if (!row[delete_micros_].is_null()) SetTime(row[delete_micros_], episode.mutable_delete_time());
+  if (!row[expire_micros_].is_null()) SetTime(row[expire_micros_], episode.mutable_expire_time());
   episode.set_etag(Etag(row[revision_]));
   ChaptersFromJson(row[chapters_], episode.mutable_chapters());
   MergeExtraFields(row[feed_], episode);

@@ -25,7 +25,7 @@ class PodcastColumns {
 
  private:
   pqxx::row_size_type podcast_id_, guid_, title_, description_, people_, language_, image_uri_, feed_uri_,
-      episode_count_, create_micros_, update_micros_, delete_micros_, revision_, feed_;
+      episode_count_, create_micros_, update_micros_, delete_micros_, expire_micros_, revision_, feed_;
 };
 
 // The episode columns (storage/queries/columns/episode.sql, and migration
@@ -37,7 +37,8 @@ class EpisodeColumns {
 
  private:
   pqxx::row_size_type episode_id_, guid_, number_, season_, episode_type_, title_, description_, publish_micros_,
-      duration_ms_, people_, snip_count_, create_micros_, update_micros_, delete_micros_, revision_, chapters_, feed_;
+      duration_ms_, people_, snip_count_, create_micros_, update_micros_, delete_micros_, expire_micros_, revision_,
+      chapters_, feed_;
 };
 
 // The feed-grade fields (those without a column of their own) as the JSON

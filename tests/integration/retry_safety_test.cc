@@ -81,6 +81,7 @@ TEST_F(RetrySafetyTest, WithoutARequestIdTheLostWriteIsNotRetried) {
   for (int attempt = 0; attempt < 2; ++attempt) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    context.set_wait_for_ready(true);  // the second send waits for the channel to reconnect
     v1::Episode answer;
     const grpc::Status status = stub->DeleteChapter(&context, remove, &answer);
     EXPECT_EQ(status.error_code(), attempt == 0 ? grpc::StatusCode::UNAVAILABLE : grpc::StatusCode::OK)

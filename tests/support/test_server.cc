@@ -6,13 +6,16 @@
 
 namespace podmeta::testing {
 
-TestServer::TestServer(const std::string& auth_token_file) {
+TestServer::TestServer(const std::string& auth_token_file)
+    : TestServer([&auth_token_file](ServerConfig& config) { config.auth_token_file = auth_token_file; }) {}
+
+TestServer::TestServer(const std::function<void(ServerConfig&)>& configure) {
   ServerConfig config;
-  config.auth_token_file = auth_token_file;
   config.listen = "127.0.0.1:0";
   config.database_url = database_.url();
   config.pool_size = 4;
   config.worker_threads = 4;
+  configure(config);
   auto started = Server::Start(config);
   if (!started.ok()) throw std::runtime_error("server did not start: " + started.status().ToString());
   server_ = std::move(*started);

@@ -2,7 +2,9 @@
 // fresh real PostgreSQL database; plus client stubs connected to it.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "podmeta/v1/episode_service.grpc.pb.h"
 #include "podmeta/v1/podcast_service.grpc.pb.h"
@@ -15,6 +17,8 @@ class TestServer {
  public:
   // `auth_token_file` empty: writes are open (loopback only).
   explicit TestServer(const std::string& auth_token_file = "");
+  // With the test's changes to the configuration (retention, intervals).
+  explicit TestServer(const std::function<void(ServerConfig&)>& configure);
   ~TestServer();
 
   v1::PodcastService::Stub& podcasts() { return *podcasts_; }

@@ -73,6 +73,9 @@ class Client {
   // With `force`, for a podcast that has episodes (see DeletePodcastRequest).
   absl::StatusOr<v1::Podcast> DeletePodcast(v1::DeletePodcastRequest request);
   absl::StatusOr<v1::Podcast> UndeletePodcast(const std::string& name, const std::string& etag = "");
+  // Erases the podcast for good (takedowns, erasure requests). Retried after
+  // UNAVAILABLE only with allow_missing, which makes a retry harmless.
+  absl::Status PurgePodcast(const v1::PurgePodcastRequest& request);
   absl::StatusOr<v1::ImportShowPageResponse> ImportShowPage(v1::ImportShowPageRequest request);
   // An RSS feed from bytes or a URL the server fetches.
   absl::StatusOr<v1::ImportFeedResponse> ImportFeed(v1::ImportFeedRequest request);
@@ -89,6 +92,8 @@ class Client {
   absl::StatusOr<v1::Episode> UpdateEpisode(v1::UpdateEpisodeRequest request);
   absl::StatusOr<v1::Episode> DeleteEpisode(const std::string& name, const std::string& etag = "");
   absl::StatusOr<v1::Episode> UndeleteEpisode(const std::string& name, const std::string& etag = "");
+  // Erases the episode for good; as PurgePodcast.
+  absl::Status PurgeEpisode(const v1::PurgeEpisodeRequest& request);
   absl::StatusOr<v1::Episode> ReplaceChapters(v1::ReplaceChaptersRequest request);
   absl::StatusOr<v1::Episode> InsertChapter(v1::InsertChapterRequest request);
   absl::StatusOr<v1::Episode> UpdateChapter(v1::UpdateChapterRequest request);

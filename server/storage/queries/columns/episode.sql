@@ -18,6 +18,10 @@ e.snip_count,
 (extract(epoch FROM e.create_time) * 1000000)::bigint AS create_micros,
 (extract(epoch FROM e.update_time) * 1000000)::bigint AS update_micros,
 (extract(epoch FROM e.delete_time) * 1000000)::bigint AS delete_micros,
+-- delete_time plus the server's retention (set on each connection, see
+-- storage/database.cc); NULL when not deleted.
+(extract(epoch FROM e.delete_time) * 1000000)::bigint
+  + current_setting('podmeta.deleted_retention_seconds', true)::bigint * 1000000 AS expire_micros,
 e.revision,
 (SELECT json_agg(json_build_array(c.start_ms, c.end_ms, c.title, c.image_uri, c.link_uri, c.toc, c.part)
                  ORDER BY c.position)

@@ -13,5 +13,7 @@ coalesce((SELECT n.live FROM podcast_episode_counts n WHERE n.podcast_id = p.pod
 (extract(epoch FROM p.create_time) * 1000000)::bigint AS create_micros,
 (extract(epoch FROM p.update_time) * 1000000)::bigint AS update_micros,
 (extract(epoch FROM p.delete_time) * 1000000)::bigint AS delete_micros,
+(extract(epoch FROM p.delete_time) * 1000000)::bigint
+  + current_setting('podmeta.deleted_retention_seconds', true)::bigint * 1000000 AS expire_micros,
 p.revision,
 p.feed::text AS feed
