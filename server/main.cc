@@ -198,6 +198,10 @@ int main(int argc, char** argv) {
                  "The change log behind WatchEpisodes keeps changes this long; older resume tokens expire")
       ->envname("PODMETA_CHANGE_RETENTION_SECONDS")
       ->check(CLI::Range(int64_t{1}, int64_t{100} * 365 * 24 * 3600));
+  app.add_option("--page-token-secret-file", flags.server.page_token_secret_file,
+                 "Secrets sealing page and resume tokens, one a line (the first seals, all open); default: the "
+                 "secret in the database, shared by every server of it")
+      ->envname("PODMETA_PAGE_TOKEN_SECRET_FILE");
   int64_t purge_interval_ms = flags.server.purge_interval.count();
   app.add_option("--purge-interval-ms", purge_interval_ms,
                  "How often the purger removes what is past its retention; 0: never (another server purges)")

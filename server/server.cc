@@ -21,9 +21,11 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "api/blocking_executor.h"
 #include "api/episode_handlers.h"
@@ -33,6 +35,7 @@
 #include "api/podcast_handlers.h"
 #include "domain/errors.h"
 #include "domain/limits.h"
+#include "domain/page_token.h"
 #include "grpc/health/v1/health.pb.h"
 #include "http/http_listener.h"
 #include "http/routes.h"
@@ -145,6 +148,7 @@ struct Server::Parts {
   std::string database_url;
   // Only the health monitor writes it after Start; the purger reads it.
   std::atomic<bool> schema_current{false};
+  bool token_secret_from_database = true;
   // The TCP port whose listener the health monitor watches (0: none, e.g.
   // a unix socket).
   int watched_port = 0;
@@ -167,10 +171,17 @@ struct Server::Parts {
 
 namespace {
 
-absl::Status Migrate(const std::string& database_url) {
+// Brings the schema up to date; then, unless --page-token-secret-file gave
+// them, takes the page-token secret every server of the database shares.
+absl::Status Migrate(const std::string& database_url, bool token_secret_from_database) {
   absl::StatusOr<int> applied = storage::MigrateDatabase(database_url);
   if (!applied.ok()) return applied.status();
   spdlog::info("database schema is current ({} migration(s) applied now)", *applied);
+  if (token_secret_from_database) {
+    absl::StatusOr<std::string> secret = storage::ReadServerSecret(database_url, "page_tokens");
+    if (!secret.ok()) return secret.status();
+    domain::SetPageTokenSecrets({*secret});
+  }
   return absl::OkStatus();
 }
 
@@ -356,7 +367,7 @@ void MonitorHealth(Server::Parts& parts) {
   int round = 0;
   int listener_failures = 0;
   while (!parts.StopRequested(kInterval)) {
-    if (!parts.schema_current && Migrate(parts.database_url).ok()) {
+    if (!parts.schema_current && Migrate(parts.database_url, parts.token_secret_from_database).ok()) {
       parts.schema_current = true;
       spdlog::info("database reachable; schema current");
     }
@@ -410,7 +421,23 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
   }
   // A database that is down at start is waited for (not ready meanwhile);
   // a migration that fails is an error.
-  const absl::Status migrated = Migrate(config.database_url);
+  const bool token_secret_from_database = config.page_token_secret_file.empty();
+  if (!token_secret_from_database) {
+    absl::StatusOr<std::string> secrets = ReadFile(config.page_token_secret_file, "page token secret file");
+    if (!secrets.ok()) return secrets.status();
+    std::vector<std::string> lines;
+    for (absl::string_view line : absl::StrSplit(*secrets, '\n')) {
+      line = absl::StripAsciiWhitespace(line);
+      if (!line.empty() && line.front() != '#') lines.emplace_back(line);
+    }
+    if (lines.empty()) {
+      return domain::Error(domain::Reason::kServerMisconfigured,
+                           absl::StrCat("the page token secret file ", config.page_token_secret_file,
+                                        " holds no secret (one a line: the first seals, all open)"));
+    }
+    domain::SetPageTokenSecrets(lines);
+  }
+  const absl::Status migrated = Migrate(config.database_url, token_secret_from_database);
   if (!migrated.ok() && !absl::IsUnavailable(migrated)) return migrated;
   if (!migrated.ok()) {
     spdlog::warn("{}; serving, not ready until the database answers", std::string(migrated.message()));
@@ -429,6 +456,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
 
   auto parts = std::make_unique<Parts>(config);
   parts->database_url = config.database_url;
+  parts->token_secret_from_database = token_secret_from_database;
   parts->schema_current = migrated.ok();
   // Until the change feed LISTENs, watches would wait for the next change and
   // the episode cache stays off; the database just answered, so this is quick.

@@ -82,6 +82,10 @@ struct ServerConfig {
   // How often the purger looks for what is past its retention (one server
   // at a time does the work); 0: never.
   std::chrono::milliseconds purge_interval{300'000};
+  // Secrets that seal page and resume tokens, one a line: the first seals,
+  // every one opens (rotation). Empty: the secret stored in the database,
+  // which every server of it shares.
+  std::string page_token_secret_file;
 };
 
 class Server {

@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -63,6 +65,34 @@ absl::Status ParseJsonInto(const std::string& path, google::protobuf::Message& m
 // RFC 3339 (--publish-time) and Go-style durations (--duration).
 absl::Status SetTime(const std::string& text, google::protobuf::Timestamp* time);
 absl::Status SetDuration(const std::string& text, google::protobuf::Duration* duration);
+
+// `purge NAME --yes [--etag E] [--allow-missing]` under `parent`: erases the
+// named resource for good through `purge(client, request)`.
+template <typename Request, typename Purge>
+void AddPurge(CLI::App& parent, Command& chosen, const std::string& what, std::string (*name_of)(const std::string&),
+              Purge purge) {
+  struct Options {
+    std::string name, etag;
+    bool allow_missing = false, yes = false;
+  };
+  auto options = std::make_shared<Options>();
+  auto* command = parent.add_subcommand("purge", "Erase the " + what + " for good (takedowns, erasure requests)");
+  command->add_option("NAME", options->name, "What to erase")->required();
+  command->add_option("--etag", options->etag, "Fail with ABORTED unless it still has this etag");
+  command->add_flag("--allow-missing", options->allow_missing, "Succeed if it does not exist (already purged)");
+  command->add_flag("--yes", options->yes, "Confirm: purging cannot be undone")->required();
+  command->callback([options, &chosen, name_of, purge] {
+    chosen.run = [options, name_of, purge](Context& context) {
+      Request request;
+      request.set_name(name_of(options->name));
+      request.set_etag(options->etag);
+      request.set_allow_missing(options->allow_missing);
+      if (absl::Status purged = purge(context.client, request); !purged.ok()) return ReportError(purged);
+      std::cout << "purged " << request.name() << '\n';
+      return kExitOk;
+    };
+  });
+}
 
 // Prints the result or reports the error; returns the exit code.
 template <typename Message, typename Print>

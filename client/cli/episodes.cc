@@ -216,33 +216,6 @@ void AddDelete(CLI::App& episodes, Command& chosen, bool undelete) {
   });
 }
 
-struct PurgeEpisodeOptions {
-  std::string name;
-  std::string etag;
-  bool allow_missing = false;
-  bool yes = false;
-};
-
-void AddPurge(CLI::App& parent, Command& chosen) {
-  auto options = std::make_shared<PurgeEpisodeOptions>();
-  auto* command = parent.add_subcommand("purge", "Erase an episode for good (takedowns, erasure requests)");
-  command->add_option("NAME", options->name, "The episode")->required();
-  command->add_option("--etag", options->etag, "Fail with ABORTED unless the episode still has this etag");
-  command->add_flag("--allow-missing", options->allow_missing, "Succeed if it does not exist (already purged)");
-  command->add_flag("--yes", options->yes, "Confirm: purging cannot be undone")->required();
-  command->callback([options, &chosen] {
-    chosen.run = [options](Context& context) {
-      v1::PurgeEpisodeRequest request;
-      request.set_name(EpisodeName(options->name));
-      request.set_etag(options->etag);
-      request.set_allow_missing(options->allow_missing);
-      if (absl::Status purged = context.client.PurgeEpisode(request); !purged.ok()) return ReportError(purged);
-      std::cout << "purged " << request.name() << '\n';
-      return kExitOk;
-    };
-  });
-}
-
 }  // namespace
 
 void AddEpisodes(CLI::App& app, Command& chosen) {
@@ -254,7 +227,9 @@ void AddEpisodes(CLI::App& app, Command& chosen) {
   AddUpdate(*episodes, chosen);
   AddDelete(*episodes, chosen, /*undelete=*/false);
   AddDelete(*episodes, chosen, /*undelete=*/true);
-  AddPurge(*episodes, chosen);
+  AddPurge<v1::PurgeEpisodeRequest>(
+      *episodes, chosen, "episode", EpisodeName,
+      [](Client& client, const v1::PurgeEpisodeRequest& request) { return client.PurgeEpisode(request); });
 }
 
 }  // namespace podmeta::cli

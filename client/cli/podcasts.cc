@@ -151,34 +151,6 @@ void AddDelete(CLI::App& podcasts, Command& chosen, bool undelete) {
   });
 }
 
-struct PurgePodcastOptions {
-  std::string name;
-  std::string etag;
-  bool allow_missing = false;
-  bool yes = false;
-};
-
-void AddPurge(CLI::App& parent, Command& chosen) {
-  auto options = std::make_shared<PurgePodcastOptions>();
-  auto* command =
-      parent.add_subcommand("purge", "Erase a podcast for good, with its episodes (takedowns, erasure requests)");
-  command->add_option("NAME", options->name, "The podcast")->required();
-  command->add_option("--etag", options->etag, "Fail with ABORTED unless the podcast still has this etag");
-  command->add_flag("--allow-missing", options->allow_missing, "Succeed if it does not exist (already purged)");
-  command->add_flag("--yes", options->yes, "Confirm: purging cannot be undone")->required();
-  command->callback([options, &chosen] {
-    chosen.run = [options](Context& context) {
-      v1::PurgePodcastRequest request;
-      request.set_name(PodcastName(options->name));
-      request.set_etag(options->etag);
-      request.set_allow_missing(options->allow_missing);
-      if (absl::Status purged = context.client.PurgePodcast(request); !purged.ok()) return ReportError(purged);
-      std::cout << "purged " << request.name() << '\n';
-      return kExitOk;
-    };
-  });
-}
-
 }  // namespace
 
 void AddPodcasts(CLI::App& app, Command& chosen) {
@@ -190,7 +162,9 @@ void AddPodcasts(CLI::App& app, Command& chosen) {
   AddUpdate(*podcasts, chosen);
   AddDelete(*podcasts, chosen, /*undelete=*/false);
   AddDelete(*podcasts, chosen, /*undelete=*/true);
-  AddPurge(*podcasts, chosen);
+  AddPurge<v1::PurgePodcastRequest>(
+      *podcasts, chosen, "podcast, with its episodes,", PodcastName,
+      [](Client& client, const v1::PurgePodcastRequest& request) { return client.PurgePodcast(request); });
 }
 
 }  // namespace podmeta::cli

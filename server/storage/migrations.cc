@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/errors.h"
+#include "storage/queries.h"
 #include "storage/sql_errors.h"
 
 namespace podmeta::storage {
@@ -69,6 +70,21 @@ absl::StatusOr<int> MigrateDatabase(const std::string& database_url) {
                          absl::StrCat("cannot connect to the database: ", error.what()));
   }
   return ApplyMigrations(*connection);
+}
+
+absl::StatusOr<std::string> ReadServerSecret(const std::string& database_url, const std::string& name) {
+  try {
+    pqxx::connection connection(database_url);
+    pqxx::nontransaction transaction(connection);
+    const pqxx::result found = transaction.exec_params(std::string(kSelectServerSecret.sql), name);
+    if (found.empty()) {
+      return domain::Error(domain::Reason::kServerMisconfigured,
+                           absl::StrCat("the database has no server secret \"", name, "\" (migration 0008)"));
+    }
+    return std::string(found[0]["secret"].c_str());
+  } catch (const std::exception& error) {
+    return StatusFromSqlError(error, "reading a server secret");
+  }
 }
 
 }  // namespace podmeta::storage

@@ -32,4 +32,8 @@ absl::StatusOr<int> ApplyMigrations(pqxx::connection& connection);
 // database cannot be reached; the error of the migration that failed else.
 absl::StatusOr<int> MigrateDatabase(const std::string& database_url);
 
+// A secret every server of the database shares (table server_secrets, made
+// by migration 0008), over a connection of its own.
+absl::StatusOr<std::string> ReadServerSecret(const std::string& database_url, const std::string& name);
+
 }  // namespace podmeta::storage

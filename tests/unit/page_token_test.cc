@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/escaping.h"
 #include "domain/errors.h"
 
 namespace podmeta::domain {
@@ -37,6 +38,34 @@ TEST(PageToken, AnyEditedCharacterIsDetected) {
     edited[i] = edited[i] == 'A' ? 'B' : 'A';
     EXPECT_FALSE(DecodePageToken(edited, query).ok()) << "edit at " << i << " went unnoticed";
   }
+}
+
+TEST(PageToken, IsOpaqueAndDiffersEachTime) {
+  const uint64_t query = QueryFingerprint({"q"});
+  const std::string token = EncodePageToken(query, {"episode-id-readable"});
+  std::string raw;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(token, &raw));
+  EXPECT_EQ(raw.find("episode-id-readable"), std::string::npos);
+  EXPECT_NE(EncodePageToken(query, {"episode-id-readable"}), token);  // a fresh nonce each time
+}
+
+TEST(PageToken, OnlyServersSharingTheSecretReadEachOthersTokensAndSecretsRotate) {
+  const uint64_t query = QueryFingerprint({"q"});
+  SetPageTokenSecrets({"old secret"});
+  const std::string old_token = EncodePageToken(query, {"k"});
+  SetPageTokenSecrets({"another deployment's secret"});
+  const absl::Status foreign = DecodePageToken(old_token, query).status();
+  EXPECT_EQ(ReasonOf(foreign), Reason::kInvalidPageToken);
+  // Rotation: the new secret seals, the old one still opens.
+  SetPageTokenSecrets({"new secret", "old secret"});
+  ASSERT_TRUE(DecodePageToken(old_token, query).ok());
+  const std::string new_token = EncodePageToken(query, {"k"});
+  SetPageTokenSecrets({"new secret"});
+  EXPECT_TRUE(DecodePageToken(new_token, query).ok());
+  EXPECT_FALSE(DecodePageToken(old_token, query).ok());
+  // Empty secrets are ignored, never a key anyone could guess.
+  SetPageTokenSecrets({""});
+  EXPECT_TRUE(DecodePageToken(new_token, query).ok());
 }
 
 TEST(PageToken, GarbageAndTruncationAreInvalidArgument) {
