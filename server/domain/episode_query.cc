@@ -158,14 +158,15 @@ class FilterParser {
     const Token field_token = Take();
     if (field_token.kind != Token::Kind::kWord) {
       return Error(field_token.position,
-                   "expected a field (publish_time, number, season, person, has_chapters, type, guid)");
+                   "expected a field (publish_time, number, season, person or people.display_name, has_chapters, "
+                   "type, guid)");
     }
     FilterNode node;
     if (field_token.text == "publish_time") {
       node.field = FilterField::kPublishTime;
     } else if (field_token.text == "number") {
       node.field = FilterField::kNumber;
-    } else if (field_token.text == "person") {
+    } else if (field_token.text == "person" || field_token.text == "people.display_name") {
       node.field = FilterField::kPerson;
     } else if (field_token.text == "has_chapters") {
       node.field = FilterField::kHasChapters;
@@ -177,8 +178,8 @@ class FilterParser {
       node.field = FilterField::kGuid;
     } else {
       return Error(field_token.position, absl::StrCat("unknown field ", Quoted(field_token.text),
-                                                      " (filterable: publish_time, number, season, person, "
-                                                      "has_chapters, type, guid)"));
+                                                      " (filterable: publish_time, number, season, person or "
+                                                      "people.display_name, has_chapters, type, guid)"));
     }
     const Token op_token = Take();
     if (op_token.kind != Token::Kind::kOperator) {

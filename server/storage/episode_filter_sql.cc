@@ -56,14 +56,18 @@ std::string ComparisonSql(const FilterNode& node, std::vector<std::string>& para
                           " AND c.episode_id = e.episode_id)");
     }
     case FilterField::kPerson: {
-      if (node.op == FilterOperator::kHas) {
-        return absl::StrCat(
-            "EXISTS (SELECT 1 FROM jsonb_array_elements(e.people) p WHERE strpos(lower(p->>'display_name'), lower(",
-            Parameter(params, node.value), "::text)) > 0)");
-      }
-      return absl::StrCat(node.op == FilterOperator::kNotEqual ? "NOT " : "",
-                          "EXISTS (SELECT 1 FROM jsonb_array_elements(e.people) p WHERE p->>'display_name' = ",
-                          Parameter(params, node.value), "::text)");
+      // Credited on the episode, or a host of its podcast (role HOST, or
+      // unspecified, which on a podcast means host).
+      const std::string value = Parameter(params, node.value);
+      const std::string matches = node.op == FilterOperator::kHas
+                                      ? absl::StrCat("strpos(lower(p->>'display_name'), lower(", value, "::text)) > 0")
+                                      : absl::StrCat("p->>'display_name' = ", value, "::text");
+      return absl::StrCat(
+          node.op == FilterOperator::kNotEqual ? "NOT " : "",
+          "(EXISTS (SELECT 1 FROM jsonb_array_elements(e.people) p WHERE ", matches,
+          ") OR EXISTS (SELECT 1 FROM podcasts pc, jsonb_array_elements(pc.people) p WHERE pc.podcast_id = "
+          "e.podcast_id AND coalesce((p->>'role')::int, 0) IN (0, 1) AND ",
+          matches, "))");
     }
   }
   return "false";

@@ -155,6 +155,21 @@ TEST_F(SearchAndFilterTest, FilterOperators) {
   EXPECT_THAT(Numbers("person = \"Emily Morehouse-Valcarcel\""), ElementsAre(9));
   EXPECT_THAT(Numbers("person:\"morehouse\""), ElementsAre(9));
   EXPECT_THAT(Numbers("person != \"Emily Morehouse-Valcarcel\"").size(), 9u);
+  // AIP-160 traversal names the same field.
+  EXPECT_THAT(Numbers("people.display_name = \"Emily Morehouse-Valcarcel\""), ElementsAre(9));
+}
+
+TEST_F(SearchAndFilterTest, PersonFindsTheHostsCreditedOnThePodcast) {
+  // core.py's show page credits its hosts on the podcast, not on each episode.
+  absl::StatusOr<v1::Podcast> show = client().GetPodcast("podcasts/core-py");
+  ASSERT_TRUE(show.ok()) << show.status();
+  ASSERT_FALSE(show->people().empty());
+  const std::string host = show->people(0).display_name();
+  EXPECT_THAT(Numbers("person = \"" + host + "\"").size(), 10u);
+  EXPECT_THAT(Numbers("people.display_name : \"" + host.substr(0, 4) + "\"").size(), 10u);
+  EXPECT_THAT(Numbers("person != \"" + host + "\""), ElementsAre());
+  // A guest of one episode is not a host of the others.
+  EXPECT_THAT(Numbers("person = \"" + host + "\" AND person = \"Emily Morehouse-Valcarcel\""), ElementsAre(9));
 }
 
 TEST_F(SearchAndFilterTest, FilterPrecedenceNotAndParentheses) {
