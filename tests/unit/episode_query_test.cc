@@ -72,7 +72,7 @@ TEST(EpisodeFilter, SeasonAndGuidLookUpFeedEpisodes) {
 TEST(EpisodeFilter, ErrorsSayWhere) {
   EXPECT_EQ(Parsed("title = \"x\""),
             "error: at position 1: unknown field \"title\" (filterable: publish_time, "
-            "number, season, person, has_chapters, type, guid)");
+            "number, season, person or people.display_name, has_chapters, type, guid)");
   EXPECT_THAT(Parsed("number = five"), HasSubstr("at position 10: number takes an integer"));
   EXPECT_THAT(Parsed("(number = 1"), HasSubstr("at position 12: expected \")\" to close the \"(\" at position 1"));
   EXPECT_THAT(Parsed("number = 1)"), HasSubstr("at position 11: unexpected \")\""));
