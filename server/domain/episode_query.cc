@@ -267,39 +267,60 @@ uint64_t EpisodeListFingerprint(absl::string_view parent, absl::string_view filt
 }
 
 std::string EncodeEpisodePageToken(uint64_t list_fingerprint, const EpisodePagePosition& position) {
-  return EncodePageToken(list_fingerprint,
-                         {position.sort_key, position.episode_id, std::to_string(position.total_size)});
+  std::vector<std::string> keys = {position.sort_key, position.episode_id, std::to_string(position.total_size)};
+  keys.insert(keys.end(), position.then_keys.begin(), position.then_keys.end());
+  return EncodePageToken(list_fingerprint, keys);
 }
 
 absl::StatusOr<EpisodePagePosition> DecodeEpisodePageToken(absl::string_view token, uint64_t list_fingerprint) {
   auto keys = DecodePageToken(token, list_fingerprint);
   if (!keys.ok()) return keys.status();
   EpisodePagePosition position;
-  if (keys->size() != 3 || !absl::SimpleAtoi((*keys)[2], &position.total_size) || position.total_size < 0) {
+  if (keys->size() < 3 || keys->size() > 5 || !absl::SimpleAtoi((*keys)[2], &position.total_size) ||
+      position.total_size < 0) {
     return InvalidField("page_token", "is not an episode page token", Reason::kInvalidPageToken);
   }
   position.sort_key = (*keys)[0];
   position.episode_id = (*keys)[1];
+  position.then_keys.assign(keys->begin() + 3, keys->end());
   return position;
 }
 
 absl::StatusOr<EpisodeOrder> ParseEpisodeOrder(absl::string_view order_by) {
-  std::vector<absl::string_view> words = absl::StrSplit(order_by, ' ', absl::SkipEmpty());
   EpisodeOrder order;
-  if (words.empty()) return order;
-  const absl::Status invalid =
-      InvalidField("order_by", "must be one of publish_time, number or title, optionally followed by \"desc\"");
-  if (words.size() > 2 || (words.size() == 2 && words[1] != "desc" && words[1] != "asc")) return invalid;
-  if (words[0] == "publish_time") {
-    order.field = OrderField::kPublishTime;
-  } else if (words[0] == "number") {
-    order.field = OrderField::kNumber;
-  } else if (words[0] == "title") {
-    order.field = OrderField::kTitle;
-  } else {
-    return invalid;
+  if (absl::StripAsciiWhitespace(order_by).empty()) return order;
+  const absl::Status invalid = InvalidField(
+      "order_by",
+      "must be one of publish_time, number, season or title, optionally followed by \"desc\", or up to three of "
+      "them separated by commas (\"season desc, number desc\")");
+  std::vector<OrderKey> keys;
+  for (absl::string_view part : absl::StrSplit(order_by, ',')) {
+    std::vector<absl::string_view> words = absl::StrSplit(part, ' ', absl::SkipEmpty());
+    if (words.empty() || words.size() > 2 || (words.size() == 2 && words[1] != "desc" && words[1] != "asc")) {
+      return invalid;
+    }
+    OrderKey key;
+    if (words[0] == "publish_time") {
+      key.field = OrderField::kPublishTime;
+    } else if (words[0] == "number") {
+      key.field = OrderField::kNumber;
+    } else if (words[0] == "title") {
+      key.field = OrderField::kTitle;
+    } else if (words[0] == "season") {
+      key.field = OrderField::kSeason;
+    } else {
+      return invalid;
+    }
+    key.descending = words.size() == 2 && words[1] == "desc";
+    for (const OrderKey& earlier : keys) {
+      if (earlier.field == key.field) return InvalidField("order_by", absl::StrCat("names ", words[0], " twice"));
+    }
+    keys.push_back(key);
   }
-  order.descending = words.size() == 2 && words[1] == "desc";
+  if (keys.size() > 3) return invalid;
+  order.field = keys.front().field;
+  order.descending = keys.front().descending;
+  order.then.assign(keys.begin() + 1, keys.end());
   return order;
 }
 

@@ -43,11 +43,20 @@ struct FilterNode {
 // which position (1-based character) what is wrong.
 absl::StatusOr<std::optional<FilterNode>> ParseEpisodeFilter(absl::string_view filter);
 
-enum class OrderField { kPublishTime, kNumber, kTitle };
+enum class OrderField { kPublishTime, kNumber, kTitle, kSeason };
 
+struct OrderKey {
+  OrderField field = OrderField::kPublishTime;
+  bool descending = true;
+};
+
+// The first sort key, then up to two more for its ties (AIP-132: "season
+// desc, number desc"); the episode id breaks what ties remain, in the first
+// key's direction.
 struct EpisodeOrder {
   OrderField field = OrderField::kPublishTime;
   bool descending = true;
+  std::vector<OrderKey> then;
 };
 
 // What a ListEpisodes page token is bound to: the same parent, filter, order
@@ -63,14 +72,16 @@ struct EpisodePagePosition {
   std::string sort_key;
   std::string episode_id;
   int32_t total_size = 0;
+  std::vector<std::string> then_keys;  // the order's further keys, in order
 };
 std::string EncodeEpisodePageToken(uint64_t list_fingerprint, const EpisodePagePosition& position);
 // INVALID_ARGUMENT (on "page_token") unless `token` came from
 // EncodeEpisodePageToken with the same fingerprint.
 absl::StatusOr<EpisodePagePosition> DecodeEpisodePageToken(absl::string_view token, uint64_t list_fingerprint);
 
-// "" (publish_time desc), "publish_time", "number desc", "title", ... ;
-// INVALID_ARGUMENT on field "order_by" otherwise.
+// "" (publish_time desc), "publish_time", "number desc", "title", or up to
+// three of those fields (and season) separated by commas: "season desc,
+// number desc"; INVALID_ARGUMENT on field "order_by" otherwise.
 absl::StatusOr<EpisodeOrder> ParseEpisodeOrder(absl::string_view order_by);
 
 // Search text as PostgreSQL's web-search syntax should see it: a word's

@@ -175,6 +175,10 @@ absl::StatusOr<EpisodeListQuery> EpisodeListQueryOf(const v1::ListEpisodesReques
       violations.Merge(after.status(), "page_token");
     }
   }
+  if (query.after && query.after->then_keys.size() != query.order.then.size()) {
+    violations.Merge(InvalidField("page_token", "is not a page token of this order", Reason::kInvalidPageToken),
+                     "page_token");
+  }
   query.show_deleted = request.show_deleted();
   if (!violations.empty()) return violations.ToStatus();
   return query;

@@ -96,6 +96,8 @@ std::string SortKeySql(domain::OrderField field) {
   switch (field) {
     case domain::OrderField::kNumber:
       return "coalesce(e.number, -1)";
+    case domain::OrderField::kSeason:
+      return "coalesce(e.season, -1)";
     case domain::OrderField::kTitle:
       return "e.title";
     case domain::OrderField::kPublishTime:
@@ -107,6 +109,7 @@ std::string SortKeySql(domain::OrderField field) {
 std::string SortKeyParameterSql(domain::OrderField field, size_t parameter) {
   switch (field) {
     case domain::OrderField::kNumber:
+    case domain::OrderField::kSeason:
       return absl::StrCat("$", parameter, "::integer");
     case domain::OrderField::kTitle:
       return absl::StrCat("$", parameter, "::text");

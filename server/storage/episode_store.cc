@@ -1,8 +1,10 @@
 #include "storage/episode_store.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "domain/errors.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "storage/episode_filter_sql.h"
@@ -17,12 +19,47 @@ std::string SortKeyOf(const v1::Episode& episode, domain::OrderField field) {
   switch (field) {
     case domain::OrderField::kNumber:
       return std::to_string(episode.has_number() ? episode.number() : -1);
+    case domain::OrderField::kSeason:
+      return std::to_string(episode.has_season() ? episode.season() : -1);
     case domain::OrderField::kTitle:
       return episode.title();
     case domain::OrderField::kPublishTime:
       break;
   }
   return std::to_string(MicrosOf(episode.publish_time()));
+}
+
+// Rows after the cursor in the order of `keys` (then the episode id, in the
+// first key's direction), with the cursor's values as parameters. One
+// direction throughout: a row comparison, which the indexes serve. Mixed
+// directions ("season desc, number"): key by key, each tie passed on to
+// the next.
+std::string AfterCursorSql(const std::vector<domain::OrderKey>& keys, const domain::EpisodePagePosition& after,
+                           std::vector<std::string>& params) {
+  std::vector<std::string> columns, cursor;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    params.push_back(i == 0 ? after.sort_key : after.then_keys[i - 1]);
+    columns.push_back(SortKeySql(keys[i].field));
+    cursor.push_back(SortKeyParameterSql(keys[i].field, params.size()));
+  }
+  params.push_back(after.episode_id);
+  columns.push_back("e.episode_id");
+  cursor.push_back(absl::StrCat("$", params.size()));
+  std::vector<bool> descending;
+  for (const domain::OrderKey& key : keys) descending.push_back(key.descending);
+  descending.push_back(keys.front().descending);
+  if (std::all_of(descending.begin(), descending.end(), [&](bool d) { return d == descending.front(); })) {
+    return absl::StrCat("(", absl::StrJoin(columns, ", "), ") ", descending.front() ? "<" : ">", " (",
+                        absl::StrJoin(cursor, ", "), ")");
+  }
+  std::vector<std::string> alternatives;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    std::vector<std::string> terms;
+    for (size_t j = 0; j < i; ++j) terms.push_back(absl::StrCat(columns[j], " = ", cursor[j]));
+    terms.push_back(absl::StrCat(columns[i], descending[i] ? " < " : " > ", cursor[i]));
+    alternatives.push_back(absl::StrCat("(", absl::StrJoin(terms, " AND "), ")"));
+  }
+  return absl::StrCat("(", absl::StrJoin(alternatives, " OR "), ")");
 }
 
 // An episode is written only under a podcast that exists and is not deleted;
@@ -130,21 +167,23 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
               .as<int32_t>();
     }
 
-    const std::string key = SortKeySql(query.order.field);
-    const char* direction = query.order.descending ? "DESC" : "ASC";
+    // The order's keys, then the episode id (in the first key's direction).
+    std::vector<domain::OrderKey> keys = {{query.order.field, query.order.descending}};
+    keys.insert(keys.end(), query.order.then.begin(), query.order.then.end());
+    const char* id_direction = query.order.descending ? "DESC" : "ASC";
     if (query.after) {
-      params.push_back(query.after->sort_key);
-      const std::string cursor_key = SortKeyParameterSql(query.order.field, params.size());
-      params.push_back(query.after->episode_id);
-      absl::StrAppend(&where, " AND (", key, ", e.episode_id) ", query.order.descending ? "<" : ">", " (", cursor_key,
-                      ", $", params.size(), ")");
+      where += " AND " + AfterCursorSql(keys, *query.after, params);
     }
     // The page's rows are chosen first and only they are read whole (with
     // their chapters). One row more than the page tells whether another page
     // follows. The limit is written out, not a parameter: a generic plan
     // would not know it is small and might sort the whole podcast instead of
     // walking the index; it is a validated integer, never caller text.
-    const std::string order = absl::StrCat(" ORDER BY ", key, " ", direction, ", e.episode_id ", direction);
+    std::string order = " ORDER BY ";
+    for (const domain::OrderKey& key : keys) {
+      absl::StrAppend(&order, SortKeySql(key.field), key.descending ? " DESC, " : " ASC, ");
+    }
+    absl::StrAppend(&order, "e.episode_id ", id_direction);
     const std::string list_sql =
         absl::StrCat("SELECT ", std::string(kEpisodeColumns), " FROM (SELECT * FROM episodes e WHERE ", where, order,
                      " LIMIT ", query.page_size + 1, ") e", order);
@@ -155,6 +194,7 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
       page.episodes.pop_back();
       const v1::Episode& last = page.episodes.back();
       page.next = domain::EpisodePagePosition{SortKeyOf(last, query.order.field), EpisodeIdOf(last), page.total_size};
+      for (const domain::OrderKey& key : query.order.then) page.next->then_keys.push_back(SortKeyOf(last, key.field));
     }
     return page;
   });

@@ -437,3 +437,62 @@ TEST_F(EpisodeApiTest, AnExpiredDeadlineIsDeadlineExceeded) {
 
 }  // namespace
 }  // namespace podmeta
+
+namespace podmeta {
+namespace {
+
+class EpisodeOrderTest : public testing::ApiTest {
+ protected:
+  // "s<season>e<number>" of every episode of the listing, read `page_size`
+  // at a time through the page tokens.
+  std::vector<std::string> Listed(const std::string& order_by, int page_size) {
+    std::vector<std::string> seen;
+    v1::ListEpisodesRequest request;
+    request.set_parent(podcast());
+    request.set_order_by(order_by);
+    request.set_page_size(page_size);
+    do {
+      absl::StatusOr<v1::ListEpisodesResponse> page = client().ListEpisodes(request);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const v1::Episode& episode : page->episodes()) {
+        seen.push_back(absl::StrCat("s", episode.has_season() ? episode.season() : 0, "e", episode.number()));
+      }
+      request.set_page_token(page->next_page_token());
+    } while (!request.page_token().empty());
+    return seen;
+  }
+};
+
+TEST_F(EpisodeOrderTest, SeveralFieldsEachWithItsDirectionPageWithoutGapsOrRepeats) {
+  // Numbers name episodes, so they are unique in a podcast; seasons repeat.
+  int day = 0;
+  for (const auto& [season, number] :
+       std::vector<std::pair<int, int>>{{1, 11}, {2, 22}, {1, 13}, {2, 21}, {1, 12}, {0, 7}}) {
+    v1::Episode episode = testing::MakeEpisode(absl::StrCat("S", season, " E", number), number, ++day);
+    if (season != 0) episode.set_season(season);
+    CreateEpisode(episode);
+  }
+  const std::vector<std::string> both_desc = {"s2e22", "s2e21", "s1e13", "s1e12", "s1e11", "s0e7"};
+  const std::vector<std::string> mixed = {"s2e21", "s2e22", "s1e11", "s1e12", "s1e13", "s0e7"};
+  for (int page_size : {1, 2, 4, 100}) {
+    EXPECT_EQ(Listed("season desc, number desc", page_size), both_desc) << page_size;
+    EXPECT_EQ(Listed("season desc,number", page_size), mixed) << page_size;
+  }
+  // A page token is bound to its order.
+  v1::ListEpisodesRequest request;
+  request.set_parent(podcast());
+  request.set_order_by("season desc, number desc");
+  request.set_page_size(2);
+  absl::StatusOr<v1::ListEpisodesResponse> first = client().ListEpisodes(request);
+  ASSERT_TRUE(first.ok());
+  request.set_order_by("season desc, number");
+  request.set_page_token(first->next_page_token());
+  EXPECT_EQ(ErrorReason(client().ListEpisodes(request).status()), "PAGE_TOKEN_MISMATCH");
+  request.set_order_by("season, season");
+  request.clear_page_token();
+  EXPECT_EQ(ErrorReason(client().ListEpisodes(request).status()), "INVALID_FIELDS");
+}
+
+}  // namespace
+}  // namespace podmeta

@@ -102,6 +102,22 @@ TEST(EpisodeOrder, AcceptsTheDocumentedOrders) {
   EXPECT_EQ(ParseEpisodeOrder("title; DROP TABLE x").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(EpisodeOrder, TakesUpToThreeFieldsEachWithItsDirection) {
+  absl::StatusOr<EpisodeOrder> order = ParseEpisodeOrder("season desc, number desc,title");
+  ASSERT_TRUE(order.ok()) << order.status();
+  EXPECT_EQ(order->field, OrderField::kSeason);
+  EXPECT_TRUE(order->descending);
+  ASSERT_EQ(order->then.size(), 2u);
+  EXPECT_EQ(order->then[0].field, OrderField::kNumber);
+  EXPECT_TRUE(order->then[0].descending);
+  EXPECT_EQ(order->then[1].field, OrderField::kTitle);
+  EXPECT_FALSE(order->then[1].descending);
+  EXPECT_EQ(ParseEpisodeOrder("season, season desc").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseEpisodeOrder("season, number, title, publish_time").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseEpisodeOrder("season,").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(SearchText, NestedNegationsFoldIntoOne) {
   EXPECT_EQ(NormalizeSearchText(std::string(100, '-')), "");
   EXPECT_EQ(NormalizeSearchText("- - - python"), "python");
