@@ -21,7 +21,7 @@ class RetrySafetyTest : public testing::ApiTest {
   static std::unique_ptr<Client> RetryingClient(const testing::CuttingProxy& proxy) {
     ClientOptions options;
     options.address = proxy.address();
-    options.max_attempts = 4;
+    options.max_attempts = 6;  // a resend may also catch the dying connection
     options.initial_backoff = std::chrono::milliseconds(20);
     return std::make_unique<Client>(options);
   }
