@@ -5,11 +5,12 @@
 // their --page-token-secret-file's first line).
 //
 //   bench_page_token PARENT PUBLISH_TIME_MICROS EPISODE_ID TOTAL SECRET
+#include "domain/page_token.h"
+
 #include <iostream>
 #include <string>
 
 #include "domain/episode_query.h"
-#include "domain/page_token.h"
 
 int main(int argc, char** argv) {
   if (argc != 6) {
