@@ -81,8 +81,7 @@ absl::StatusOr<PurgeCounts> LifecycleStore::PurgeExpired(const Retention& retent
 absl::Status LifecycleStore::PurgePodcast(const std::string& podcast_id, const std::string& etag, bool allow_missing,
                                           Deadline deadline) {
   absl::Status purged = database_.Transact(deadline, [&](pqxx::work& transaction) -> absl::Status {
-    transaction.exec_prepared(StatementName(kLockPodcast), podcast_id);
-    absl::StatusOr<v1::Podcast> podcast = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
+    absl::StatusOr<v1::Podcast> podcast = rows::ReadPodcastForWrite(transaction, podcast_id);
     if (absl::IsNotFound(podcast.status()) && allow_missing) return absl::OkStatus();
     if (!podcast.ok()) return podcast.status();
     if (absl::Status matches = domain::CheckEtag(podcast->etag(), etag); !matches.ok()) return matches;

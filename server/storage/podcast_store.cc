@@ -60,10 +60,7 @@ absl::StatusOr<v1::Podcast> PodcastStore::Modify(const std::string& podcast_id, 
 
 absl::StatusOr<v1::Podcast> PodcastStore::Mutate(pqxx::work& transaction, const std::string& podcast_id,
                                                  const Mutation& mutate) {
-  // Locked first and read by a second statement, so the episode count is the
-  // one after every episode write that held the podcast before us.
-  transaction.exec_prepared(StatementName(kLockPodcast), podcast_id);
-  absl::StatusOr<v1::Podcast> current = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
+  absl::StatusOr<v1::Podcast> current = rows::ReadPodcastForWrite(transaction, podcast_id);
   if (!current.ok()) return current.status();
   v1::Podcast changed = *current;
   if (absl::Status mutated = mutate(changed); !mutated.ok()) return mutated;

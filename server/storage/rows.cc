@@ -308,6 +308,11 @@ void WriteChapters(pqxx::work& transaction, const domain::EpisodeKey& key, const
 
 }  // namespace
 
+absl::StatusOr<v1::Podcast> ReadPodcastForWrite(pqxx::work& transaction, const std::string& podcast_id) {
+  transaction.exec_prepared(StatementName(kLockPodcast), podcast_id);
+  return ReadPodcast(transaction, podcast_id, kSelectPodcast);
+}
+
 absl::StatusOr<v1::Podcast> ReadPodcast(pqxx::transaction_base& transaction, const std::string& podcast_id,
                                         const NamedQuery& query) {
   const pqxx::result rows = transaction.exec_prepared(StatementName(query), podcast_id);

@@ -82,6 +82,11 @@ namespace rows {
 // NOT_FOUND when absent. `query` is kSelectPodcast or kSelectPodcastForUpdate.
 absl::StatusOr<v1::Podcast> ReadPodcast(pqxx::transaction_base& transaction, const std::string& podcast_id,
                                         const NamedQuery& query);
+// The podcast locked for a write (FOR UPDATE), then read by a second
+// statement, whose snapshot sees every write committed while the lock was
+// awaited: its episode count includes every episode write that held the
+// podcast before. NOT_FOUND when absent.
+absl::StatusOr<v1::Podcast> ReadPodcastForWrite(pqxx::work& transaction, const std::string& podcast_id);
 void InsertPodcast(pqxx::work& transaction, const std::string& podcast_id, const v1::Podcast& podcast);
 // Writes the mutable fields and the deleted flag of `podcast`.
 void UpdatePodcast(pqxx::work& transaction, const std::string& podcast_id, const v1::Podcast& podcast);
