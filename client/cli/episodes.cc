@@ -15,6 +15,7 @@ struct ListEpisodesOptions {
   std::string page_token;
   bool all = false;
   bool show_deleted = false;
+  std::string view = "basic";
 };
 
 struct GetEpisodeOptions {
@@ -95,6 +96,8 @@ void AddList(CLI::App& episodes, Command& chosen) {
   list->add_option("--page-token", options->page_token, "Continue from a previous page");
   list->add_flag("--all", options->all, "Fetch every page");
   list->add_flag("--show-deleted", options->show_deleted, "Include soft-deleted episodes");
+  list->add_option("--view", options->view, "basic (without chapters and show notes) or full")
+      ->check(CLI::IsMember({"basic", "full"}));
   list->callback([options, &chosen] {
     chosen.run = [options](Context& context) {
       v1::ListEpisodesRequest request;
@@ -104,6 +107,7 @@ void AddList(CLI::App& episodes, Command& chosen) {
       request.set_page_size(options->page_size);
       request.set_page_token(options->page_token);
       request.set_show_deleted(options->show_deleted);
+      request.set_view(options->view == "full" ? v1::EPISODE_VIEW_FULL : v1::EPISODE_VIEW_BASIC);
       std::vector<v1::Episode> found;
       if (options->all) {
         absl::Status listed =

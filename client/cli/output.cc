@@ -124,7 +124,7 @@ void PrintEpisodes(const std::vector<v1::Episode>& episodes, int32_t total_size,
   for (const v1::Episode& episode : episodes) {
     rows.push_back({episode.name() + (episode.has_delete_time() ? " (deleted)" : ""),
                     episode.has_number() ? std::to_string(episode.number()) : "-", Date(episode.publish_time()),
-                    Clock(episode.duration()), std::to_string(episode.chapters_size()), episode.title()});
+                    Clock(episode.duration()), std::to_string(episode.chapter_count()), episode.title()});
   }
   PrintTable(rows);
   std::cout << episodes.size() << " of " << total_size << " episode(s)\n";
@@ -139,7 +139,7 @@ void PrintEpisode(const v1::Episode& episode, Format format) {
               {"published:", Date(episode.publish_time())},
               {"duration:", Clock(episode.duration())},
               {"snips:", std::to_string(episode.snip_count())},
-              {"chapters:", std::to_string(episode.chapters_size())},
+              {"chapters:", std::to_string(episode.chapter_count())},
               {"guid:", episode.guid()},
               {"etag:", episode.etag()},
               {"description:", episode.description()}});

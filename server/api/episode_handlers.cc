@@ -24,7 +24,7 @@ EpisodeReader::Consistency ConsistencyOf(const grpc::CallbackServerContext& cont
 
 // What clients see: stored chapters plus the end offsets they imply.
 EpisodeResult Presented(EpisodeResult episode) {
-  if (episode.ok()) domain::DeriveChapterEnds(*episode);
+  if (episode.ok()) domain::PresentEpisode(*episode);
   return episode;
 }
 
@@ -58,9 +58,7 @@ grpc::ServerUnaryReactor* EpisodeHandlers::BatchGetEpisodes(grpc::CallbackServer
                     if (!batch.ok()) return batch.status();
                     auto found = episodes_.BatchGet(batch->podcast_id, batch->episode_ids, DeadlineOf(context));
                     if (!found.ok()) return found.status();
-                    v1::BatchGetEpisodesResponse reply;
-                    for (v1::Episode& episode : *found) *reply.add_episodes() = *Presented(std::move(episode));
-                    return reply;
+                    return domain::BatchGetAnswer(*request, *std::move(found));
                   });
 }
 
@@ -74,9 +72,8 @@ grpc::ServerUnaryReactor* EpisodeHandlers::ListEpisodes(grpc::CallbackServerCont
                     auto page = episodes_.List(*query, DeadlineOf(context));
                     if (!page.ok()) return page.status();
                     v1::ListEpisodesResponse reply;
-                    for (v1::Episode& episode : page->episodes) {
-                      *reply.add_episodes() = *Presented(std::move(episode));
-                    }
+                    // Presented and cut to the view by the store (FitEpisodePage).
+                    for (v1::Episode& episode : page->episodes) *reply.add_episodes() = std::move(episode);
                     if (page->next) reply.set_next_page_token(domain::NextEpisodePageToken(*request, *page->next));
                     reply.set_total_size(page->total_size);
                     if (page->latest_change) {

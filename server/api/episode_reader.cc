@@ -10,7 +10,7 @@ namespace {
 // What clients see: stored chapters plus the end offsets they imply.
 absl::StatusOr<EpisodeReader::Bytes> Presented(absl::StatusOr<v1::Episode> episode) {
   if (!episode.ok()) return episode.status();
-  domain::DeriveChapterEnds(*episode);
+  domain::PresentEpisode(*episode);
   return std::make_shared<const std::string>(episode->SerializeAsString());
 }
 

@@ -119,7 +119,7 @@ void EpisodeWatch::Read() {
         v1::EpisodeChange change;
         change.set_kind(record.kind);
         *change.mutable_episode() = std::move(record.episode);
-        domain::DeriveChapterEnds(*change.mutable_episode());
+        domain::PresentEpisode(*change.mutable_episode());
         change.set_resume_token(domain::ResumeToken(parent_, record.change_id));
         outbox_.push_back(std::move(change));
       }

@@ -47,6 +47,7 @@ const std::vector<ReasonInfo>& AllReasons() {
       {Reason::kFeedFetchTimeout, "FEED_FETCH_TIMEOUT", C::kDeadlineExceeded},
       {Reason::kServerOverloaded, "SERVER_OVERLOADED", C::kResourceExhausted},
       {Reason::kTooManyWatchers, "TOO_MANY_WATCHERS", C::kResourceExhausted},
+      {Reason::kAnswerTooLarge, "ANSWER_TOO_LARGE", C::kResourceExhausted},
       {Reason::kTokenMissing, "TOKEN_MISSING", C::kUnauthenticated},
       {Reason::kTokenMalformed, "TOKEN_MALFORMED", C::kUnauthenticated},
       {Reason::kTokenNotAllowed, "TOKEN_NOT_ALLOWED", C::kPermissionDenied},

@@ -72,6 +72,7 @@ enum class Reason {
   // RESOURCE_EXHAUSTED
   kServerOverloaded,
   kTooManyWatchers,
+  kAnswerTooLarge,  // a BatchGetEpisodes answer above its byte limit
   // UNAUTHENTICATED
   kTokenMissing,
   kTokenMalformed,

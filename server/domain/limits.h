@@ -32,6 +32,12 @@ inline constexpr size_t kMaxLineBytes = 64 * 1024;
 inline constexpr int32_t kDefaultPageSize = 50;
 inline constexpr int32_t kMaxPageSize = 1000;
 inline constexpr size_t kMaxBatchGet = 1000;
+// A listing's page ends before the episode that would take it past this
+// (a page always holds one), whatever page_size asked: answers stay well
+// below gRPC's default 4 MiB receive limit.
+inline constexpr size_t kPageByteBudget = 1024 * 1024;
+// A BatchGetEpisodes answer cannot end early; above this it is refused.
+inline constexpr size_t kMaxBatchAnswerBytes = 3 * 1024 * 1024;
 
 // Show pages list durations rounded to the minute, so a chapter may start up
 // to this long after the listed end.

@@ -1,5 +1,7 @@
 #include "domain/requests.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -180,8 +182,43 @@ absl::StatusOr<EpisodeListQuery> EpisodeListQueryOf(const v1::ListEpisodesReques
                      "page_token");
   }
   query.show_deleted = request.show_deleted();
+  query.view = request.view();
   if (!violations.empty()) return violations.ToStatus();
   return query;
+}
+
+void ApplyEpisodeView(v1::EpisodeView view, v1::Episode& episode) {
+  if (view == v1::EPISODE_VIEW_FULL) return;
+  episode.clear_chapters();
+  episode.clear_show_notes_html();
+}
+
+namespace {
+
+// What an episode adds to a response that repeats it: its bytes, the field's
+// tag and the length before them.
+size_t RepeatedEpisodeBytes(const v1::Episode& episode) {
+  const size_t size = episode.ByteSizeLong();
+  return size + 1 + google::protobuf::io::CodedOutputStream::VarintSize64(size);
+}
+
+}  // namespace
+
+bool FitEpisodePage(const EpisodeListQuery& query, std::vector<v1::Episode>& episodes) {
+  const size_t most = std::min(episodes.size(), static_cast<size_t>(query.page_size));
+  size_t kept = 0;
+  size_t bytes = 0;
+  for (; kept < most; ++kept) {
+    v1::Episode& episode = episodes[kept];
+    PresentEpisode(episode);
+    ApplyEpisodeView(query.view, episode);
+    const size_t size = RepeatedEpisodeBytes(episode);
+    if (kept > 0 && bytes + size > query.byte_budget) break;
+    bytes += size;
+  }
+  const bool more = kept < episodes.size();
+  episodes.erase(episodes.begin() + static_cast<std::ptrdiff_t>(kept), episodes.end());
+  return more;
 }
 
 std::string NextEpisodePageToken(const v1::ListEpisodesRequest& request, const EpisodePagePosition& last) {
@@ -209,6 +246,26 @@ absl::StatusOr<EpisodeBatch> EpisodeBatchOf(const v1::BatchGetEpisodesRequest& r
   }
   if (!violations.empty()) return violations.ToStatus();
   return batch;
+}
+
+absl::StatusOr<v1::BatchGetEpisodesResponse> BatchGetAnswer(const v1::BatchGetEpisodesRequest& request,
+                                                            std::vector<v1::Episode> episodes) {
+  v1::BatchGetEpisodesResponse answer;
+  size_t bytes = 0;
+  for (v1::Episode& episode : episodes) {
+    PresentEpisode(episode);
+    ApplyEpisodeView(request.view(), episode);
+    bytes += RepeatedEpisodeBytes(episode);
+    if (bytes > kMaxBatchAnswerBytes) {
+      return Error(Reason::kAnswerTooLarge,
+                   absl::StrCat("the ", episodes.size(), " episodes asked for take more than ",
+                                BytesText(kMaxBatchAnswerBytes), " in this view; ask for fewer names",
+                                request.view() == v1::EPISODE_VIEW_FULL ? " or the BASIC view" : ""),
+                   {{"names", absl::StrCat(episodes.size())}, {"maxBytes", absl::StrCat(kMaxBatchAnswerBytes)}});
+    }
+    *answer.add_episodes() = std::move(episode);
+  }
+  return answer;
 }
 
 absl::StatusOr<NewEpisode> NewEpisodeOf(const v1::CreateEpisodeRequest& request) {

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "domain/chapter_formats.h"
 #include "domain/episode_query.h"
+#include "domain/limits.h"
 #include "domain/resource_names.h"
 #include "podmeta/v1/episode_service.pb.h"
 #include "podmeta/v1/podcast_service.pb.h"
@@ -71,8 +72,20 @@ struct EpisodeListQuery {
   int32_t page_size = 50;
   // Continue after this position, and take its total instead of counting.
   std::optional<EpisodePagePosition> after;
+  v1::EpisodeView view = v1::EPISODE_VIEW_BASIC;
+  size_t byte_budget = kPageByteBudget;
 };
 absl::StatusOr<EpisodeListQuery> EpisodeListQueryOf(const v1::ListEpisodesRequest& request);
+
+// BASIC (also for UNSPECIFIED) leaves out the chapters and the show notes of
+// a presented episode (PresentEpisode); FULL keeps it whole.
+void ApplyEpisodeView(v1::EpisodeView view, v1::Episode& episode);
+
+// Presents the episodes read for a page (at most page_size + 1, in order),
+// cuts each to the query's view, and keeps the longest prefix that fits the
+// query's page size and byte budget (at least one episode). True when
+// episodes were left out, i.e. another page follows the last one kept.
+bool FitEpisodePage(const EpisodeListQuery& query, std::vector<v1::Episode>& episodes);
 std::string NextEpisodePageToken(const v1::ListEpisodesRequest& request, const EpisodePagePosition& last);
 
 struct EpisodeBatch {
@@ -80,6 +93,11 @@ struct EpisodeBatch {
   std::vector<std::string> episode_ids;  // in the order asked
 };
 absl::StatusOr<EpisodeBatch> EpisodeBatchOf(const v1::BatchGetEpisodesRequest& request);
+
+// The answer to a BatchGetEpisodes: the episodes presented in the request's
+// view; RESOURCE_EXHAUSTED (ANSWER_TOO_LARGE) past kMaxBatchAnswerBytes.
+absl::StatusOr<v1::BatchGetEpisodesResponse> BatchGetAnswer(const v1::BatchGetEpisodesRequest& request,
+                                                            std::vector<v1::Episode> episodes);
 
 struct NewEpisode {
   EpisodeKey key;

@@ -84,6 +84,8 @@ absl::Status PrepareNewPodcast(const std::string& podcast_id, v1::Podcast& podca
 absl::Status PrepareNewEpisode(const EpisodeKey& key, v1::Episode& episode) {
   ClearOutputOnly(episode);
   episode.clear_chapters_source();
+  episode.clear_chapter_count();
+  episode.clear_expire_time();
   episode.set_name(EpisodeName(key));
   if (episode.guid().empty()) episode.set_guid(NewGuid());
   NormalizeChapters(*episode.mutable_chapters());

@@ -324,6 +324,11 @@ void DeriveChapterEnds(v1::Episode& episode) {
   }
 }
 
+void PresentEpisode(v1::Episode& episode) {
+  DeriveChapterEnds(episode);
+  episode.set_chapter_count(episode.chapters_size());
+}
+
 absl::Status CheckEtag(absl::string_view current, absl::string_view requested) {
   if (requested.empty() || requested == current) return absl::OkStatus();
   return Error(

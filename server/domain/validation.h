@@ -36,6 +36,10 @@ void NormalizeChapters(google::protobuf::RepeatedPtrField<v1::Chapter>& chapters
 // or of the next chapter moves a derived end along.
 void DeriveChapterEnds(v1::Episode& episode);
 
+// An episode as every answer carries it: the chapter ends its chapters imply
+// (DeriveChapterEnds) and chapter_count.
+void PresentEpisode(v1::Episode& episode);
+
 // An absolute http or https URI podmeta stores (the rule every *_uri field
 // follows).
 bool IsHttpUri(absl::string_view uri);

@@ -190,8 +190,8 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
 
     page.episodes = rows::ReadEpisodes(query.podcast_id,
                                        transaction.exec_params(list_sql, pqxx::prepare::make_dynamic_params(params)));
-    if (page.episodes.size() > static_cast<size_t>(query.page_size)) {
-      page.episodes.pop_back();
+    // The page may end before page_size, at the byte budget.
+    if (domain::FitEpisodePage(query, page.episodes)) {
       const v1::Episode& last = page.episodes.back();
       page.next = domain::EpisodePagePosition{SortKeyOf(last, query.order.field), EpisodeIdOf(last), page.total_size};
       for (const domain::OrderKey& key : query.order.then) page.next->then_keys.push_back(SortKeyOf(last, key.field));

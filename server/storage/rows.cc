@@ -40,8 +40,10 @@ std::string ExtraFieldsJson(const google::protobuf::Message& message, int last_c
   extra->CopyFrom(message);
   const google::protobuf::Descriptor* descriptor = extra->GetDescriptor();
   for (int i = 0; i < descriptor->field_count(); ++i) {
-    // expire_time is computed when read (delete_time plus the retention).
-    if (descriptor->field(i)->number() <= last_column_field || descriptor->field(i)->name() == "expire_time") {
+    // Computed, never stored: expire_time when read (delete_time plus the
+    // retention), chapter_count when presented.
+    const std::string& name = descriptor->field(i)->name();
+    if (descriptor->field(i)->number() <= last_column_field || name == "expire_time" || name == "chapter_count") {
       extra->GetReflection()->ClearField(extra.get(), descriptor->field(i));
     }
   }

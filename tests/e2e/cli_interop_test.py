@@ -91,7 +91,7 @@ class PodmetaEndToEnd(unittest.TestCase):
         return json.loads(result.stdout)
 
     def all_episodes(self, podcast="core-py"):
-        return self.cli_json("episodes", "list", podcast, "--all", "--page-size", "3")["episodes"]
+        return self.cli_json("episodes", "list", podcast, "--all", "--page-size", "3", "--view", "full")["episodes"]
 
     def test_1_dry_run_writes_nothing(self):
         result = self.cli("import", ENV["PODMETA_CORE_PY"], "--dry-run")

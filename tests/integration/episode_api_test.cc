@@ -281,6 +281,86 @@ TEST_F(EpisodeApiTest, BatchGetReturnsInRequestOrderAndFailsOnAnyMissing) {
   EXPECT_THAT(ViolatedFields(response.status()), ElementsAre("names[3]"));
 }
 
+TEST_F(EpisodeApiTest, ListAndBatchGetAnswerBasicUnlessFullIsAskedAndPagesStayUnderTheirByteBudget) {
+  // Seven episodes, each with two chapters and 200 KiB of show notes: 1.4
+  // MiB in the FULL view.
+  v1::BatchGetEpisodesRequest batch;
+  batch.set_parent(podcast());
+  for (int number = 1; number <= 7; ++number) {
+    v1::Episode episode = MakeEpisode(absl::StrCat("Long notes ", number), number, number,
+                                      {MakeChapter(0, "Intro"), MakeChapter(60, "Topic")});
+    episode.set_show_notes_html(absl::StrCat("<p>", std::string(200 * 1024, 'x'), "</p>"));
+    ASSERT_TRUE(Create(episode).ok());
+    batch.add_names(Episode(std::to_string(number)));
+  }
+
+  // BASIC by default: one page, no chapters or notes, chapter_count kept.
+  v1::ListEpisodesRequest request = ListRequest();
+  absl::StatusOr<v1::ListEpisodesResponse> basic = List(request);
+  ASSERT_TRUE(basic.ok()) << basic.status();
+  ASSERT_EQ(basic->episodes_size(), 7);
+  EXPECT_EQ(basic->next_page_token(), "");
+  for (const v1::Episode& episode : basic->episodes()) {
+    EXPECT_EQ(episode.chapters_size(), 0);
+    EXPECT_EQ(episode.chapter_count(), 2);
+    EXPECT_EQ(episode.show_notes_html(), "");
+  }
+
+  // FULL: whole episodes, and the pages end at 1 MiB although page_size
+  // allows all seven; every episode comes exactly once.
+  request.set_view(v1::EPISODE_VIEW_FULL);
+  request.set_page_size(50);
+  std::set<std::string> seen;
+  int pages = 0;
+  do {
+    absl::StatusOr<v1::ListEpisodesResponse> page = List(request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ++pages;
+    EXPECT_LE(page->ByteSizeLong(), 1024 * 1024 + 1024);  // episodes ≤ 1 MiB, plus tokens
+    EXPECT_GE(page->episodes_size(), 1);
+    for (const v1::Episode& episode : page->episodes()) {
+      EXPECT_TRUE(seen.insert(episode.name()).second) << episode.name();
+      EXPECT_EQ(episode.chapters_size(), 2);
+      EXPECT_EQ(episode.chapter_count(), 2);
+      EXPECT_EQ(episode.chapters(0).end_offset().seconds(), 60);
+      EXPECT_EQ(episode.show_notes_html().size(), 200 * 1024 + 7);
+    }
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  EXPECT_EQ(seen.size(), 7u);
+  EXPECT_EQ(pages, 2);
+
+  // BatchGet: BASIC by default, FULL on request, GetEpisode always FULL.
+  absl::StatusOr<v1::BatchGetEpisodesResponse> batch_basic = client().BatchGetEpisodes(batch);
+  ASSERT_TRUE(batch_basic.ok()) << batch_basic.status();
+  ASSERT_EQ(batch_basic->episodes_size(), 7);
+  EXPECT_EQ(batch_basic->episodes(6).chapters_size(), 0);
+  EXPECT_EQ(batch_basic->episodes(6).chapter_count(), 2);
+  batch.set_view(v1::EPISODE_VIEW_FULL);
+  absl::StatusOr<v1::BatchGetEpisodesResponse> batch_full = client().BatchGetEpisodes(batch);
+  ASSERT_TRUE(batch_full.ok()) << batch_full.status();
+  EXPECT_EQ(batch_full->episodes(6).chapters_size(), 2);
+  EXPECT_EQ(batch_full->episodes(6).show_notes_html().size(), 200 * 1024 + 7);
+  absl::StatusOr<v1::Episode> got = client().GetEpisode(Episode("3"));
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->chapters_size(), 2);
+  EXPECT_EQ(got->chapter_count(), 2);
+  EXPECT_EQ(got->show_notes_html().size(), 200 * 1024 + 7);
+
+  // Sixteen FULL episodes (3.2 MiB) are more than a BatchGet answers.
+  for (int number = 8; number <= 16; ++number) {
+    v1::Episode episode = MakeEpisode(absl::StrCat("Long notes ", number), number, number);
+    episode.set_show_notes_html(std::string(200 * 1024, 'y'));
+    ASSERT_TRUE(Create(episode).ok());
+    batch.add_names(Episode(std::to_string(number)));
+  }
+  const absl::Status too_large = client().BatchGetEpisodes(batch).status();
+  EXPECT_EQ(too_large.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(ErrorReason(too_large), "ANSWER_TOO_LARGE");
+  batch.set_view(v1::EPISODE_VIEW_BASIC);
+  EXPECT_TRUE(client().BatchGetEpisodes(batch).ok());
+}
+
 // GetEpisode reads its request bytes itself (a raw method, for the cache):
 // raw bytes need the raw channel.
 TEST_F(EpisodeApiTest, GetEpisodeRejectsBytesThatAreNotARequest) {

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "domain/errors.h"
 #include "domain/limits.h"
 
@@ -115,6 +116,89 @@ TEST(Requests, BatchGetNamesEachBadNameAndItsLimit) {
   const absl::Status status = EpisodeBatchOf(request).status();
   ASSERT_EQ(FieldViolationsOf(status).size(), 1u);
   EXPECT_EQ(FieldViolationsOf(status)[0].description, "must list at most 1000 names");
+}
+
+// An episode with `chapters` chapters and `notes` bytes of show notes.
+v1::Episode EpisodeOfSize(int chapters, size_t notes) {
+  v1::Episode episode;
+  episode.set_title("Sized");
+  episode.mutable_duration()->set_seconds(3600);
+  for (int i = 0; i < chapters; ++i) {
+    v1::Chapter* chapter = episode.add_chapters();
+    chapter->mutable_start_offset()->set_seconds(i * 60);
+    chapter->set_title(absl::StrCat("Chapter ", i));
+  }
+  episode.set_show_notes_html(std::string(notes, 'n'));
+  return episode;
+}
+
+TEST(Requests, TheBasicViewLeavesOutChaptersAndShowNotesButCountsTheChapters) {
+  v1::ListEpisodesRequest request;
+  request.set_parent("podcasts/a");
+  absl::StatusOr<EpisodeListQuery> query = EpisodeListQueryOf(request);
+  ASSERT_TRUE(query.ok()) << query.status();
+  EXPECT_EQ(query->view, v1::EPISODE_VIEW_UNSPECIFIED);
+  std::vector<v1::Episode> episodes = {EpisodeOfSize(3, 10)};
+  EXPECT_FALSE(FitEpisodePage(*query, episodes));
+  ASSERT_EQ(episodes.size(), 1u);
+  EXPECT_EQ(episodes[0].chapters_size(), 0);
+  EXPECT_EQ(episodes[0].chapter_count(), 3);
+  EXPECT_EQ(episodes[0].show_notes_html(), "");
+  EXPECT_EQ(episodes[0].title(), "Sized");
+
+  request.set_view(v1::EPISODE_VIEW_FULL);
+  query = EpisodeListQueryOf(request);
+  episodes = {EpisodeOfSize(3, 10)};
+  EXPECT_FALSE(FitEpisodePage(*query, episodes));
+  ASSERT_EQ(episodes[0].chapters_size(), 3);
+  EXPECT_EQ(episodes[0].chapter_count(), 3);
+  EXPECT_EQ(episodes[0].chapters(0).end_offset().seconds(), 60);  // presented: ends derived
+  EXPECT_EQ(episodes[0].show_notes_html().size(), 10u);
+}
+
+TEST(Requests, APageEndsAtItsByteBudgetButAlwaysHoldsOneEpisode) {
+  EpisodeListQuery query;
+  query.view = v1::EPISODE_VIEW_FULL;
+  query.page_size = 10;
+  // Four episodes of 300 KiB of show notes: three fit in 1 MiB.
+  std::vector<v1::Episode> episodes(5, EpisodeOfSize(0, 300 * 1024));
+  EXPECT_TRUE(FitEpisodePage(query, episodes));
+  EXPECT_EQ(episodes.size(), 3u);
+  v1::ListEpisodesResponse page;
+  for (const v1::Episode& episode : episodes) *page.add_episodes() = episode;
+  EXPECT_LE(page.ByteSizeLong(), kPageByteBudget);
+
+  // One episode larger than the budget still makes a page.
+  query.byte_budget = 1000;
+  episodes.assign(2, EpisodeOfSize(0, 5000));
+  EXPECT_TRUE(FitEpisodePage(query, episodes));
+  EXPECT_EQ(episodes.size(), 1u);
+
+  // page_size + 1 read, page_size kept: more follow.
+  query.byte_budget = kPageByteBudget;
+  query.page_size = 2;
+  episodes.assign(3, EpisodeOfSize(1, 10));
+  EXPECT_TRUE(FitEpisodePage(query, episodes));
+  EXPECT_EQ(episodes.size(), 2u);
+  episodes.assign(2, EpisodeOfSize(1, 10));
+  EXPECT_FALSE(FitEpisodePage(query, episodes));
+  EXPECT_EQ(episodes.size(), 2u);
+}
+
+TEST(Requests, ABatchAnswerAboveItsLimitIsRefusedWithItsReason) {
+  v1::BatchGetEpisodesRequest request;
+  request.set_view(v1::EPISODE_VIEW_FULL);
+  std::vector<v1::Episode> large(12, EpisodeOfSize(0, 256 * 1024));
+  absl::StatusOr<v1::BatchGetEpisodesResponse> answer = BatchGetAnswer(request, large);
+  EXPECT_EQ(answer.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(ReasonOf(answer.status()), Reason::kAnswerTooLarge);
+  EXPECT_THAT(answer.status().message(), HasSubstr("BASIC view"));
+
+  request.set_view(v1::EPISODE_VIEW_BASIC);
+  answer = BatchGetAnswer(request, large);
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  ASSERT_EQ(answer->episodes_size(), 12);
+  EXPECT_EQ(answer->episodes(0).show_notes_html(), "");
 }
 
 TEST(Requests, LimitsAreWrittenAsTheirMessagesSayThem) {
