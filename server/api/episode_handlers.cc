@@ -207,11 +207,11 @@ grpc::ServerUnaryReactor* EpisodeHandlers::ImportChapters(grpc::CallbackServerCo
     if (!key.ok()) return key.status();
     absl::StatusOr<domain::RequestIdentity> identity = domain::RequestIdentityOf(*request);
     if (!identity.ok()) return identity.status();
-    absl::StatusOr<domain::ChapterList> chapters = domain::ReadChapters(request->content(), request->format());
-    if (!chapters.ok()) return chapters.status();
+    absl::StatusOr<domain::ChapterFile> file = domain::ReadChapterFile(request->content(), request->format());
+    if (!file.ok()) return file.status();
     return Presented(episodes_.Modify(
         *key, *identity,
-        [request, &chapters](v1::Episode& episode) { return domain::ApplyChapterEdit(*request, *chapters, episode); },
+        [request, &file](v1::Episode& episode) { return domain::ApplyChapterEdit(*request, *file, episode); },
         DeadlineOf(context)));
   });
 }

@@ -20,14 +20,14 @@ void AddProblem(google::protobuf::RepeatedPtrField<v1::ImportProblem>& list, con
 
 // The chapters in a fetched Podcasting 2.0 JSON file, checked against the
 // episode; an error says why they cannot be used.
-absl::StatusOr<domain::ChapterList> ChaptersFromFile(const std::string& body, const v1::Episode& episode) {
-  absl::StatusOr<domain::ChapterList> chapters = domain::ReadChapters(body, v1::PODCASTING2_JSON);
-  if (!chapters.ok()) return chapters.status();
+absl::StatusOr<domain::ChapterFile> ChaptersFromFile(const std::string& body, const v1::Episode& episode) {
+  absl::StatusOr<domain::ChapterFile> file = domain::ReadChapterFile(body, v1::PODCASTING2_JSON);
+  if (!file.ok()) return file.status();
   domain::Violations violations;
-  domain::ValidateChapters(*chapters, episode.duration(), "chapters", violations);
+  domain::ValidateChapters(file->chapters, episode.duration(), "chapters", violations);
   if (!violations.empty()) return violations.ToStatus();
-  domain::NormalizeChapters(*chapters);
-  return chapters;
+  domain::NormalizeChapters(file->chapters);
+  return file;
 }
 
 std::string FirstViolation(const absl::Status& status) {
@@ -125,8 +125,8 @@ absl::StatusOr<v1::ImportFeedResponse> FeedImporter::Import(const v1::ImportFeed
       }
       absl::StatusOr<fetch::FetchResult> file = fetch::Fetch(
           {item.chapters_uri, "", "", "application/json+chapters, application/json;q=0.9"}, options_.chapters_limits);
-      absl::StatusOr<domain::ChapterList> chapters =
-          file.ok() ? ChaptersFromFile(file->body, item.episode) : absl::StatusOr<domain::ChapterList>(file.status());
+      absl::StatusOr<domain::ChapterFile> chapters =
+          file.ok() ? ChaptersFromFile(file->body, item.episode) : absl::StatusOr<domain::ChapterFile>(file.status());
       if (!chapters.ok()) {
         feed.warnings.push_back(
             {item.line, absl::StrCat("chapters file ", item.chapters_uri, " not used (",
@@ -134,7 +134,8 @@ absl::StatusOr<v1::ImportFeedResponse> FeedImporter::Import(const v1::ImportFeed
                                      item.show_notes_chapters.empty() ? "" : "; the show notes' timestamps are used")});
         continue;
       }
-      *item.episode.mutable_chapters() = *std::move(chapters);
+      *item.episode.mutable_chapters() = std::move(chapters->chapters);
+      if (chapters->info.ByteSizeLong() > 0) *item.episode.mutable_chapter_file_info() = std::move(chapters->info);
       item.episode.set_chapters_source(v1::Episode::CHAPTERS_FILE);
     }
   }

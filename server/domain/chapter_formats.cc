@@ -2,6 +2,7 @@
 
 #include <expat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -88,14 +89,30 @@ nlohmann::json Seconds(int64_t millis) {
 std::string WritePodcasting2(const v1::Episode& episode) {
   nlohmann::json chapters = nlohmann::json::array();
   for (const v1::Chapter& chapter : episode.chapters()) {
-    nlohmann::json entry = {{"startTime", Seconds(Millis(chapter.start_offset()))}, {"title", chapter.title()}};
+    nlohmann::json entry = {{"startTime", Seconds(Millis(chapter.start_offset()))}};
+    if (!chapter.title().empty()) entry["title"] = chapter.title();
     if (chapter.has_end_offset()) entry["endTime"] = Seconds(Millis(chapter.end_offset()));
     if (!chapter.image_uri().empty()) entry["img"] = chapter.image_uri();
     if (!chapter.link_uri().empty()) entry["url"] = chapter.link_uri();
     if (chapter.has_toc() && !chapter.toc()) entry["toc"] = false;
+    if (chapter.has_location()) {
+      nlohmann::json location = {{"name", chapter.location().name()}, {"geo", chapter.location().geo()}};
+      if (!chapter.location().osm().empty()) location["osm"] = chapter.location().osm();
+      entry["location"] = std::move(location);
+    }
     chapters.push_back(std::move(entry));
   }
-  return nlohmann::json{{"version", "1.2.0"}, {"chapters", chapters}}.dump(2) + "\n";
+  // The file's own fields, in the spec's order, when the episode has them.
+  nlohmann::ordered_json file = {{"version", "1.2.0"}};
+  const v1::ChapterFileInfo& info = episode.chapter_file_info();
+  if (!info.author().empty()) file["author"] = info.author();
+  if (!info.title().empty()) file["title"] = info.title();
+  if (!info.podcast_name().empty()) file["podcastName"] = info.podcast_name();
+  if (!info.description().empty()) file["description"] = info.description();
+  if (!info.file_name().empty()) file["fileName"] = info.file_name();
+  if (info.waypoints()) file["waypoints"] = true;
+  file["chapters"] = std::move(chapters);
+  return file.dump(2) + "\n";
 }
 
 std::optional<int64_t> MillisOfSeconds(const nlohmann::json& value) {
@@ -105,7 +122,7 @@ std::optional<int64_t> MillisOfSeconds(const nlohmann::json& value) {
   return static_cast<int64_t>(std::llround(seconds * 1000));
 }
 
-absl::StatusOr<ChapterList> ReadPodcasting2(absl::string_view content) {
+absl::StatusOr<ChapterFile> ReadPodcasting2(absl::string_view content) {
   Problems problems;
   nlohmann::json document = nlohmann::json::parse(content.begin(), content.end(), nullptr, false);
   if (document.is_discarded() || !document.is_object()) {
@@ -116,7 +133,29 @@ absl::StatusOr<ChapterList> ReadPodcasting2(absl::string_view content) {
     problems.Add(0, "has no \"chapters\" array");
     return problems.ToStatus();
   }
-  ChapterList chapters;
+  ChapterFile file;
+  ChapterList& chapters = file.chapters;
+  v1::ChapterFileInfo& info = file.info;
+  const auto file_text = [&](const char* key, std::string* out) {
+    if (!document.contains(key)) return;
+    if (!document[key].is_string()) {
+      problems.Add(0, absl::StrCat(key, " must be a string"));
+      return;
+    }
+    *out = document[key].get<std::string>();
+  };
+  file_text("author", info.mutable_author());
+  file_text("title", info.mutable_title());
+  file_text("podcastName", info.mutable_podcast_name());
+  file_text("description", info.mutable_description());
+  file_text("fileName", info.mutable_file_name());
+  if (document.contains("waypoints")) {
+    if (document["waypoints"].is_boolean()) {
+      info.set_waypoints(document["waypoints"].get<bool>());
+    } else {
+      problems.Add(0, "waypoints must be true or false");
+    }
+  }
   int index = 0;
   for (const nlohmann::json& entry : document["chapters"]) {
     const std::string where = absl::StrCat("chapters[", index++, "]");
@@ -157,10 +196,28 @@ absl::StatusOr<ChapterList> ReadPodcasting2(absl::string_view content) {
         problems.Add(0, where + ".toc must be true or false");
       }
     }
+    if (entry.contains("location")) {
+      const nlohmann::json& location = entry["location"];
+      if (!location.is_object()) {
+        problems.Add(0, where + ".location must be an object with name and geo");
+      } else {
+        for (const auto& [key, out] :
+             {std::pair<const char*, std::string*>{"name", chapter.mutable_location()->mutable_name()},
+              {"geo", chapter.mutable_location()->mutable_geo()},
+              {"osm", chapter.mutable_location()->mutable_osm()}}) {
+          if (!location.contains(key)) continue;
+          if (!location[key].is_string()) {
+            problems.Add(0, absl::StrCat(where, ".location.", key, " must be a string"));
+          } else {
+            *out = location[key].get<std::string>();
+          }
+        }
+      }
+    }
     *chapters.Add() = std::move(chapter);
   }
   if (!problems.empty()) return problems.ToStatus();
-  return chapters;
+  return file;
 }
 
 // --- Podlove Simple Chapters ---
@@ -363,9 +420,30 @@ absl::StatusOr<ChapterList> ReadPlainText(absl::string_view content) {
   return chapters;
 }
 
+absl::StatusOr<ChapterFile> FileOf(absl::StatusOr<ChapterList> chapters) {
+  if (!chapters.ok()) return chapters.status();
+  return ChapterFile{*std::move(chapters), {}};
+}
+
+// Podlove, WebVTT and text have no silent chapters: an untitled one (toc
+// false) is left out of them; JSON keeps it.
+v1::Episode TitledChaptersOnly(const v1::Episode& episode) {
+  v1::Episode titled = episode;
+  auto& chapters = *titled.mutable_chapters();
+  chapters.erase(std::remove_if(chapters.begin(), chapters.end(),
+                                [](const v1::Chapter& chapter) { return chapter.title().empty(); }),
+                 chapters.end());
+  return titled;
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> ExportChapters(const v1::Episode& episode, v1::ChapterFormat format) {
+  if (format != v1::PODCASTING2_JSON &&
+      std::any_of(episode.chapters().begin(), episode.chapters().end(),
+                  [](const v1::Chapter& chapter) { return chapter.title().empty(); })) {
+    return ExportChapters(TitledChaptersOnly(episode), format);
+  }
   switch (format) {
     case v1::PODCASTING2_JSON:
       return WritePodcasting2(episode);
@@ -411,6 +489,12 @@ v1::ChapterFormat DetectChapterFormat(absl::string_view content) {
 }
 
 absl::StatusOr<ChapterList> ReadChapters(absl::string_view content, v1::ChapterFormat format) {
+  absl::StatusOr<ChapterFile> file = ReadChapterFile(content, format);
+  if (!file.ok()) return file.status();
+  return std::move(file->chapters);
+}
+
+absl::StatusOr<ChapterFile> ReadChapterFile(absl::string_view content, v1::ChapterFormat format) {
   if (content.size() > kMaxChapterFileBytes) {
     return InvalidField("content", absl::StrCat("must be at most ", kMaxChapterFileBytes, " bytes"));
   }
@@ -434,11 +518,11 @@ absl::StatusOr<ChapterList> ReadChapters(absl::string_view content, v1::ChapterF
     case v1::PODCASTING2_JSON:
       return ReadPodcasting2(content);
     case v1::PODLOVE_SIMPLE_CHAPTERS:
-      return ReadPodlove(content);
+      return FileOf(ReadPodlove(content));
     case v1::WEBVTT:
-      return ReadWebVtt(content);
+      return FileOf(ReadWebVtt(content));
     case v1::PLAIN_TEXT:
-      return ReadPlainText(content);
+      return FileOf(ReadPlainText(content));
     default:
       return InvalidField("format", "is not a chapter format podmeta reads");
   }

@@ -6,6 +6,9 @@
 //   PLAIN_TEXT               `(HH:MM:SS) Title` lines, as in episode descriptions
 //
 // Export takes an episode whose chapter ends are derived (DeriveChapterEnds).
+// Podcasting 2.0 JSON carries every chapter field, locations, untitled
+// (toc false) chapters and the episode's chapter_file_info; the other
+// formats have no place for those and leave untitled chapters out.
 // Reading what Export wrote gives back the same chapters (plain text keeps
 // whole seconds only, and parts come back from "PART n:" titles). Readers
 // report problems with line numbers as field "content" violations.
@@ -35,5 +38,14 @@ v1::ChapterFormat DetectChapterFormat(absl::string_view content);
 
 // Reads a chapter file; CHAPTER_FORMAT_UNSPECIFIED detects the format.
 absl::StatusOr<ChapterList> ReadChapters(absl::string_view content, v1::ChapterFormat format);
+
+// A chapter file whole: its chapters and, from Podcasting 2.0 JSON, what the
+// file says about itself (author, title, podcastName, ...; empty for the
+// other formats).
+struct ChapterFile {
+  ChapterList chapters;
+  v1::ChapterFileInfo info;
+};
+absl::StatusOr<ChapterFile> ReadChapterFile(absl::string_view content, v1::ChapterFormat format);
 
 }  // namespace podmeta::domain

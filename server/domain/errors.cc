@@ -19,6 +19,7 @@ const std::vector<ReasonInfo>& AllReasons() {
       {Reason::kRequestIdReused, "REQUEST_ID_REUSED", C::kInvalidArgument},
       {Reason::kPodcastNotFound, "PODCAST_NOT_FOUND", C::kNotFound},
       {Reason::kEpisodeNotFound, "EPISODE_NOT_FOUND", C::kNotFound},
+      {Reason::kChapterNotFound, "CHAPTER_NOT_FOUND", C::kNotFound},
       {Reason::kAlreadyDeleted, "ALREADY_DELETED", C::kNotFound},
       {Reason::kResourceDeleted, "RESOURCE_DELETED", C::kNotFound},
       {Reason::kRouteNotFound, "ROUTE_NOT_FOUND", C::kNotFound},

@@ -38,6 +38,7 @@ enum class Reason {
   // NOT_FOUND
   kPodcastNotFound,
   kEpisodeNotFound,
+  kChapterNotFound,  // UpdateChapter or DeleteChapter by a chapter_id the episode does not have
   kAlreadyDeleted,   // Delete of a soft-deleted resource (AIP-164)
   kResourceDeleted,  // a file or feed of a soft-deleted resource (HTTP 410)
   kRouteNotFound,    // HTTP: no such route

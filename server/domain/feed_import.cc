@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/resource_names.h"
+#include "domain/resources.h"
 
 namespace podmeta::domain {
 
@@ -76,7 +77,12 @@ void ApplyFeedEpisode(const v1::Episode& imported, v1::Episode& stored) {
   *stored.mutable_soundbites() = imported.soundbites();
   stored.set_chapters_uri(imported.chapters_uri());
   if (DecideChapters(imported, stored) == ChaptersDecision::kReplace) {
-    *stored.mutable_chapters() = imported.chapters();
+    ReplaceImportedChapters(imported.chapters(), stored);
+    if (imported.has_chapter_file_info()) {
+      *stored.mutable_chapter_file_info() = imported.chapter_file_info();
+    } else {
+      stored.clear_chapter_file_info();
+    }
     stored.set_chapters_source(imported.chapters_source());
   }
 }

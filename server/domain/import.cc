@@ -1,5 +1,7 @@
 #include "domain/import.h"
 
+#include "domain/resources.h"
+
 namespace podmeta::domain {
 
 void ApplyImportedPodcast(const v1::Podcast& imported, v1::Podcast& stored) {
@@ -20,7 +22,7 @@ void ApplyImportedEpisode(const v1::Episode& imported, v1::Episode& stored) {
   *stored.mutable_publish_time() = imported.publish_time();
   *stored.mutable_duration() = imported.duration();
   stored.set_snip_count(imported.snip_count());
-  *stored.mutable_chapters() = imported.chapters();
+  ReplaceImportedChapters(imported.chapters(), stored);
   stored.set_chapters_source(ShowPageChaptersSource(imported));
 }
 

@@ -292,18 +292,25 @@ absl::Status ApplyChapterEdit(const v1::InsertChapterRequest& request, v1::Episo
 
 absl::Status ApplyChapterEdit(const v1::UpdateChapterRequest& request, v1::Episode& episode) {
   if (absl::Status matches = CheckEtag(episode.etag(), request.etag()); !matches.ok()) return matches;
-  return UpdateChapter(request.index(), request.chapter(), request.update_mask(), episode);
+  return UpdateChapter({request.index(), request.chapter_id()}, request.chapter(), request.update_mask(), episode);
 }
 
 absl::Status ApplyChapterEdit(const v1::DeleteChapterRequest& request, v1::Episode& episode) {
   if (absl::Status matches = CheckEtag(episode.etag(), request.etag()); !matches.ok()) return matches;
-  return DeleteChapter(request.index(), episode);
+  return DeleteChapter({request.index(), request.chapter_id()}, episode);
 }
 
-absl::Status ApplyChapterEdit(const v1::ImportChaptersRequest& request, const ChapterList& chapters,
-                              v1::Episode& episode) {
+absl::Status ApplyChapterEdit(const v1::ImportChaptersRequest& request, const ChapterFile& file, v1::Episode& episode) {
   if (absl::Status matches = CheckEtag(episode.etag(), request.etag()); !matches.ok()) return matches;
-  return ReplaceChapters(chapters, episode);
+  const bool json =
+      request.format() == v1::PODCASTING2_JSON || (request.format() == v1::CHAPTER_FORMAT_UNSPECIFIED &&
+                                                   DetectChapterFormat(request.content()) == v1::PODCASTING2_JSON);
+  if (json && file.info.ByteSizeLong() > 0) {
+    *episode.mutable_chapter_file_info() = file.info;
+  } else if (json) {
+    episode.clear_chapter_file_info();
+  }
+  return ReplaceChapters(file.chapters, episode);  // files carry no ids: kept by start and title
 }
 
 absl::StatusOr<SearchQuery> SearchQueryOf(const v1::SearchEpisodesRequest& request) {

@@ -113,8 +113,9 @@ absl::Status ApplyChapterEdit(const v1::InsertChapterRequest& request, v1::Episo
 absl::Status ApplyChapterEdit(const v1::UpdateChapterRequest& request, v1::Episode& episode);
 absl::Status ApplyChapterEdit(const v1::DeleteChapterRequest& request, v1::Episode& episode);
 // `chapters` as read from the request's file.
-absl::Status ApplyChapterEdit(const v1::ImportChaptersRequest& request, const ChapterList& chapters,
-                              v1::Episode& episode);
+// An imported file replaces the chapters; a Podcasting 2.0 JSON file also
+// replaces chapter_file_info.
+absl::Status ApplyChapterEdit(const v1::ImportChaptersRequest& request, const ChapterFile& file, v1::Episode& episode);
 
 // --- search ---
 // Where a page of hits ends.

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
 #include "domain/field_masks.h"
 #include "domain/limits.h"
@@ -43,11 +44,11 @@ const std::set<std::string>& PodcastMutablePaths() {
 
 const std::set<std::string>& EpisodeMutablePaths() {
   static const std::set<std::string> paths = {
-      "number",       "season",      "type",           "title",       "description",
-      "publish_time", "duration",    "people",         "snip_count",  "chapters",
-      "enclosure",    "link_uri",    "image_uri",      "explicit",    "show_notes_html",
-      "itunes_title", "season_name", "number_display", "transcripts", "soundbites",
-      "chapters_uri"};
+      "number",       "season",           "type",           "title",       "description",
+      "publish_time", "duration",         "people",         "snip_count",  "chapters",
+      "enclosure",    "link_uri",         "image_uri",      "explicit",    "show_notes_html",
+      "itunes_title", "season_name",      "number_display", "transcripts", "soundbites",
+      "chapters_uri", "chapter_file_info"};
   return paths;
 }
 
@@ -59,6 +60,60 @@ std::string NewGuid() {
   low = (low & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;    // RFC 4122 variant
   return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", high >> 32, (high >> 16) & 0xFFFF, high & 0xFFFF, low >> 48,
                          low & 0xFFFFFFFFFFFFULL);
+}
+
+std::string NewChapterId() {
+  static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";  // 32: no l, o, 0, 1
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  uint64_t bits = generator();
+  std::string id(10, ' ');
+  for (char& c : id) {
+    c = kAlphabet[bits & 31];
+    bits >>= 5;
+  }
+  return id;
+}
+
+absl::Status KeepChapterIds(const google::protobuf::RepeatedPtrField<v1::Chapter>& before,
+                            google::protobuf::RepeatedPtrField<v1::Chapter>& after, absl::string_view field) {
+  absl::flat_hash_map<std::string, int> stored;  // id → position in before
+  for (int i = 0; i < before.size(); ++i) stored.emplace(before[i].id(), i);
+  std::vector<bool> claimed(static_cast<size_t>(before.size()), false);
+  Violations violations;
+  for (int i = 0; i < after.size(); ++i) {
+    if (after[i].id().empty()) continue;
+    const auto found = stored.find(after[i].id());
+    const std::string path = absl::StrCat(field, "[", i, "].id");
+    if (found == stored.end()) {
+      violations.Add(path, absl::StrCat(Quoted(after[i].id()),
+                                        " is not the id of one of the episode's chapters; leave it empty for a new "
+                                        "chapter"));
+    } else if (claimed[static_cast<size_t>(found->second)]) {
+      violations.Add(path, absl::StrCat(Quoted(after[i].id()), " names a chapter given before in the list"));
+    } else {
+      claimed[static_cast<size_t>(found->second)] = true;
+    }
+  }
+  if (!violations.empty()) return violations.ToStatus();
+  for (v1::Chapter& chapter : after) {
+    if (!chapter.id().empty()) continue;
+    for (int i = 0; i < before.size(); ++i) {
+      if (!claimed[static_cast<size_t>(i)] && before[i].title() == chapter.title() &&
+          before[i].start_offset().SerializeAsString() == chapter.start_offset().SerializeAsString()) {
+        claimed[static_cast<size_t>(i)] = true;
+        chapter.set_id(before[i].id());
+        break;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+void ReplaceImportedChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& imported, v1::Episode& episode) {
+  const google::protobuf::RepeatedPtrField<v1::Chapter> before = episode.chapters();
+  *episode.mutable_chapters() = imported;
+  for (v1::Chapter& chapter : *episode.mutable_chapters()) chapter.clear_id();
+  KeepChapterIds(before, *episode.mutable_chapters(), "chapters").IgnoreError();  // no ids given: cannot fail
 }
 
 absl::StatusOr<std::string> ChoosePodcastId(const std::string& requested, const v1::Podcast& podcast) {
@@ -86,6 +141,7 @@ absl::Status PrepareNewEpisode(const EpisodeKey& key, v1::Episode& episode) {
   episode.clear_chapters_source();
   episode.clear_chapter_count();
   episode.clear_expire_time();
+  for (v1::Chapter& chapter : *episode.mutable_chapters()) chapter.clear_id();  // given when stored
   episode.set_name(EpisodeName(key));
   if (episode.guid().empty()) episode.set_guid(NewGuid());
   NormalizeChapters(*episode.mutable_chapters());
@@ -129,6 +185,10 @@ absl::Status ApplyEpisodeUpdate(const v1::Episode& patch, const google::protobuf
   if (absl::Status applied = ApplyFieldMask(patch, mask, EpisodeMutablePaths(), current); !applied.ok()) {
     return applied;
   }
+  if (absl::Status kept = KeepChapterIds(chapters_before, *current.mutable_chapters(), "episode.chapters");
+      !kept.ok()) {
+    return kept;
+  }
   NormalizeChapters(*current.mutable_chapters());
   if (!SameChapters(chapters_before, current.chapters())) MarkChaptersEdited(current);
   Violations violations;
@@ -138,11 +198,22 @@ absl::Status ApplyEpisodeUpdate(const v1::Episode& patch, const google::protobuf
 
 namespace {
 
-absl::Status CheckChapterIndex(int32_t index, const v1::Episode& episode) {
-  if (index < 0 || index >= episode.chapters_size()) {
-    return InvalidField("index", absl::StrCat("must be between 0 and ", episode.chapters_size() - 1, ", is ", index));
+// The position of the chapter a request names, by id or by index.
+absl::StatusOr<int> ChapterPosition(const ChapterRef& ref, const v1::Episode& episode) {
+  if (!ref.chapter_id.empty()) {
+    for (int i = 0; i < episode.chapters_size(); ++i) {
+      if (episode.chapters(i).id() == ref.chapter_id) return i;
+    }
+    return Error(Reason::kChapterNotFound,
+                 absl::StrCat(episode.name(), " has no chapter with id ", Quoted(ref.chapter_id),
+                              " (deleted, or replaced by a ReplaceChapters or an import)"),
+                 {{"episode", episode.name()}, {"chapterId", ref.chapter_id}});
   }
-  return absl::OkStatus();
+  if (ref.index < 0 || ref.index >= episode.chapters_size()) {
+    return InvalidField("index",
+                        absl::StrCat("must be between 0 and ", episode.chapters_size() - 1, ", is ", ref.index));
+  }
+  return ref.index;
 }
 
 absl::Status ValidateChapterList(const v1::Episode& episode) {
@@ -154,7 +225,9 @@ absl::Status ValidateChapterList(const v1::Episode& episode) {
 }  // namespace
 
 absl::Status ReplaceChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& chapters, v1::Episode& episode) {
+  const google::protobuf::RepeatedPtrField<v1::Chapter> before = episode.chapters();
   *episode.mutable_chapters() = chapters;
+  if (absl::Status kept = KeepChapterIds(before, *episode.mutable_chapters(), "chapters"); !kept.ok()) return kept;
   MarkChaptersEdited(episode);
   NormalizeChapters(*episode.mutable_chapters());
   return ValidateChapterList(episode);
@@ -169,18 +242,20 @@ absl::Status InsertChapter(const v1::Chapter& chapter, v1::Episode& episode) {
     ++position;
   }
   *chapters.Add() = chapter;
+  chapters[chapters.size() - 1].clear_id();  // a new chapter: its id is given when stored
   for (int i = chapters.size() - 1; i > position; --i) chapters.SwapElements(i, i - 1);
   MarkChaptersEdited(episode);
   NormalizeChapters(chapters);
   return ValidateChapterList(episode);
 }
 
-absl::Status UpdateChapter(int32_t index, const v1::Chapter& patch, const google::protobuf::FieldMask& mask,
+absl::Status UpdateChapter(const ChapterRef& ref, const v1::Chapter& patch, const google::protobuf::FieldMask& mask,
                            v1::Episode& episode) {
-  if (absl::Status valid = CheckChapterIndex(index, episode); !valid.ok()) return valid;
+  absl::StatusOr<int> index = ChapterPosition(ref, episode);
+  if (!index.ok()) return index.status();
   static const std::set<std::string> kChapterPaths = {"start_offset", "end_offset", "title", "image_uri",
-                                                      "link_uri",     "toc",        "part"};
-  if (absl::Status applied = ApplyFieldMask(patch, mask, kChapterPaths, *episode.mutable_chapters(index));
+                                                      "link_uri",     "toc",        "part",  "location"};
+  if (absl::Status applied = ApplyFieldMask(patch, mask, kChapterPaths, *episode.mutable_chapters(*index));
       !applied.ok()) {
     return applied;
   }
@@ -189,9 +264,10 @@ absl::Status UpdateChapter(int32_t index, const v1::Chapter& patch, const google
   return ValidateChapterList(episode);
 }
 
-absl::Status DeleteChapter(int32_t index, v1::Episode& episode) {
-  if (absl::Status valid = CheckChapterIndex(index, episode); !valid.ok()) return valid;
-  episode.mutable_chapters()->DeleteSubrange(index, 1);
+absl::Status DeleteChapter(const ChapterRef& ref, v1::Episode& episode) {
+  absl::StatusOr<int> index = ChapterPosition(ref, episode);
+  if (!index.ok()) return index.status();
+  episode.mutable_chapters()->DeleteSubrange(*index, 1);
   MarkChaptersEdited(episode);
   return absl::OkStatus();
 }

@@ -23,6 +23,22 @@ const std::set<std::string>& EpisodeMutablePaths();
 // A random RFC 4122 version 4 UUID.
 std::string NewGuid();
 
+// A new chapter's id: 10 random characters of a-z and 2-9 (50 bits).
+std::string NewChapterId();
+
+// Carries chapter ids over an edit from `before` (the stored chapters) to
+// `after` (the new list): a chapter that names an id keeps it, and it must
+// be one of `before`'s ids, named once (else INVALID_ARGUMENT on
+// "<field>[i].id"); a chapter without one takes the id of an unclaimed
+// chapter of `before` with the same start and title; the rest stay without
+// an id and get a new one when stored.
+absl::Status KeepChapterIds(const google::protobuf::RepeatedPtrField<v1::Chapter>& before,
+                            google::protobuf::RepeatedPtrField<v1::Chapter>& after, absl::string_view field);
+
+// A whole new chapter list from an import (show page, feed, chapter file):
+// ids kept as KeepChapterIds does.
+void ReplaceImportedChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& imported, v1::Episode& episode);
+
 // The id a new resource gets: the requested one (checked), else derived
 // (podcast: slug of the title; episode: its number, else its title's slug).
 absl::StatusOr<std::string> ChoosePodcastId(const std::string& requested, const v1::Podcast& podcast);
@@ -76,10 +92,16 @@ absl::Status MarkUndeleted(const std::string& etag, Resource& resource) {
 // Single-chapter edits; each validates the whole resulting list.
 // The new chapter goes where its start_offset puts it.
 absl::Status InsertChapter(const v1::Chapter& chapter, v1::Episode& episode);
-// `index` is the chapter's 0-based position; the mask names Chapter fields
-// (empty: the populated ones).
-absl::Status UpdateChapter(int32_t index, const v1::Chapter& patch, const google::protobuf::FieldMask& mask,
+// The chapter is the one with id `chapter_id` when that is not empty
+// (NOT_FOUND, CHAPTER_NOT_FOUND without one), else the one at 0-based
+// position `index`; the mask names Chapter fields (empty: the populated
+// ones).
+struct ChapterRef {
+  int32_t index = 0;
+  std::string chapter_id;
+};
+absl::Status UpdateChapter(const ChapterRef& chapter, const v1::Chapter& patch, const google::protobuf::FieldMask& mask,
                            v1::Episode& episode);
-absl::Status DeleteChapter(int32_t index, v1::Episode& episode);
+absl::Status DeleteChapter(const ChapterRef& chapter, v1::Episode& episode);
 
 }  // namespace podmeta::domain

@@ -1,10 +1,13 @@
 #include "domain/validation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "domain/limits.h"
 #include "domain/resource_names.h"
 #include "google/protobuf/util/time_util.h"
@@ -67,6 +70,44 @@ void CheckSingleLine(absl::string_view text, absl::string_view field, Violations
       violations.Add(std::string(field), "must be one line, without control characters");
       return;
     }
+  }
+}
+
+// A geo URI (RFC 5870) as Podcasting 2.0 locations use it:
+// `geo:LAT,LON[,ALT][;parameters]`, latitude within ±90, longitude ±180.
+bool IsGeoUri(absl::string_view uri) {
+  if (!absl::ConsumePrefix(&uri, "geo:")) return false;
+  const absl::string_view coordinates = uri.substr(0, uri.find(';'));
+  std::vector<absl::string_view> parts = absl::StrSplit(coordinates, ',');
+  if (parts.size() < 2 || parts.size() > 3) return false;
+  double values[3] = {0, 0, 0};
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].empty() || !absl::SimpleAtod(parts[i], &values[i]) || !std::isfinite(values[i])) return false;
+  }
+  return values[0] >= -90 && values[0] <= 90 && values[1] >= -180 && values[1] <= 180;
+}
+
+// An OpenStreetMap object: N, W or R, its id, optionally `#` and a revision.
+bool IsOsmReference(absl::string_view osm) {
+  if (osm.size() < 2 || (osm[0] != 'N' && osm[0] != 'W' && osm[0] != 'R')) return false;
+  const size_t hash = osm.find('#');
+  const auto digits = [](absl::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (hash == absl::string_view::npos) return digits(osm.substr(1));
+  return digits(osm.substr(1, hash - 1)) && digits(osm.substr(hash + 1));
+}
+
+void CheckLocation(const v1::ChapterLocation& location, const std::string& path, Violations& violations) {
+  CheckText(location.name(), absl::StrCat(path, ".name"), kMaxShortTextBytes, true, violations);
+  if (location.geo().empty()) {
+    violations.Add(absl::StrCat(path, ".geo"), "must not be empty (a geo URI such as geo:54.35,18.66)");
+  } else if (location.geo().size() > kMaxShortTextBytes || !IsGeoUri(location.geo())) {
+    violations.Add(absl::StrCat(path, ".geo"),
+                   "must be a geo URI: geo:LATITUDE,LONGITUDE (RFC 5870), latitude -90 to 90, longitude -180 to 180");
+  }
+  if (!location.osm().empty() && (location.osm().size() > kMaxShortTextBytes || !IsOsmReference(location.osm()))) {
+    violations.Add(absl::StrCat(path, ".osm"), "must be an OpenStreetMap type and id, e.g. R2346712 or W5013364#3");
   }
 }
 
@@ -197,6 +238,15 @@ void ValidatePodcast(const v1::Podcast& podcast, absl::string_view prefix, Viola
 void ValidateEpisode(const v1::Episode& episode, absl::string_view prefix, Violations& violations) {
   CheckText(episode.title(), Path(prefix, "title"), kMaxTitleBytes, true, violations);
   CheckText(episode.description(), Path(prefix, "description"), kMaxDescriptionBytes, false, violations);
+  if (episode.has_chapter_file_info()) {
+    const v1::ChapterFileInfo& info = episode.chapter_file_info();
+    const std::string info_path = Path(prefix, "chapter_file_info");
+    CheckText(info.author(), Path(info_path, "author"), kMaxTitleBytes, false, violations);
+    CheckText(info.title(), Path(info_path, "title"), kMaxTitleBytes, false, violations);
+    CheckText(info.podcast_name(), Path(info_path, "podcast_name"), kMaxTitleBytes, false, violations);
+    CheckText(info.description(), Path(info_path, "description"), kMaxDescriptionBytes, false, violations);
+    CheckText(info.file_name(), Path(info_path, "file_name"), kMaxUriBytes, false, violations);
+  }
   CheckText(episode.guid(), Path(prefix, "guid"), kMaxGuidBytes, false, violations);
   if (episode.has_number() && episode.number() < 0) violations.Add(Path(prefix, "number"), "must not be negative");
   if (episode.has_season() && episode.season() < 0) violations.Add(Path(prefix, "season"), "must not be negative");
@@ -290,8 +340,14 @@ void ValidateChapters(const google::protobuf::RepeatedPtrField<v1::Chapter>& cha
       }
     }
     const std::string title_field = absl::StrCat(path, ".title");
-    CheckText(chapter.title(), title_field, kMaxTitleBytes, true, violations);
+    const bool silent = chapter.has_toc() && !chapter.toc();
+    if (chapter.title().empty() && !silent) {
+      violations.Add(title_field, "must not be empty (only a chapter with toc false may be untitled)");
+    } else {
+      CheckText(chapter.title(), title_field, kMaxTitleBytes, false, violations);
+    }
     CheckSingleLine(chapter.title(), title_field, violations);
+    if (chapter.has_location()) CheckLocation(chapter.location(), absl::StrCat(path, ".location"), violations);
     CheckText(chapter.part(), absl::StrCat(path, ".part"), kMaxTitleBytes, false, violations);
     CheckUri(chapter.image_uri(), absl::StrCat(path, ".image_uri"), violations);
     CheckUri(chapter.link_uri(), absl::StrCat(path, ".link_uri"), violations);

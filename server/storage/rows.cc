@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "domain/errors.h"
 #include "domain/resource_names.h"
+#include "domain/resources.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
@@ -72,7 +73,8 @@ void MergeExtraFields(const pqxx::field& field, google::protobuf::Message& messa
 constexpr int kLastPodcastColumnField = 13;
 constexpr int kLastEpisodeColumnField = 16;
 
-// The chapters column: [[start_ms, end_ms, title, image_uri, link_uri, toc, part], ...] in order.
+// The chapters column: [[start_ms, end_ms, title, image_uri, link_uri, toc, part, chapter_id, location], ...]
+// in order (change states recorded before migration 0009 end at part).
 void ChaptersFromJson(const pqxx::field& field, google::protobuf::RepeatedPtrField<v1::Chapter>* chapters) {
   if (field.is_null()) return;
   const nlohmann::json list = nlohmann::json::parse(field.c_str());
@@ -86,6 +88,14 @@ void ChaptersFromJson(const pqxx::field& field, google::protobuf::RepeatedPtrFie
     chapter->set_link_uri(entry[4].get<std::string>());
     chapter->set_toc(entry[5].get<bool>());
     chapter->set_part(entry[6].get<std::string>());
+    if (entry.size() < 9) continue;
+    chapter->set_id(entry[7].get<std::string>());
+    if (const nlohmann::json& location = entry[8]; location.is_object()) {
+      v1::ChapterLocation* place = chapter->mutable_location();
+      place->set_name(location.value("name", ""));
+      place->set_geo(location.value("geo", ""));
+      place->set_osm(location.value("osm", ""));
+    }
   }
 }
 
@@ -251,7 +261,7 @@ EpisodeArrays EpisodeArraysOf(const std::vector<EpisodeRow>& rows) {
 }
 
 ChapterArrays ChapterArraysOf(const std::vector<EpisodeRow>& rows) {
-  ArrayLiteral ids, positions, start_ms, end_ms, titles, image_uris, link_uris, tocs, parts;
+  ArrayLiteral ids, positions, start_ms, end_ms, titles, image_uris, link_uris, tocs, parts, chapter_ids, locations;
   for (const auto& [episode_id, episode] : rows) {
     for (int position = 0; position < episode->chapters_size(); ++position) {
       const v1::Chapter& chapter = episode->chapters(position);
@@ -264,10 +274,21 @@ ChapterArrays ChapterArraysOf(const std::vector<EpisodeRow>& rows) {
       link_uris.Text(chapter.link_uri());
       tocs.Bool(chapter.toc());
       parts.Text(chapter.part());
+      // Every stored chapter has an id: a new chapter gets its own here
+      // (edits keep ids, domain::KeepChapterIds).
+      chapter_ids.Text(chapter.id().empty() ? domain::NewChapterId() : chapter.id());
+      if (chapter.has_location()) {
+        nlohmann::json location = {{"name", chapter.location().name()}, {"geo", chapter.location().geo()}};
+        if (!chapter.location().osm().empty()) location["osm"] = chapter.location().osm();
+        locations.Text(location.dump());
+      } else {
+        locations.Null();
+      }
     }
   }
-  return ChapterArrays{ids.Finish(),        positions.Finish(), start_ms.Finish(), end_ms.Finish(), titles.Finish(),
-                       image_uris.Finish(), link_uris.Finish(), tocs.Finish(),     parts.Finish()};
+  return ChapterArrays{ids.Finish(),    positions.Finish(),   start_ms.Finish(),  end_ms.Finish(),
+                       titles.Finish(), image_uris.Finish(),  link_uris.Finish(), tocs.Finish(),
+                       parts.Finish(),  chapter_ids.Finish(), locations.Finish()};
 }
 
 std::string TextArray(const std::vector<std::string>& values) {
@@ -300,7 +321,7 @@ void InsertChapters(pqxx::work& transaction, const std::string& podcast_id, cons
   const ChapterArrays arrays = ChapterArraysOf(episodes);
   transaction.exec_prepared(StatementName(kInsertChapters), podcast_id, arrays.episode_ids, arrays.positions,
                             arrays.start_ms, arrays.end_ms, arrays.titles, arrays.image_uris, arrays.link_uris,
-                            arrays.tocs, arrays.parts);
+                            arrays.tocs, arrays.parts, arrays.chapter_ids, arrays.locations);
 }
 
 void WriteChapters(pqxx::work& transaction, const domain::EpisodeKey& key, const v1::Episode& episode) {

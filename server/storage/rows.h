@@ -67,7 +67,8 @@ EpisodeArrays EpisodeArraysOf(const std::vector<EpisodeRow>& rows);
 
 // Every chapter of every row, with its episode id and position.
 struct ChapterArrays {
-  std::string episode_ids, positions, start_ms, end_ms, titles, image_uris, link_uris, tocs, parts;
+  std::string episode_ids, positions, start_ms, end_ms, titles, image_uris, link_uris, tocs, parts, chapter_ids,
+      locations;
 };
 ChapterArrays ChapterArraysOf(const std::vector<EpisodeRow>& rows);
 

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "support/api_test.h"
@@ -60,6 +63,118 @@ TEST_F(ChaptersApiTest, ExportThenImportGivesTheSameChaptersInEveryFormat) {
       EXPECT_EQ(imported->chapters(i).part(), source.chapters(i).part());
     }
   }
+}
+
+TEST_F(ChaptersApiTest, ASpecCompleteFileImportsWithItsLocationsSilentChaptersAndFileFields) {
+  const v1::Episode episode = Create(12, {MakeChapter(0, "Placeholder")});
+  std::ifstream in(std::string(PODMETA_CHAPTERS_DIR) + "/walking-tour.json");
+  std::stringstream content;
+  content << in.rdbuf();
+  absl::StatusOr<v1::Episode> imported = Import(episode.name(), content.str());
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_EQ(imported->chapters_size(), 7);
+  EXPECT_EQ(imported->chapter_file_info().podcast_name(), "Harbour Walks");
+  EXPECT_EQ(imported->chapter_file_info().title(), "Episode 12 - Along the Motława");
+
+  absl::StatusOr<v1::Episode> stored = client().GetEpisode(episode.name());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  const v1::Chapter& silent = stored->chapters(3);
+  EXPECT_EQ(silent.title(), "");
+  EXPECT_FALSE(silent.toc());
+  EXPECT_EQ(silent.location().geo(), "geo:54.3469,18.6590");
+  EXPECT_EQ(stored->chapters(1).location().osm(), "W52947063");
+  EXPECT_EQ(stored->chapters(1).start_offset().nanos(), 500'000'000);
+  EXPECT_TRUE(stored->chapter_file_info().waypoints());
+
+  absl::StatusOr<std::string> json = Export(episode.name(), v1::PODCASTING2_JSON);
+  ASSERT_TRUE(json.ok()) << json.status();
+  EXPECT_THAT(*json, HasSubstr("\"podcastName\": \"Harbour Walks\""));
+  EXPECT_THAT(*json, HasSubstr("\"osm\": \"W52947063\""));
+  EXPECT_THAT(*json, HasSubstr("\"fileName\": \"harbour-walks-012.mp3\""));
+  // The export imported again keeps every chapter, its location and its id
+  // (the export states the derived ends, which are then stored).
+  absl::StatusOr<v1::Episode> again = Import(episode.name(), *json);
+  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_EQ(again->chapters_size(), 7);
+  for (int i = 0; i < 7; ++i) {
+    EXPECT_EQ(again->chapters(i).id(), stored->chapters(i).id());
+    EXPECT_EQ(again->chapters(i).title(), stored->chapters(i).title());
+    EXPECT_EQ(again->chapters(i).location().SerializeAsString(), stored->chapters(i).location().SerializeAsString());
+  }
+  EXPECT_EQ(again->chapter_file_info().SerializeAsString(), stored->chapter_file_info().SerializeAsString());
+
+  // An untitled chapter that is in the table of contents is refused.
+  v1::ReplaceChaptersRequest replace;
+  replace.set_name(episode.name());
+  *replace.add_chapters() = MakeChapter(0, "");
+  EXPECT_THAT(ViolatedFields(client().ReplaceChapters(replace).status()), ElementsAre("chapters[0].title"));
+}
+
+TEST_F(ChaptersApiTest, ChaptersKeepTheirIdsThroughEditsSoAnEditByIdReachesTheChapterRead) {
+  const v1::Episode episode = Create(13, {MakeChapter(0, "Intro"), MakeChapter(60, "News"), MakeChapter(120, "Mail")});
+  ASSERT_EQ(episode.chapters_size(), 3);
+  std::set<std::string> ids;
+  for (const v1::Chapter& chapter : episode.chapters()) {
+    EXPECT_EQ(chapter.id().size(), 10u);
+    ids.insert(chapter.id());
+  }
+  EXPECT_EQ(ids.size(), 3u);
+  const std::string news = episode.chapters(1).id();
+  const std::string mail = episode.chapters(2).id();
+
+  // Another editor inserts a chapter before "News": positions move, ids stay.
+  v1::InsertChapterRequest insert;
+  insert.set_name(episode.name());
+  *insert.mutable_chapter() = MakeChapter(30, "Cold open");
+  insert.mutable_chapter()->set_id(news);  // an id given with a new chapter is not taken
+  absl::StatusOr<v1::Episode> inserted = client().InsertChapter(insert);
+  ASSERT_TRUE(inserted.ok()) << inserted.status();
+  EXPECT_EQ(inserted->chapters(2).id(), news);
+  EXPECT_NE(inserted->chapters(1).id(), news);
+
+  // The first editor still holds index 1 = "News" and its id: by id, the
+  // right chapter changes.
+  v1::UpdateChapterRequest update;
+  update.set_name(episode.name());
+  update.set_index(1);
+  update.set_chapter_id(news);
+  update.mutable_chapter()->set_title("Headlines");
+  update.mutable_update_mask()->add_paths("title");
+  absl::StatusOr<v1::Episode> updated = client().UpdateChapter(update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->chapters(1).title(), "Cold open");
+  EXPECT_EQ(updated->chapters(2).title(), "Headlines");
+  EXPECT_EQ(updated->chapters(2).id(), news);
+
+  v1::DeleteChapterRequest remove;
+  remove.set_name(episode.name());
+  remove.set_chapter_id(mail);
+  absl::StatusOr<v1::Episode> removed = client().DeleteChapter(remove);
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  ASSERT_EQ(removed->chapters_size(), 3);
+  EXPECT_EQ(removed->chapters(2).title(), "Headlines");
+  const absl::Status gone = client().DeleteChapter(remove).status();
+  EXPECT_EQ(gone.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ErrorReason(gone), "CHAPTER_NOT_FOUND");
+
+  // The list sent back as read keeps every id; a made-up id is refused.
+  v1::ReplaceChaptersRequest replace;
+  replace.set_name(episode.name());
+  *replace.mutable_chapters() = removed->chapters();
+  replace.mutable_chapters(0)->set_title("Welcome");
+  absl::StatusOr<v1::Episode> replaced = client().ReplaceChapters(replace);
+  ASSERT_TRUE(replaced.ok()) << replaced.status();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(replaced->chapters(i).id(), removed->chapters(i).id());
+  replace.mutable_chapters(1)->set_id("madeupid00");
+  EXPECT_THAT(ViolatedFields(client().ReplaceChapters(replace).status()), ElementsAre("chapters[1].id"));
+
+  // An import of a file keeps the ids of the chapters it leaves alone.
+  absl::StatusOr<v1::Episode> imported =
+      Import(episode.name(), "(00:00:00) Welcome\n(00:00:30) Cold open\n(00:02:30) Letters\n");
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  EXPECT_EQ(imported->chapters(0).id(), replaced->chapters(0).id());
+  EXPECT_EQ(imported->chapters(1).id(), replaced->chapters(1).id());
+  EXPECT_NE(imported->chapters(2).id(), replaced->chapters(2).id());
 }
 
 TEST_F(ChaptersApiTest, AnInvalidFileChangesNothing) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -104,6 +105,101 @@ TEST(ChapterFormats, Podcasting2JsonHasTheSpecsFields) {
   EXPECT_THAT(json, HasSubstr("\"url\": \"https://example.com/a?b=1&c=2\""));
   EXPECT_THAT(json, HasSubstr("\"img\": \"https://example.com/i.png\""));
   EXPECT_THAT(json, HasSubstr("\"toc\": false"));
+}
+
+std::string ReadChapterTestFile(const std::string& name) {
+  std::ifstream file(std::string(PODMETA_CHAPTERS_DIR) + "/" + name);
+  std::stringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+// Every member of `expected` is in `actual` with the same value (objects key
+// by key, arrays element by element; numbers as numbers, so 95.5 == 95.5).
+void ExpectContains(const nlohmann::json& expected, const nlohmann::json& actual, const std::string& path) {
+  if (expected.is_object()) {
+    ASSERT_TRUE(actual.is_object()) << path;
+    for (const auto& [key, value] : expected.items()) {
+      ASSERT_TRUE(actual.contains(key)) << path << "." << key << " is lost";
+      ExpectContains(value, actual[key], path + "." + key);
+    }
+  } else if (expected.is_array()) {
+    ASSERT_TRUE(actual.is_array()) << path;
+    ASSERT_EQ(expected.size(), actual.size()) << path;
+    for (size_t i = 0; i < expected.size(); ++i)
+      ExpectContains(expected[i], actual[i], absl::StrCat(path, "[", i, "]"));
+  } else if (expected.is_number()) {
+    EXPECT_DOUBLE_EQ(expected.get<double>(), actual.get<double>()) << path;
+  } else {
+    EXPECT_EQ(expected, actual) << path;
+  }
+}
+
+// A file shaped like the spec's complex example (file-level author, title,
+// podcastName; a silent untitled chapter with art and a location) plus every
+// other field the spec defines: it reads, validates, and exports again
+// without losing anything; what was exported reads back the same.
+TEST(ChapterFormats, ASpecCompleteJsonFileExportsWithoutLoss) {
+  const std::string original = ReadChapterTestFile("walking-tour.json");
+  absl::StatusOr<ChapterFile> file = ReadChapterFile(original, v1::CHAPTER_FORMAT_UNSPECIFIED);
+  ASSERT_TRUE(file.ok()) << FirstViolation(file.status());
+  ASSERT_EQ(file->chapters.size(), 7);
+  EXPECT_EQ(file->info.author(), "Marta Nowicka");
+  EXPECT_EQ(file->info.podcast_name(), "Harbour Walks");
+  EXPECT_EQ(file->info.file_name(), "harbour-walks-012.mp3");
+  EXPECT_TRUE(file->info.waypoints());
+  const v1::Chapter& silent = file->chapters[3];
+  EXPECT_EQ(silent.title(), "");
+  EXPECT_FALSE(silent.toc());
+  EXPECT_EQ(silent.location().name(), "Granary Island");
+  EXPECT_EQ(file->chapters[1].location().osm(), "W52947063");
+
+  v1::Episode episode;
+  *episode.mutable_chapters() = file->chapters;
+  *episode.mutable_chapter_file_info() = file->info;
+  Violations violations;
+  ValidateChapters(episode.chapters(), episode.duration(), "chapters", violations);
+  ASSERT_TRUE(violations.empty()) << FirstViolation(violations.ToStatus());
+  NormalizeChapters(*episode.mutable_chapters());
+  PresentEpisode(episode);
+
+  absl::StatusOr<std::string> exported = ExportChapters(episode, v1::PODCASTING2_JSON);
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  ExpectContains(nlohmann::json::parse(original), nlohmann::json::parse(*exported), "file");
+  EXPECT_FALSE(nlohmann::json::parse(*exported)["chapters"][3].contains("title"));
+
+  absl::StatusOr<ChapterFile> again = ReadChapterFile(*exported, v1::PODCASTING2_JSON);
+  ASSERT_TRUE(again.ok()) << FirstViolation(again.status());
+  NormalizeChapters(again->chapters);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(again->info, file->info));
+  ASSERT_EQ(again->chapters.size(), episode.chapters_size());
+  for (int i = 0; i < episode.chapters_size(); ++i) {
+    v1::Chapter expected = episode.chapters(i);
+    expected.clear_part();  // parts are podmeta's own, derived again from titles
+    v1::Chapter read = again->chapters[i];
+    read.clear_part();
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(read, expected))
+        << i << ": " << read.DebugString() << " vs " << expected.DebugString();
+  }
+
+  // Formats without silent chapters leave the untitled one out.
+  for (v1::ChapterFormat format : {v1::PODLOVE_SIMPLE_CHAPTERS, v1::WEBVTT, v1::PLAIN_TEXT}) {
+    absl::StatusOr<std::string> content = ExportChapters(episode, format);
+    ASSERT_TRUE(content.ok());
+    absl::StatusOr<ChapterList> read = ReadChapters(*content, format);
+    ASSERT_TRUE(read.ok()) << FirstViolation(read.status());
+    EXPECT_EQ(read->size(), 6) << v1::ChapterFormat_Name(format);
+  }
+}
+
+TEST(ChapterFormats, BadLocationsAndFileFieldsAreProblemsNamed) {
+  EXPECT_THAT(
+      FirstViolation(
+          ReadChapterFile(R"({"chapters": [{"startTime": 0, "location": "Paris"}]})", v1::PODCASTING2_JSON).status()),
+      HasSubstr("chapters[0].location must be an object"));
+  EXPECT_THAT(FirstViolation(
+                  ReadChapterFile(R"({"author": 7, "chapters": [{"startTime": 0}]})", v1::PODCASTING2_JSON).status()),
+              HasSubstr("author must be a string"));
 }
 
 TEST(ChapterFormats, PodloveEscapesXmlAndUsesNormalPlayTime) {

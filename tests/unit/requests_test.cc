@@ -238,7 +238,7 @@ TEST(Requests, EveryChapterEditRefusesAStaleEtagAndChangesNothing) {
   import.set_etag("\"6\"");
   for (const absl::Status& status :
        {ApplyChapterEdit(replace, episode), ApplyChapterEdit(insert, episode), ApplyChapterEdit(update, episode),
-        ApplyChapterEdit(remove, episode), ApplyChapterEdit(import, ChapterList(), episode)}) {
+        ApplyChapterEdit(remove, episode), ApplyChapterEdit(import, ChapterFile(), episode)}) {
     EXPECT_EQ(status.code(), absl::StatusCode::kAborted) << status;
     EXPECT_EQ(episode.SerializeAsString(), before.SerializeAsString());
   }

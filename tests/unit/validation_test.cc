@@ -78,6 +78,50 @@ TEST(ChapterValidation, TitlesMustBeNonEmptyValidUtf8OfAtMost512Bytes) {
               ElementsAre("episode.chapters[0].title", "episode.chapters[1].title", "episode.chapters[2].title"));
 }
 
+TEST(ChapterValidation, OnlyASilentChapterMayBeUntitled) {
+  google::protobuf::RepeatedPtrField<v1::Chapter> chapters;
+  v1::Chapter* titled = chapters.Add();
+  titled->set_title("Intro");
+  v1::Chapter* untitled = chapters.Add();
+  untitled->mutable_start_offset()->set_seconds(60);
+  Violations violations;
+  ValidateChapters(chapters, {}, "chapters", violations);
+  ASSERT_EQ(violations.list().size(), 1u);
+  EXPECT_EQ(violations.list()[0].field, "chapters[1].title");
+  EXPECT_THAT(violations.list()[0].description, ::testing::HasSubstr("toc false"));
+
+  untitled->set_toc(false);
+  Violations silent;
+  ValidateChapters(chapters, {}, "chapters", silent);
+  EXPECT_TRUE(silent.empty());
+}
+
+TEST(ChapterValidation, ALocationNeedsANameAndAGeoUriAndAnOsmReferenceIfAny) {
+  google::protobuf::RepeatedPtrField<v1::Chapter> chapters;
+  for (const char* geo :
+       {"geo:54.35,18.66", "geo:-33.9,151.2,12;u=35", "geo:91,0", "54.35,18.66", "geo:1", "geo:a,b"}) {
+    v1::Chapter* chapter = chapters.Add();
+    chapter->mutable_start_offset()->set_seconds(chapters.size() * 10);
+    chapter->set_title("Place");
+    chapter->mutable_location()->set_name("Somewhere");
+    chapter->mutable_location()->set_geo(geo);
+  }
+  chapters[0].mutable_location()->set_osm("R2346712");
+  chapters[1].mutable_location()->set_osm("W5013364#3");
+  v1::Chapter* nameless = chapters.Add();
+  nameless->mutable_start_offset()->set_seconds(100);
+  nameless->set_title("Nameless");
+  nameless->mutable_location()->set_geo("geo:0,0");
+  nameless->mutable_location()->set_osm("X12");
+  Violations violations;
+  ValidateChapters(chapters, {}, "chapters", violations);
+  std::vector<std::string> fields;
+  for (const auto& violation : violations.list()) fields.push_back(violation.field);
+  EXPECT_THAT(fields, ::testing::ElementsAre("chapters[2].location.geo", "chapters[3].location.geo",
+                                             "chapters[4].location.geo", "chapters[5].location.geo",
+                                             "chapters[6].location.name", "chapters[6].location.osm"));
+}
+
 TEST(ChapterValidation, NegativeAndSubMillisecondOffsetsAreRejected) {
   auto episode = MakeEpisode("Bad", 1, 0, {MakeChapter(-1, "a"), MakeChapter(5, "b")});
   episode.mutable_chapters(1)->mutable_start_offset()->set_nanos(500);

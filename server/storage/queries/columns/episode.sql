@@ -23,7 +23,8 @@ e.snip_count,
 (extract(epoch FROM e.delete_time) * 1000000)::bigint
   + current_setting('podmeta.deleted_retention_seconds', true)::bigint * 1000000 AS expire_micros,
 e.revision,
-(SELECT json_agg(json_build_array(c.start_ms, c.end_ms, c.title, c.image_uri, c.link_uri, c.toc, c.part)
+(SELECT json_agg(json_build_array(c.start_ms, c.end_ms, c.title, c.image_uri, c.link_uri, c.toc, c.part,
+                                   c.chapter_id, c.location)
                  ORDER BY c.position)
    FROM chapters c
   WHERE c.podcast_id = e.podcast_id AND c.episode_id = e.episode_id)::text AS chapters,
