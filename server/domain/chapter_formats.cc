@@ -122,6 +122,18 @@ std::optional<int64_t> MillisOfSeconds(const nlohmann::json& value) {
   return static_cast<int64_t>(std::llround(seconds * 1000));
 }
 
+// An optional string member of a JSON object; anything but a string is a
+// problem named `where` + key.
+void ReadText(const nlohmann::json& object, const char* key, const std::string& where, std::string* out,
+              Problems& problems) {
+  if (!object.contains(key)) return;
+  if (!object[key].is_string()) {
+    problems.Add(0, absl::StrCat(where, key, " must be a string"));
+    return;
+  }
+  *out = object[key].get<std::string>();
+}
+
 absl::StatusOr<ChapterFile> ReadPodcasting2(absl::string_view content) {
   Problems problems;
   nlohmann::json document = nlohmann::json::parse(content.begin(), content.end(), nullptr, false);
@@ -136,19 +148,11 @@ absl::StatusOr<ChapterFile> ReadPodcasting2(absl::string_view content) {
   ChapterFile file;
   ChapterList& chapters = file.chapters;
   v1::ChapterFileInfo& info = file.info;
-  const auto file_text = [&](const char* key, std::string* out) {
-    if (!document.contains(key)) return;
-    if (!document[key].is_string()) {
-      problems.Add(0, absl::StrCat(key, " must be a string"));
-      return;
-    }
-    *out = document[key].get<std::string>();
-  };
-  file_text("author", info.mutable_author());
-  file_text("title", info.mutable_title());
-  file_text("podcastName", info.mutable_podcast_name());
-  file_text("description", info.mutable_description());
-  file_text("fileName", info.mutable_file_name());
+  ReadText(document, "author", "", info.mutable_author(), problems);
+  ReadText(document, "title", "", info.mutable_title(), problems);
+  ReadText(document, "podcastName", "", info.mutable_podcast_name(), problems);
+  ReadText(document, "description", "", info.mutable_description(), problems);
+  ReadText(document, "fileName", "", info.mutable_file_name(), problems);
   if (document.contains("waypoints")) {
     if (document["waypoints"].is_boolean()) {
       info.set_waypoints(document["waypoints"].get<bool>());
@@ -178,17 +182,9 @@ absl::StatusOr<ChapterFile> ReadPodcasting2(absl::string_view content) {
       }
       *chapter.mutable_end_offset() = FromMillis(*end);
     }
-    auto text = [&](const char* key, std::string* out) {
-      if (!entry.contains(key)) return;
-      if (!entry[key].is_string()) {
-        problems.Add(0, absl::StrCat(where, ".", key, " must be a string"));
-        return;
-      }
-      *out = entry[key].get<std::string>();
-    };
-    text("title", chapter.mutable_title());
-    text("img", chapter.mutable_image_uri());
-    text("url", chapter.mutable_link_uri());
+    ReadText(entry, "title", where + ".", chapter.mutable_title(), problems);
+    ReadText(entry, "img", where + ".", chapter.mutable_image_uri(), problems);
+    ReadText(entry, "url", where + ".", chapter.mutable_link_uri(), problems);
     if (entry.contains("toc")) {
       if (entry["toc"].is_boolean()) {
         chapter.set_toc(entry["toc"].get<bool>());
@@ -201,17 +197,10 @@ absl::StatusOr<ChapterFile> ReadPodcasting2(absl::string_view content) {
       if (!location.is_object()) {
         problems.Add(0, where + ".location must be an object with name and geo");
       } else {
-        for (const auto& [key, out] :
-             {std::pair<const char*, std::string*>{"name", chapter.mutable_location()->mutable_name()},
-              {"geo", chapter.mutable_location()->mutable_geo()},
-              {"osm", chapter.mutable_location()->mutable_osm()}}) {
-          if (!location.contains(key)) continue;
-          if (!location[key].is_string()) {
-            problems.Add(0, absl::StrCat(where, ".location.", key, " must be a string"));
-          } else {
-            *out = location[key].get<std::string>();
-          }
-        }
+        v1::ChapterLocation* place = chapter.mutable_location();
+        ReadText(location, "name", where + ".location.", place->mutable_name(), problems);
+        ReadText(location, "geo", where + ".location.", place->mutable_geo(), problems);
+        ReadText(location, "osm", where + ".location.", place->mutable_osm(), problems);
       }
     }
     *chapters.Add() = std::move(chapter);
