@@ -39,8 +39,13 @@ absl::Status StatusFromSqlError(const std::exception& error, absl::string_view d
       return domain::Error(domain::Reason::kQueryTimeout, "the call's time ran out while the database worked on it");
     }
     // Class 08 (connection exception), 57P0x (server shutting down), 53
-    // (insufficient resources: out of connections, disk or memory).
-    if (state.rfind("08", 0) == 0 || state.rfind("57P0", 0) == 0 || state.rfind("53", 0) == 0) {
+    // (insufficient resources: out of connections, disk or memory). No
+    // SQLSTATE at all: the error is libpq's own, not the server's; in
+    // practice the connection died during the statement ("server closed the
+    // connection unexpectedly"), which libpqxx 6.4 reports as an sql_error
+    // rather than broken_connection. A commit that dies so is in_doubt_error
+    // (above), so this is never a write whose outcome is unknown.
+    if (state.empty() || state.rfind("08", 0) == 0 || state.rfind("57P0", 0) == 0 || state.rfind("53", 0) == 0) {
       spdlog::warn("{}", what);
       return domain::Error(domain::Reason::kDatabaseUnavailable, absl::StrCat("database unavailable (", doing, ")"));
     }

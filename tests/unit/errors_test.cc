@@ -204,5 +204,19 @@ TEST(SqlErrorsTest, ACommitWithAnUnknownOutcomeSaysRetryWithTheSameRequestId) {
             Reason::kDuplicateResource);
 }
 
+// What libpqxx 6.4 throws when PostgreSQL dies during a statement (seen in
+// the reliability test's outage): an sql_error without SQLSTATE.
+TEST(SqlErrorsTest, AConnectionThatDiesDuringAStatementIsUnavailableNotInternal) {
+  const absl::Status status = storage::StatusFromSqlError(
+      pqxx::sql_error("server closed the connection unexpectedly\n\tThis probably means the server terminated "
+                      "abnormally\n\tbefore or while processing the request.\n",
+                      "SELECT ..."),
+      "database call");
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ReasonOf(status), Reason::kDatabaseUnavailable);
+  EXPECT_EQ(ReasonOf(storage::StatusFromSqlError(pqxx::sql_error("syntax", "SELECT", "42601"), "reading")),
+            Reason::kInternal);
+}
+
 }  // namespace
 }  // namespace podmeta::domain
