@@ -26,21 +26,33 @@ absl::Status ApplyFieldMask(const google::protobuf::Message& patch, const FieldM
     }
   } else {
     Violations violations;
+    const google::protobuf::Descriptor* descriptor = patch.GetDescriptor();
     for (int i = 0; i < mask.paths_size(); ++i) {
       const std::string& path = mask.paths(i);
-      if (!mutable_paths.contains(path)) {
-        violations.Add(absl::StrCat("update_mask.paths[", i, "]"),
-                       absl::StrCat(Quoted(path), " is not a field that can be updated"));
+      if (mutable_paths.contains(path)) {
+        effective.add_paths(path);
+        continue;
       }
+      const FieldDescriptor* field = descriptor->FindFieldByName(path.substr(0, path.find('.')));
+      if (field != nullptr && HasFieldBehavior(*field, google::api::OUTPUT_ONLY)) continue;  // AIP-161
+      violations.Add(absl::StrCat("update_mask.paths[", i, "]"),
+                     absl::StrCat(Quoted(path), " is not a field that can be updated"));
     }
     if (!violations.empty()) return violations.ToStatus();
-    effective = mask;
   }
   FieldMaskUtil::MergeOptions options;
   options.set_replace_message_fields(true);
   options.set_replace_repeated_fields(true);
   FieldMaskUtil::MergeMessageTo(patch, effective, options, &target);
   return absl::OkStatus();
+}
+
+bool HasFieldBehavior(const FieldDescriptor& field, google::api::FieldBehavior behavior) {
+  const google::protobuf::FieldOptions& options = field.options();
+  for (int i = 0; i < options.ExtensionSize(google::api::field_behavior); ++i) {
+    if (options.GetExtension(google::api::field_behavior, i) == behavior) return true;
+  }
+  return false;
 }
 
 }  // namespace podmeta::domain

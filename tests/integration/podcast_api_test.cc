@@ -101,15 +101,31 @@ TEST_F(PodcastApiTest, UpdateChangesOnlyMaskedFieldsAndChecksTheEtag) {
   EXPECT_EQ(client().UpdatePodcast(request).status().code(), absl::StatusCode::kAborted);
 }
 
-TEST_F(PodcastApiTest, UpdateMaskNamingAnOutputOnlyFieldIsRejected) {
+// AIP-161: output-only paths in a mask are ignored, so a client can send
+// back the podcast it read with every field in the mask; fields that cannot
+// change are refused.
+TEST_F(PodcastApiTest, UpdateMaskIgnoresOutputOnlyFieldsAndRefusesImmutableOnes) {
   absl::StatusOr<v1::Podcast> created = Create("Masked", "masked");
   ASSERT_TRUE(created.ok()) << created.status();
   v1::UpdatePodcastRequest request;
-  request.mutable_podcast()->set_name(created->name());
-  request.mutable_update_mask()->add_paths("episode_count");
+  *request.mutable_podcast() = *created;
+  request.mutable_podcast()->set_title("Masked, renamed");
+  request.mutable_podcast()->set_episode_count(42);
+  request.mutable_podcast()->mutable_create_time()->set_seconds(1);
+  for (const char* path : {"episode_count", "title", "create_time", "update_time"}) {
+    request.mutable_update_mask()->add_paths(path);
+  }
   absl::StatusOr<v1::Podcast> updated = client().UpdatePodcast(request);
-  EXPECT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ViolatedFields(updated.status()), ElementsAre("update_mask.paths[0]"));
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->title(), "Masked, renamed");
+  EXPECT_EQ(updated->episode_count(), 0);
+  EXPECT_EQ(updated->create_time().seconds(), created->create_time().seconds());
+
+  request.mutable_podcast()->set_etag(updated->etag());
+  request.mutable_update_mask()->add_paths("guid");
+  absl::StatusOr<v1::Podcast> immutable = client().UpdatePodcast(request);
+  EXPECT_EQ(immutable.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(immutable.status()), ElementsAre("update_mask.paths[4]"));
 }
 
 TEST_F(PodcastApiTest, DeleteIsSoftAndUndeleteRestores) {

@@ -73,19 +73,60 @@ TEST(FieldMask, WildcardReplacesEveryMutableFieldButNoOutputOnlyOne) {
   EXPECT_EQ(current.etag(), "\"5\"");
 }
 
-TEST(FieldMask, UnknownAndOutputOnlyPathsAreFieldViolations) {
+TEST(FieldMask, UnknownAndUnchangeablePathsAreFieldViolations) {
   v1::Episode current = MakeEpisode("Old", 3, 0);
   google::protobuf::FieldMask mask;
   mask.add_paths("title");
   mask.add_paths("etag");
   mask.add_paths("no_such_field");
+  mask.add_paths("guid");  // IMMUTABLE
+  mask.add_paths("name");  // IDENTIFIER
   absl::Status status = ApplyFieldMask(v1::Episode(), mask, EpisodeMutablePaths(), current);
   ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   auto violations = FieldViolationsOf(status);
-  ASSERT_EQ(violations.size(), 2u);
+  ASSERT_EQ(violations.size(), 4u);
   EXPECT_EQ(violations[0].field, "update_mask.paths[1]");
   EXPECT_EQ(violations[1].field, "update_mask.paths[2]");
+  EXPECT_EQ(violations[2].field, "update_mask.paths[3]");
+  EXPECT_EQ(violations[3].field, "update_mask.paths[4]");
   EXPECT_EQ(current.title(), "Old");
+}
+
+TEST(FieldMask, OutputOnlyPathsAreIgnoredAsAip161Says) {
+  v1::Episode current = MakeEpisode("Old", 3, 0);
+  current.mutable_create_time()->set_seconds(100);
+  v1::Episode patch = current;
+  patch.set_title("New");
+  patch.mutable_create_time()->set_seconds(999);
+  patch.set_chapter_count(77);
+  google::protobuf::FieldMask mask;
+  for (const char* path : {"title", "create_time", "update_time", "chapter_count", "chapters_source", "expire_time"}) {
+    mask.add_paths(path);
+  }
+  ASSERT_TRUE(ApplyFieldMask(patch, mask, EpisodeMutablePaths(), current).ok());
+  EXPECT_EQ(current.title(), "New");
+  EXPECT_EQ(current.create_time().seconds(), 100);
+  EXPECT_EQ(current.chapter_count(), 0);
+}
+
+// The lists of updatable fields and the contract's annotations agree: every
+// field of a resource is updatable, or output only, or cannot change after
+// creation (IMMUTABLE, IDENTIFIER, and the etag, which an update compares).
+template <typename Resource>
+void ExpectMutablePathsMatchFieldBehavior(const std::set<std::string>& mutable_paths) {
+  const google::protobuf::Descriptor* descriptor = Resource::descriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor& field = *descriptor->field(i);
+    const bool fixed = HasFieldBehavior(field, google::api::OUTPUT_ONLY) ||
+                       HasFieldBehavior(field, google::api::IMMUTABLE) ||
+                       HasFieldBehavior(field, google::api::IDENTIFIER) || field.name() == "etag";
+    EXPECT_NE(mutable_paths.contains(field.name()), fixed) << descriptor->name() << "." << field.name();
+  }
+}
+
+TEST(FieldMask, UpdatableFieldsAreThoseTheContractDoesNotFix) {
+  ExpectMutablePathsMatchFieldBehavior<v1::Podcast>(PodcastMutablePaths());
+  ExpectMutablePathsMatchFieldBehavior<v1::Episode>(EpisodeMutablePaths());
 }
 
 }  // namespace

@@ -5,13 +5,16 @@
 //
 //   node summarize.js ADDRESS PROTO_ROOT PODCAST_NAME
 'use strict';
+const path = require('path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 
 const [address, protoRoot, podcast] = process.argv.slice(2);
 const definition = protoLoader.loadSync('podmeta/v1/episode_service.proto', {
-  // googleapis' google/api protos (the HTTP annotations), where Debian keeps them.
-  includeDirs: [protoRoot, process.env.PODMETA_GOOGLEAPIS_PROTO_DIR || '/usr/share/gocode/src/github.com/gogo/googleapis'],
+  // googleapis' google/api protos (HTTP mapping, field behaviour, resources),
+  // the pinned npm package the build uses too (third_party/package.json).
+  includeDirs: [protoRoot, process.env.PODMETA_GOOGLEAPIS_PROTO_DIR ||
+                path.join(__dirname, '..', '..', '..', 'third_party', 'node_modules', 'google-proto-files')],
   keepCase: true,
   longs: String,
   enums: String,
