@@ -137,7 +137,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(100, 3'600'000));
   app.add_option("--episode-cache-mib", episode_cache_mib,
                  "Memory for hot episodes answered without the database; 0: no cache "
-                 "(always none with --read-database-url)")
+                 "(with --read-database-url, a replica's read is kept only once it has replayed "
+                 "the last change notified for its podcast)")
       ->envname("PODMETA_EPISODE_CACHE_MIB")
       ->check(CLI::Range(0, 65'536));
   app.add_option("--pool-size", flags.server.pool_size, "Database connections at most")

@@ -83,7 +83,7 @@ struct Server::Parts {
                           ? nullptr
                           : std::make_unique<storage::Database>(config.read_database_url, config.pool_size,
                                                                 config.max_call_time, config.retention.deleted)),
-        episode_cache(config.read_database_url.empty() && config.episode_cache_bytes > 0
+        episode_cache(config.episode_cache_bytes > 0
                           ? std::make_unique<storage::EpisodeCache>(config.episode_cache_bytes)
                           : nullptr),
         podcasts(database, reads()),
@@ -93,7 +93,9 @@ struct Server::Parts {
         lifecycle(database),
         feed_importer(feeds, podcasts, FeedOptionsOf(config)),
         search(reads()),
-        feed(config.database_url, episode_cache.get()),
+        // With a replica, notifications carry the WAL position a read must
+        // have replayed to be cached.
+        feed(config.database_url, episode_cache.get(), !config.read_database_url.empty()),
         executor(config.worker_threads, config.max_queued_calls),
         episode_reads(episodes, executor, config.pool_size, kMaxEpisodeReadBatch),
         episode_reader(episodes, episode_reads, episode_cache.get(), executor),
@@ -103,7 +105,8 @@ struct Server::Parts {
         routes(episode_reader, feed_importer, executor,
                http::RouteOptions{config.http_max_age_seconds, config.max_call_time}) {
     // This server's own writes leave the cache as they commit, before their
-    // call answers; other servers' arrive through the change feed.
+    // call answers; other servers' arrive through the change feed (and so do
+    // this server's, again, with the WAL position a replica read needs).
     if (episode_cache != nullptr) {
       database.OnEpisodesCommitted([cache = episode_cache.get()](const std::vector<std::string>& podcast_ids) {
         for (const std::string& podcast_id : podcast_ids) cache->InvalidatePodcast(podcast_id);
@@ -517,6 +520,10 @@ int Server::port() const { return parts_->port; }
 int Server::http_port() const { return parts_->http_listener ? parts_->http_listener->port() : 0; }
 
 uint64_t Server::change_log_reads() const { return parts_->episodes.change_log_reads(); }
+
+storage::EpisodeCache::Stats Server::episode_cache_stats() const {
+  return parts_->episode_cache ? parts_->episode_cache->stats() : storage::EpisodeCache::Stats{};
+}
 
 void Server::Shutdown(std::chrono::milliseconds grace) {
   spdlog::info("shutting down: NOT_SERVING, finishing calls in flight (grace {} ms)", grace.count());

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "storage/episode_cache.h"
 #include "storage/retention.h"
 
 namespace podmeta {
@@ -50,7 +51,9 @@ struct ServerConfig {
   // whatever deadline the client sets, or when it sets none.
   std::chrono::milliseconds max_call_time{30'000};
   // Memory for hot episodes served without a database round trip; 0 turns
-  // the cache off. Off with read_database_url (see storage/episode_cache.h).
+  // the cache off. With read_database_url, a replica's read is kept only
+  // once it has replayed the podcast's last notified change
+  // (storage/episode_cache.h).
   size_t episode_cache_bytes = 64 << 20;
   // TLS: certificate chain and key (PEM files). With a client CA, clients
   // must present a certificate it signed (mutual TLS).
@@ -112,6 +115,9 @@ class Server {
 
   // Reads of the change log by watches since start (shared or their own).
   uint64_t change_log_reads() const;
+
+  // The episode cache's counters (all zero without a cache).
+  storage::EpisodeCache::Stats episode_cache_stats() const;
 
   // Re-reads the token file (on SIGHUP).
   absl::Status ReloadTokens();

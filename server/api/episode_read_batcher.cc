@@ -22,7 +22,7 @@ void EpisodeReadBatcher::Read(Caller caller, domain::EpisodeKey key, Done done) 
     }
   }
   if (overloaded) {
-    done(OverloadedStatus(executor_.max_queued()));
+    done(OverloadedStatus(executor_.max_queued()), 0);
     return;
   }
   if (start_drain) executor_.Submit([this] { Drain(); });
@@ -64,13 +64,14 @@ void EpisodeReadBatcher::Complete(std::vector<Pending>& batch) {
   storage::Deadline earliest = storage::kNoDeadline;
   for (Pending& pending : batch) {
     if (pending.caller.Ended()) {
-      pending.done(domain::Error(domain::Reason::kCallCancelled, "the call ended before its episode was read"));
+      pending.done(domain::Error(domain::Reason::kCallCancelled, "the call ended before its episode was read"), 0);
       continue;
     }
     const storage::Deadline deadline = pending.caller.deadline();
     if (deadline <= now) {
       pending.done(domain::Error(domain::Reason::kDeadlinePassedWaiting,
-                                 "the call's deadline passed before its episode was read"));
+                                 "the call's deadline passed before its episode was read"),
+                   0);
       continue;
     }
     earliest = std::min(earliest, deadline);
@@ -79,24 +80,26 @@ void EpisodeReadBatcher::Complete(std::vector<Pending>& batch) {
     wanted.emplace_back(std::move(name), &pending);
   }
   if (wanted.empty()) return;
-  absl::StatusOr<std::vector<v1::Episode>> found = store_.GetMany(keys, earliest);
+  absl::StatusOr<storage::EpisodeStore::EpisodesRead> found = store_.GetMany(keys, earliest);
   absl::flat_hash_map<std::string, v1::Episode*> by_name;
+  const uint64_t replayed_lsn = found.ok() ? found->replayed_lsn : 0;
   if (found.ok()) {
-    for (v1::Episode& episode : *found) by_name[episode.name()] = &episode;
+    for (v1::Episode& episode : found->episodes) by_name[episode.name()] = &episode;
   }
   for (auto& [name, pending] : wanted) {
     if (!found.ok()) {
-      pending->done(found.status());
+      pending->done(found.status(), 0);
       continue;
     }
     auto match = by_name.find(name);
     if (match == by_name.end()) {
       pending->done(domain::Error(domain::Reason::kEpisodeNotFound, absl::StrCat("episode ", name, " does not exist"),
-                                  {{"episode", name}}));
+                                  {{"episode", name}}),
+                    replayed_lsn);
     } else if (--waiters[name] == 0) {
-      pending->done(std::move(*match->second));
+      pending->done(std::move(*match->second), replayed_lsn);
     } else {
-      pending->done(*match->second);
+      pending->done(*match->second, replayed_lsn);
     }
   }
 }

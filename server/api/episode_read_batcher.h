@@ -22,8 +22,9 @@ namespace podmeta::api {
 
 class EpisodeReadBatcher {
  public:
-  // NOT_FOUND when the episode does not exist.
-  using Done = std::function<void(absl::StatusOr<v1::Episode>)>;
+  // NOT_FOUND when the episode does not exist. `replayed_lsn`: where the
+  // database stood when it read (EpisodeStore::EpisodesRead), for the cache.
+  using Done = std::function<void(absl::StatusOr<v1::Episode>, uint64_t replayed_lsn)>;
 
   // At most `max_batches` statements run at once (no more than the pool has
   // connections), each for at most `max_batch_size` episodes.

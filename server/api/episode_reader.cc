@@ -29,7 +29,7 @@ void EpisodeReader::Read(Caller caller, domain::EpisodeKey key, Consistency cons
     return;
   }
   if (cache_ == nullptr) {
-    batcher_.Read(caller, std::move(key), [done = std::move(done)](absl::StatusOr<v1::Episode> episode) {
+    batcher_.Read(caller, std::move(key), [done = std::move(done)](absl::StatusOr<v1::Episode> episode, uint64_t) {
       done(Presented(std::move(episode)));
     });
     return;
@@ -38,13 +38,16 @@ void EpisodeReader::Read(Caller caller, domain::EpisodeKey key, Consistency cons
     done(std::move(cached));
     return;
   }
-  // Taken before the read: a change committed meanwhile keeps it out of the cache.
+  // Taken before the read: a change committed meanwhile keeps it out of the
+  // cache, and so does a replica that had not replayed the last notified one.
   const storage::EpisodeCache::Ticket ticket = cache_->Begin(key.podcast_id);
-  batcher_.Read(caller, key, [this, key, ticket, done = std::move(done)](absl::StatusOr<v1::Episode> episode) {
-    absl::StatusOr<Bytes> presented = Presented(std::move(episode));
-    if (presented.ok()) cache_->Store(key, *presented, ticket);
-    done(std::move(presented));
-  });
+  batcher_.Read(
+      caller, key,
+      [this, key, ticket, done = std::move(done)](absl::StatusOr<v1::Episode> episode, uint64_t replayed_lsn) {
+        absl::StatusOr<Bytes> presented = Presented(std::move(episode));
+        if (presented.ok()) cache_->Store(key, *presented, ticket, replayed_lsn);
+        done(std::move(presented));
+      });
 }
 
 }  // namespace podmeta::api

@@ -4,6 +4,9 @@
 
 #include <chrono>
 #include <pqxx/pqxx>
+#include <vector>
+
+#include "storage/queries.h"
 
 namespace podmeta::storage {
 namespace {
@@ -22,8 +25,11 @@ class Receiver final : public pqxx::notification_receiver {
 
 }  // namespace
 
-ChangeFeed::ChangeFeed(std::string dsn, EpisodeCache* cache)
-    : dsn_(std::move(dsn)), cache_(cache), thread_([this] { Run(); }) {}
+ChangeFeed::ChangeFeed(std::string dsn, EpisodeCache* cache, bool replica_reads)
+    : dsn_(std::move(dsn)),
+      cache_(cache),
+      replica_reads_(replica_reads && cache != nullptr),
+      thread_([this] { Run(); }) {}
 
 ChangeFeed::~ChangeFeed() {
   stopping_ = true;
@@ -42,8 +48,8 @@ void ChangeFeed::Unsubscribe(int64_t subscription) {
   subscribers_.erase(subscription);
 }
 
-void ChangeFeed::Changed(const std::string& podcast_id) {
-  if (cache_ != nullptr) cache_->InvalidatePodcast(podcast_id);
+void ChangeFeed::Changed(const std::string& podcast_id, uint64_t replayed_by) {
+  if (cache_ != nullptr) cache_->InvalidatePodcast(podcast_id, replayed_by);
   sync::MutexLock lock(mutex_);
   for (auto& [id, subscriber] : subscribers_) {
     if (subscriber.first == podcast_id) subscriber.second();
@@ -74,7 +80,14 @@ void ChangeFeed::Run() {
   while (!stopping_) {
     try {
       pqxx::connection connection(dsn_);
-      Receiver receiver(connection, [this](const std::string& podcast_id) { Changed(podcast_id); });
+      std::vector<std::string> notified;  // this batch's podcasts, with replica_reads_
+      Receiver receiver(connection, [this, &notified](const std::string& podcast_id) {
+        if (replica_reads_) {
+          notified.push_back(podcast_id);
+        } else {
+          Changed(podcast_id, 0);
+        }
+      });
       // LISTENing from here on: whatever the cache holds from before may have
       // missed a notification.
       if (cache_ != nullptr) cache_->SetLive(true);
@@ -83,7 +96,20 @@ void ChangeFeed::Run() {
       // Watchers that subscribed before the LISTEN may have missed a change.
       WakeAll();
       SetConnected(true);
-      while (!stopping_) connection.await_notification(0, 200'000);
+      while (!stopping_) {
+        if (notified.empty()) connection.await_notification(0, 200'000);
+        if (notified.empty()) continue;
+        // The position is read after these notifications arrived, so it is
+        // past their commits. Notifications that arrive while it is read
+        // (libpqxx delivers them after any statement) wait for the next
+        // round: their commits may be later.
+        std::vector<std::string> batch;
+        batch.swap(notified);
+        pqxx::nontransaction query(connection);
+        const uint64_t position =
+            static_cast<uint64_t>(query.exec(std::string(kCurrentWalLsn.sql))[0]["position"].as<int64_t>());
+        for (const std::string& podcast_id : batch) Changed(podcast_id, position);
+      }
     } catch (const std::exception& error) {
       if (cache_ != nullptr) cache_->SetLive(false);
       SetConnected(false);

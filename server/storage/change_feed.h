@@ -9,7 +9,10 @@
 //
 // It also keeps an EpisodeCache correct: each notification drops the
 // podcast's cached episodes, and the cache is live only while the feed is
-// connected.
+// connected. When the cache is filled from a replica (`replica_reads`), each
+// batch of notifications also reads the primary's WAL position, which is past
+// their commits, and the cache keeps a later read of those podcasts only from
+// a replica that had replayed that far (EpisodeCache::InvalidatePodcast).
 #pragma once
 
 #include <atomic>
@@ -30,7 +33,7 @@ class ChangeFeed {
   using Callback = std::function<void()>;
 
   // `cache` (may be null) must outlive the feed.
-  explicit ChangeFeed(std::string dsn, EpisodeCache* cache = nullptr);
+  explicit ChangeFeed(std::string dsn, EpisodeCache* cache = nullptr, bool replica_reads = false);
   ~ChangeFeed();
   ChangeFeed(const ChangeFeed&) = delete;
   ChangeFeed& operator=(const ChangeFeed&) = delete;
@@ -46,12 +49,13 @@ class ChangeFeed {
 
  private:
   void Run();
-  void Changed(const std::string& podcast_id);
+  void Changed(const std::string& podcast_id, uint64_t replayed_by);
   void WakeAll();
   void SetConnected(bool connected);
 
   const std::string dsn_;
   EpisodeCache* const cache_;
+  const bool replica_reads_;
   mutable sync::Mutex mutex_;
   std::map<int64_t, std::pair<std::string, Callback>> subscribers_ ABSL_GUARDED_BY(mutex_);
   int64_t next_subscription_ ABSL_GUARDED_BY(mutex_) = 1;

@@ -1,5 +1,6 @@
 #include "storage/episode_cache.h"
 
+#include <algorithm>
 #include <functional>
 
 namespace podmeta::storage {
@@ -32,16 +33,19 @@ std::shared_ptr<const std::string> EpisodeCache::Find(const domain::EpisodeKey& 
 
 EpisodeCache::Ticket EpisodeCache::Begin(const std::string& podcast_id) const {
   sync::MutexLock lock(mutex_);
-  return Ticket{epoch_, generations_[BucketOf(podcast_id)]};
+  const size_t bucket = BucketOf(podcast_id);
+  return Ticket{epoch_, generations_[bucket], needed_lsns_[bucket]};
 }
 
-void EpisodeCache::Store(const domain::EpisodeKey& key, std::string serialized_episode, Ticket ticket) {
-  Store(key, std::make_shared<const std::string>(std::move(serialized_episode)), ticket);
+void EpisodeCache::Store(const domain::EpisodeKey& key, std::string serialized_episode, Ticket ticket,
+                         uint64_t read_lsn) {
+  Store(key, std::make_shared<const std::string>(std::move(serialized_episode)), ticket, read_lsn);
 }
 
-void EpisodeCache::Store(const domain::EpisodeKey& key, std::shared_ptr<const std::string> shared, Ticket ticket) {
+void EpisodeCache::Store(const domain::EpisodeKey& key, std::shared_ptr<const std::string> shared, Ticket ticket,
+                         uint64_t read_lsn) {
   const size_t bytes = shared->size() + key.podcast_id.size() + key.episode_id.size() + kEntryOverheadBytes;
-  if (bytes > capacity_bytes_) return;
+  if (bytes > capacity_bytes_ || read_lsn < ticket.needed_lsn) return;
   sync::MutexLock lock(mutex_);
   if (!live_ || ticket.epoch != epoch_ || ticket.generation != generations_[BucketOf(key.podcast_id)]) return;
   if (auto podcast = by_podcast_.find(key.podcast_id); podcast != by_podcast_.end()) {
@@ -68,9 +72,11 @@ void EpisodeCache::DropLocked(Recency::iterator entry) {
   recency_.erase(entry);
 }
 
-void EpisodeCache::InvalidatePodcast(const std::string& podcast_id) {
+void EpisodeCache::InvalidatePodcast(const std::string& podcast_id, uint64_t replayed_by) {
   sync::MutexLock lock(mutex_);
-  ++generations_[BucketOf(podcast_id)];
+  const size_t bucket = BucketOf(podcast_id);
+  ++generations_[bucket];
+  needed_lsns_[bucket] = std::max(needed_lsns_[bucket], replayed_by);
   auto podcast = by_podcast_.find(podcast_id);
   if (podcast == by_podcast_.end()) return;
   for (auto& [episode_id, entry] : podcast->second) DropLocked(entry);

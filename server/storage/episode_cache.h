@@ -12,9 +12,14 @@
 // notifications may be lost, so the cache serves and keeps nothing until the
 // feed is back, and then starts empty.
 //
-// Only sound when reads come from the database that sends the
-// notifications: a replica may not have a change yet when its notification
-// arrives, and the stale read would be kept.
+// With reads from a streaming replica, a notification may arrive before the
+// replica has replayed its change, and a read made meanwhile would keep the
+// old episode until the next change. So each notification carries a WAL
+// position the replica must have replayed (the primary's position when the
+// ChangeFeed received it, past the change's commit), and a read is kept only
+// if the replica had replayed that far before it read (EpisodeStore::GetMany
+// reads pg_last_wal_replay_lsn() first). Reads from the primary always
+// qualify. A read that is not kept is still answered: replicas may lag.
 #pragma once
 
 #include <cstdint>
@@ -37,18 +42,30 @@ class EpisodeCache {
   // Null on a miss, and always while the change feed is not connected.
   std::shared_ptr<const std::string> Find(const domain::EpisodeKey& key);
 
+  // A read's WAL position: what the replica had replayed before it read,
+  // or this for a read from the primary (as fresh as any notification).
+  static constexpr uint64_t kReadFromPrimary = UINT64_MAX;
+
   struct Ticket {
     uint64_t epoch = 0;
     uint64_t generation = 0;
+    uint64_t needed_lsn = 0;  // a read must have replayed this far to be kept
   };
   // Taken before reading `podcast_id`'s episode from the database.
   Ticket Begin(const std::string& podcast_id) const;
   // Keeps `serialized_episode` unless its podcast was invalidated after
-  // `ticket` was taken.
-  void Store(const domain::EpisodeKey& key, std::shared_ptr<const std::string> serialized_episode, Ticket ticket);
-  void Store(const domain::EpisodeKey& key, std::string serialized_episode, Ticket ticket);
+  // `ticket` was taken, or it was read from a replica that had not yet
+  // replayed the podcast's last notified change (`read_lsn` below the
+  // ticket's needed_lsn).
+  void Store(const domain::EpisodeKey& key, std::shared_ptr<const std::string> serialized_episode, Ticket ticket,
+             uint64_t read_lsn = kReadFromPrimary);
+  void Store(const domain::EpisodeKey& key, std::string serialized_episode, Ticket ticket,
+             uint64_t read_lsn = kReadFromPrimary);
 
-  void InvalidatePodcast(const std::string& podcast_id);
+  // Drops the podcast's episodes; from now on a read of it is kept only if
+  // it had replayed `replayed_by` (0: no such condition, e.g. reads come
+  // from the primary).
+  void InvalidatePodcast(const std::string& podcast_id, uint64_t replayed_by = 0);
   // The change feed's connection state: on (re)connect the cache starts empty.
   void SetLive(bool live);
 
@@ -81,6 +98,8 @@ class EpisodeCache {
   bool live_ ABSL_GUARDED_BY(mutex_) = false;
   uint64_t epoch_ ABSL_GUARDED_BY(mutex_) = 0;
   uint64_t generations_[kBuckets] ABSL_GUARDED_BY(mutex_) = {};
+  // Per bucket, the highest WAL position notified for its podcasts.
+  uint64_t needed_lsns_[kBuckets] ABSL_GUARDED_BY(mutex_) = {};
   Recency recency_ ABSL_GUARDED_BY(mutex_);
   absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, Recency::iterator>> by_podcast_
       ABSL_GUARDED_BY(mutex_);

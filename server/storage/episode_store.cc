@@ -93,22 +93,29 @@ absl::StatusOr<v1::Episode> EpisodeStore::GetFromPrimary(const domain::EpisodeKe
   });
 }
 
-absl::StatusOr<std::vector<v1::Episode>> EpisodeStore::GetMany(const std::vector<domain::EpisodeKey>& keys,
-                                                               Deadline deadline) {
+absl::StatusOr<EpisodeStore::EpisodesRead> EpisodeStore::GetMany(const std::vector<domain::EpisodeKey>& keys,
+                                                                 Deadline deadline) {
   std::vector<std::string> podcast_ids, episode_ids;
   for (const domain::EpisodeKey& key : keys) {
     podcast_ids.push_back(key.podcast_id);
     episode_ids.push_back(key.episode_id);
   }
-  return reads_.Read(deadline, [&](pqxx::transaction_base& transaction) -> absl::StatusOr<std::vector<v1::Episode>> {
+  const bool from_replica = &reads_ != &database_;
+  return reads_.Read(deadline, [&](pqxx::transaction_base& transaction) -> absl::StatusOr<EpisodesRead> {
+    EpisodesRead read;
+    if (from_replica) {
+      // Before the rows (separate statements, each with its own snapshot):
+      // the rows are at least as new as this position.
+      const pqxx::field position = transaction.exec_prepared(StatementName(kReplayedWalLsn))[0]["position"];
+      if (!position.is_null()) read.replayed_lsn = static_cast<uint64_t>(position.as<int64_t>());
+    }
     const pqxx::result rows =
         transaction.exec_prepared(StatementName(kSelectEpisodesByKeys), TextArray(podcast_ids), TextArray(episode_ids));
-    std::vector<v1::Episode> episodes;
-    episodes.reserve(rows.size());
+    read.episodes.reserve(rows.size());
     const EpisodeColumns columns(rows);
     const pqxx::row_size_type podcast_id = rows.column_number("podcast_id");
-    for (const pqxx::row& row : rows) episodes.push_back(columns.Read(row[podcast_id].c_str(), row));
-    return episodes;
+    for (const pqxx::row& row : rows) read.episodes.push_back(columns.Read(row[podcast_id].c_str(), row));
+    return read;
   });
 }
 

@@ -15,6 +15,7 @@
 #include "podmeta/v1/episode_service.pb.h"
 #include "podmeta/v1/resources.pb.h"
 #include "storage/database.h"
+#include "storage/episode_cache.h"
 
 namespace podmeta::storage {
 
@@ -43,13 +44,21 @@ class EpisodeStore {
   // everything else to `database`, the primary.
   EpisodeStore(Database& database, Database& reads) : database_(database), reads_(reads) {}
 
+  // Episodes read together, and where the database stood when it read them.
+  struct EpisodesRead {
+    std::vector<v1::Episode> episodes;
+    // What a replica had replayed before it read, or
+    // EpisodeCache::kReadFromPrimary (see EpisodeCache::Store).
+    uint64_t replayed_lsn = EpisodeCache::kReadFromPrimary;
+  };
+
   absl::StatusOr<v1::Episode> Get(const domain::EpisodeKey& key, Deadline deadline);
   // From the primary, never a replica: sees every write acknowledged before it.
   absl::StatusOr<v1::Episode> GetFromPrimary(const domain::EpisodeKey& key, Deadline deadline);
 
   // The episodes that exist among `keys` (of any podcasts), in no particular
   // order, read by one statement.
-  absl::StatusOr<std::vector<v1::Episode>> GetMany(const std::vector<domain::EpisodeKey>& keys, Deadline deadline);
+  absl::StatusOr<EpisodesRead> GetMany(const std::vector<domain::EpisodeKey>& keys, Deadline deadline);
 
   // In the order of `episode_ids`; NOT_FOUND naming the first missing one.
   absl::StatusOr<std::vector<v1::Episode>> BatchGet(const std::string& podcast_id,

@@ -49,6 +49,25 @@ TEST(EpisodeCache, AReadThatRacedWithAChangeIsNotKept) {
   EXPECT_EQ(cache.Find(kFirst), nullptr);
 }
 
+TEST(EpisodeCache, AReplicaReadIsKeptOnlyOnceItHasReplayedTheLastNotifiedChange) {
+  EpisodeCache cache(1 << 20);
+  cache.SetLive(true);
+  // A change notified when the primary stood at WAL position 5000.
+  cache.InvalidatePodcast(kFirst.podcast_id, 5000);
+  cache.Store(kFirst, Titled("old"), cache.Begin(kFirst.podcast_id), 4999);  // replica behind
+  EXPECT_EQ(cache.Find(kFirst), nullptr);
+  cache.Store(kFirst, Titled("new"), cache.Begin(kFirst.podcast_id), 5000);  // replica caught up
+  ASSERT_NE(cache.Find(kFirst), nullptr);
+  EXPECT_EQ(*cache.Find(kFirst), Titled("new"));
+  // A read from the primary is always fresh enough.
+  cache.Store(kSecond, Titled("B"), cache.Begin(kSecond.podcast_id));
+  EXPECT_NE(cache.Find(kSecond), nullptr);
+  // An older notification never lowers the position a read needs.
+  cache.InvalidatePodcast(kFirst.podcast_id, 100);
+  cache.Store(kFirst, Titled("old"), cache.Begin(kFirst.podcast_id), 4000);
+  EXPECT_EQ(cache.Find(kFirst), nullptr);
+}
+
 TEST(EpisodeCache, InvalidatingAPodcastDropsOnlyItsEpisodes) {
   EpisodeCache cache(1 << 20);
   cache.SetLive(true);
