@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Writes synthetic podmeta data as tab-separated files for PostgreSQL COPY:
 podcasts.tsv, episodes.tsv, chapters.tsv, in the column order of
-migration 0001. Titles mix English, Polish and Spanish words and emoji, and
-every podcast has PART headings, so search and Unicode paths are exercised.
+migration 0001 (chapters then carry migration 0009's chapter_id). Titles mix
+English, Polish and Spanish words and emoji, and every podcast has PART
+headings, so search and Unicode paths are exercised.
 Like core.py's page, many episodes have no chapters (half of them here); the
 others have 1-40, about 10 an episode on average.
 
@@ -31,6 +32,10 @@ def title(rng, words=5):
 
 def escape(value):
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+# A chapter's id as the server makes them (domain::NewChapterId).
+CHAPTER_ID_LETTERS = "abcdefghijkmnpqrstuvwxyz23456789"
 
 
 def chapter_count(rng):
@@ -105,8 +110,9 @@ def main():
                     if c > 0 and rng.random() < 0.1:
                         part = f"PART {c}: {title(rng, 3)}"
                         chapter_title = part
+                    chapter_id = "".join(rng.choice(CHAPTER_ID_LETTERS) for _ in range(10))
                     chapters.write("\t".join([podcast_id, str(e + 1), str(c), str(start), "\\N",
-                                              escape(chapter_title), "", "", "t", escape(part)]) + "\n")
+                                              escape(chapter_title), "", "", "t", escape(part), chapter_id]) + "\n")
                     chapters_written += 1
                     start += rng.randint(30, max(31, duration_ms // 1000 // max(count, 1))) * 1000
                     if start >= duration_ms:
