@@ -135,7 +135,7 @@ absl::StatusOr<v1::ImportFeedResponse> FeedImporter::Import(const v1::ImportFeed
         continue;
       }
       *item.episode.mutable_chapters() = std::move(chapters->chapters);
-      if (chapters->info.ByteSizeLong() > 0) *item.episode.mutable_chapter_file_info() = std::move(chapters->info);
+      domain::SetChapterFileInfo(chapters->info, item.episode);
       item.episode.set_chapters_source(v1::Episode::CHAPTERS_FILE);
     }
   }

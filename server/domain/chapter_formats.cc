@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -134,6 +135,18 @@ void ReadText(const nlohmann::json& object, const char* key, const std::string& 
   *out = object[key].get<std::string>();
 }
 
+// An optional boolean member of a JSON object: empty when absent or not a
+// boolean (then a problem named `where` + key).
+std::optional<bool> ReadBool(const nlohmann::json& object, const char* key, const std::string& where,
+                             Problems& problems) {
+  if (!object.contains(key)) return std::nullopt;
+  if (!object[key].is_boolean()) {
+    problems.Add(0, absl::StrCat(where, key, " must be true or false"));
+    return std::nullopt;
+  }
+  return object[key].get<bool>();
+}
+
 absl::StatusOr<ChapterFile> ReadPodcasting2(absl::string_view content) {
   Problems problems;
   nlohmann::json document = nlohmann::json::parse(content.begin(), content.end(), nullptr, false);
@@ -153,13 +166,7 @@ absl::StatusOr<ChapterFile> ReadPodcasting2(absl::string_view content) {
   ReadText(document, "podcastName", "", info.mutable_podcast_name(), problems);
   ReadText(document, "description", "", info.mutable_description(), problems);
   ReadText(document, "fileName", "", info.mutable_file_name(), problems);
-  if (document.contains("waypoints")) {
-    if (document["waypoints"].is_boolean()) {
-      info.set_waypoints(document["waypoints"].get<bool>());
-    } else {
-      problems.Add(0, "waypoints must be true or false");
-    }
-  }
+  if (std::optional<bool> waypoints = ReadBool(document, "waypoints", "", problems)) info.set_waypoints(*waypoints);
   int index = 0;
   for (const nlohmann::json& entry : document["chapters"]) {
     const std::string where = absl::StrCat("chapters[", index++, "]");
@@ -185,13 +192,7 @@ absl::StatusOr<ChapterFile> ReadPodcasting2(absl::string_view content) {
     ReadText(entry, "title", where + ".", chapter.mutable_title(), problems);
     ReadText(entry, "img", where + ".", chapter.mutable_image_uri(), problems);
     ReadText(entry, "url", where + ".", chapter.mutable_link_uri(), problems);
-    if (entry.contains("toc")) {
-      if (entry["toc"].is_boolean()) {
-        chapter.set_toc(entry["toc"].get<bool>());
-      } else {
-        problems.Add(0, where + ".toc must be true or false");
-      }
-    }
+    if (std::optional<bool> toc = ReadBool(entry, "toc", where + ".", problems)) chapter.set_toc(*toc);
     if (entry.contains("location")) {
       const nlohmann::json& location = entry["location"];
       if (!location.is_object()) {
@@ -411,7 +412,9 @@ absl::StatusOr<ChapterList> ReadPlainText(absl::string_view content) {
 
 absl::StatusOr<ChapterFile> FileOf(absl::StatusOr<ChapterList> chapters) {
   if (!chapters.ok()) return chapters.status();
-  return ChapterFile{*std::move(chapters), {}};
+  ChapterFile file;
+  file.chapters = *std::move(chapters);
+  return file;
 }
 
 // Podlove, WebVTT and text have no silent chapters: an untitled one (toc
@@ -503,17 +506,32 @@ absl::StatusOr<ChapterFile> ReadChapterFile(absl::string_view content, v1::Chapt
     }
     if (!problems.empty()) return problems.ToStatus();
   }
+  absl::StatusOr<ChapterFile> file;
   switch (format) {
     case v1::PODCASTING2_JSON:
-      return ReadPodcasting2(content);
+      file = ReadPodcasting2(content);
+      break;
     case v1::PODLOVE_SIMPLE_CHAPTERS:
-      return FileOf(ReadPodlove(content));
+      file = FileOf(ReadPodlove(content));
+      break;
     case v1::WEBVTT:
-      return FileOf(ReadWebVtt(content));
+      file = FileOf(ReadWebVtt(content));
+      break;
     case v1::PLAIN_TEXT:
-      return FileOf(ReadPlainText(content));
+      file = FileOf(ReadPlainText(content));
+      break;
     default:
       return InvalidField("format", "is not a chapter format podmeta reads");
+  }
+  if (file.ok()) file->format = format;
+  return file;
+}
+
+void SetChapterFileInfo(const v1::ChapterFileInfo& info, v1::Episode& episode) {
+  if (info.ByteSizeLong() > 0) {
+    *episode.mutable_chapter_file_info() = info;
+  } else {
+    episode.clear_chapter_file_info();
   }
 }
 

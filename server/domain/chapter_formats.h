@@ -39,13 +39,18 @@ v1::ChapterFormat DetectChapterFormat(absl::string_view content);
 // Reads a chapter file; CHAPTER_FORMAT_UNSPECIFIED detects the format.
 absl::StatusOr<ChapterList> ReadChapters(absl::string_view content, v1::ChapterFormat format);
 
-// A chapter file whole: its chapters and, from Podcasting 2.0 JSON, what the
-// file says about itself (author, title, podcastName, ...; empty for the
-// other formats).
+// A chapter file whole: the format it was read as, its chapters and, from
+// Podcasting 2.0 JSON, what the file says about itself (author, title,
+// podcastName, ...; empty for the other formats).
 struct ChapterFile {
+  v1::ChapterFormat format = v1::CHAPTER_FORMAT_UNSPECIFIED;
   ChapterList chapters;
   v1::ChapterFileInfo info;
 };
 absl::StatusOr<ChapterFile> ReadChapterFile(absl::string_view content, v1::ChapterFormat format);
+
+// Sets the episode's chapter_file_info, or clears it when `info` says
+// nothing, so an empty one is never stored.
+void SetChapterFileInfo(const v1::ChapterFileInfo& info, v1::Episode& episode);
 
 }  // namespace podmeta::domain

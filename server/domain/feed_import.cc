@@ -3,6 +3,7 @@
 #include <openssl/sha.h>
 
 #include "absl/strings/str_cat.h"
+#include "domain/chapter_formats.h"
 #include "domain/resource_names.h"
 #include "domain/resources.h"
 
@@ -78,11 +79,7 @@ void ApplyFeedEpisode(const v1::Episode& imported, v1::Episode& stored) {
   stored.set_chapters_uri(imported.chapters_uri());
   if (DecideChapters(imported, stored) == ChaptersDecision::kReplace) {
     ReplaceImportedChapters(imported.chapters(), stored);
-    if (imported.has_chapter_file_info()) {
-      *stored.mutable_chapter_file_info() = imported.chapter_file_info();
-    } else {
-      stored.clear_chapter_file_info();
-    }
+    SetChapterFileInfo(imported.chapter_file_info(), stored);
     stored.set_chapters_source(imported.chapters_source());
   }
 }

@@ -195,9 +195,11 @@ void ApplyEpisodeView(v1::EpisodeView view, v1::Episode& episode) {
 
 namespace {
 
-// What an episode adds to a response that repeats it: its bytes, the field's
-// tag and the length before them.
-size_t RepeatedEpisodeBytes(const v1::Episode& episode) {
+// Presents the episode in `view` and says what it then adds to a response
+// that repeats it: its bytes, the field's tag and the length before them.
+size_t PresentInView(v1::EpisodeView view, v1::Episode& episode) {
+  PresentEpisode(episode);
+  ApplyEpisodeView(view, episode);
   const size_t size = episode.ByteSizeLong();
   return size + 1 + google::protobuf::io::CodedOutputStream::VarintSize64(size);
 }
@@ -209,10 +211,7 @@ bool FitEpisodePage(const EpisodeListQuery& query, std::vector<v1::Episode>& epi
   size_t kept = 0;
   size_t bytes = 0;
   for (; kept < most; ++kept) {
-    v1::Episode& episode = episodes[kept];
-    PresentEpisode(episode);
-    ApplyEpisodeView(query.view, episode);
-    const size_t size = RepeatedEpisodeBytes(episode);
+    const size_t size = PresentInView(query.view, episodes[kept]);
     if (kept > 0 && bytes + size > query.byte_budget) break;
     bytes += size;
   }
@@ -253,9 +252,7 @@ absl::StatusOr<v1::BatchGetEpisodesResponse> BatchGetAnswer(const v1::BatchGetEp
   v1::BatchGetEpisodesResponse answer;
   size_t bytes = 0;
   for (v1::Episode& episode : episodes) {
-    PresentEpisode(episode);
-    ApplyEpisodeView(request.view(), episode);
-    bytes += RepeatedEpisodeBytes(episode);
+    bytes += PresentInView(request.view(), episode);
     if (bytes > kMaxBatchAnswerBytes) {
       return Error(Reason::kAnswerTooLarge,
                    absl::StrCat("the ", episodes.size(), " episodes asked for take more than ",
@@ -302,14 +299,7 @@ absl::Status ApplyChapterEdit(const v1::DeleteChapterRequest& request, v1::Episo
 
 absl::Status ApplyChapterEdit(const v1::ImportChaptersRequest& request, const ChapterFile& file, v1::Episode& episode) {
   if (absl::Status matches = CheckEtag(episode.etag(), request.etag()); !matches.ok()) return matches;
-  const bool json =
-      request.format() == v1::PODCASTING2_JSON || (request.format() == v1::CHAPTER_FORMAT_UNSPECIFIED &&
-                                                   DetectChapterFormat(request.content()) == v1::PODCASTING2_JSON);
-  if (json && file.info.ByteSizeLong() > 0) {
-    *episode.mutable_chapter_file_info() = file.info;
-  } else if (json) {
-    episode.clear_chapter_file_info();
-  }
+  if (file.format == v1::PODCASTING2_JSON) SetChapterFileInfo(file.info, episode);
   return ReplaceChapters(file.chapters, episode);  // files carry no ids: kept by start and title
 }
 

@@ -98,8 +98,8 @@ absl::Status KeepChapterIds(const google::protobuf::RepeatedPtrField<v1::Chapter
   for (v1::Chapter& chapter : after) {
     if (!chapter.id().empty()) continue;
     for (int i = 0; i < before.size(); ++i) {
-      if (!claimed[static_cast<size_t>(i)] && before[i].title() == chapter.title() &&
-          before[i].start_offset().SerializeAsString() == chapter.start_offset().SerializeAsString()) {
+      if (!claimed[static_cast<size_t>(i)] && before[i].start_offset().seconds() == chapter.start_offset().seconds() &&
+          before[i].start_offset().nanos() == chapter.start_offset().nanos() && before[i].title() == chapter.title()) {
         claimed[static_cast<size_t>(i)] = true;
         chapter.set_id(before[i].id());
         break;
