@@ -101,7 +101,7 @@ struct Server::Parts {
         episode_reader(episodes, episode_reads, episode_cache.get(), executor),
         fanout(episodes, feed, executor, config.max_watch_streams),
         podcast_handlers(podcasts, imports, feed_importer, lifecycle, access, executor),
-        episode_handlers(episodes, episode_reader, search, fanout, lifecycle, access, executor),
+        episode_handlers(episodes, episode_reader, search, fanout, lifecycle, access, executor, calls),
         routes(episode_reader, feed_importer, executor,
                http::RouteOptions{config.http_max_age_seconds, config.max_call_time}) {
     // This server's own writes leave the cache as they commit, before their
@@ -134,11 +134,12 @@ struct Server::Parts {
   // After the executor: destroyed first, so no feed callback reaches the
   // executor once it is gone.
   api::ChangeFanout fanout;
+  // Before the handlers: GetEpisode's handler observes its own calls.
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  observability::CallObserver calls{*registry};
   api::PodcastHandlers podcast_handlers;
   api::EpisodeHandlers episode_handlers;
   http::Routes routes;
-  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
-  observability::CallObserver calls{*registry};
   std::shared_ptr<observability::LiveGauges> gauges = std::make_shared<observability::LiveGauges>();
   std::unique_ptr<prometheus::Exposer> exposer;
   std::unique_ptr<grpc::Server> grpc_server;

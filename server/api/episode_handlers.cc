@@ -33,18 +33,26 @@ EpisodeResult Presented(EpisodeResult episode) {
 grpc::ServerUnaryReactor* EpisodeHandlers::GetEpisode(grpc::CallbackServerContext* context,
                                                       const grpc::ByteBuffer* request_bytes,
                                                       grpc::ByteBuffer* response) {
+  observability::ObservedCall call(get_episode_calls_, *context);
+  const auto finished_now = [context, &call](const absl::Status& status) {
+    const grpc::Status answer = ToGrpcStatus(status);
+    call.Finish(answer);
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(answer);
+    return reactor;
+  };
   v1::GetEpisodeRequest request;
-  if (!ParseMessage(*request_bytes, request)) {
-    return FinishedNow(context, MalformedRequestStatus());
-  }
-  if (absl::Status text = domain::CheckRequestText(request); !text.ok()) return FinishedNow(context, text);
+  if (!ParseMessage(*request_bytes, request)) return finished_now(MalformedRequestStatus());
+  if (absl::Status text = domain::CheckRequestText(request); !text.ok()) return finished_now(text);
   absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(request.name(), "name");
-  if (!key.ok()) return FinishedNow(context, key.status());
+  if (!key.ok()) return finished_now(key.status());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reader_.Read(Caller::Of(context), *std::move(key), ConsistencyOf(*context),
-               [reactor, response](absl::StatusOr<EpisodeReader::Bytes> episode) {
+               [reactor, response, call = std::move(call)](absl::StatusOr<EpisodeReader::Bytes> episode) {
                  if (episode.ok()) *response = ByteBufferOf(**episode);
-                 reactor->Finish(ToGrpcStatus(episode.status()));
+                 const grpc::Status answer = ToGrpcStatus(episode.status());
+                 call.Finish(answer);
+                 reactor->Finish(answer);
                });
   return reactor;
 }

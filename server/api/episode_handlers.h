@@ -2,10 +2,12 @@
 // chapter edits, chapter files, search and the change feed.
 #pragma once
 
+#include "absl/strings/str_cat.h"
 #include "api/blocking_executor.h"
 #include "api/change_fanout.h"
 #include "api/episode_reader.h"
 #include "api/write_access.h"
+#include "observability/call_observer.h"
 #include "podmeta/v1/episode_service.grpc.pb.h"
 #include "storage/change_feed.h"
 #include "storage/episode_store.h"
@@ -15,21 +17,26 @@
 namespace podmeta::api {
 
 // GetEpisode is a raw method (bytes in, bytes out): cached episodes are kept
-// serialized, and a hit is answered with those bytes as they are.
+// serialized, and a hit is answered with those bytes as they are. It observes
+// its own calls (metrics, request id, log) instead of going through the
+// interceptor, which would cost a cache hit about a twentieth of its
+// throughput.
 class EpisodeHandlers final
     : public v1::EpisodeService::WithRawCallbackMethod_GetEpisode<v1::EpisodeService::CallbackService> {
  public:
   // GetEpisode and ExportChapters read through `reader`.
   EpisodeHandlers(storage::EpisodeStore& episodes, EpisodeReader& reader, storage::SearchStore& search,
                   ChangeFanout& fanout, storage::LifecycleStore& lifecycle, const WriteAccess& access,
-                  BlockingExecutor& executor)
+                  BlockingExecutor& executor, observability::CallObserver& calls)
       : episodes_(episodes),
         reader_(reader),
         search_(search),
         fanout_(fanout),
         lifecycle_(lifecycle),
         access_(access),
-        executor_(executor) {}
+        executor_(executor),
+        get_episode_calls_(
+            calls.ObservedByHandler(absl::StrCat("/", v1::EpisodeService::service_full_name(), "/GetEpisode"))) {}
 
   grpc::ServerUnaryReactor* GetEpisode(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override;
@@ -81,6 +88,7 @@ class EpisodeHandlers final
   storage::LifecycleStore& lifecycle_;
   const WriteAccess& access_;
   BlockingExecutor& executor_;
+  observability::CallObserver::MethodMetrics& get_episode_calls_;
 };
 
 }  // namespace podmeta::api

@@ -1,6 +1,7 @@
 #include "observability/call_observer.h"
 
 #include <chrono>
+#include <map>
 #include <random>
 
 #include "absl/strings/match.h"
@@ -40,6 +41,15 @@ bool UsableRequestId(absl::string_view id) {
   return true;
 }
 
+// The caller's usable x-request-id, else a new one.
+std::string RequestIdOf(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
+  auto sent = metadata.find("x-request-id");
+  if (sent != metadata.end() && UsableRequestId(absl::string_view(sent->second.data(), sent->second.size()))) {
+    return std::string(sent->second.data(), sent->second.size());
+  }
+  return NewRequestId();
+}
+
 class ObservingInterceptor final : public grpc::experimental::Interceptor {
  public:
   ObservingInterceptor(grpc::experimental::ServerRpcInfo* info, CallObserver& observer)
@@ -49,11 +59,7 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
-      auto* metadata = methods->GetRecvInitialMetadata();
-      auto sent = metadata->find("x-request-id");
-      if (sent != metadata->end() && UsableRequestId(absl::string_view(sent->second.data(), sent->second.size()))) {
-        request_id_.assign(sent->second.data(), sent->second.size());
-      }
+      request_id_ = RequestIdOf(*methods->GetRecvInitialMetadata());
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
       methods->GetSendInitialMetadata()->emplace("x-request-id", RequestId());
@@ -84,18 +90,20 @@ class ObservingInterceptor final : public grpc::experimental::Interceptor {
   std::string request_id_;
 };
 
+}  // namespace
+
 class ObservingInterceptorFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   explicit ObservingInterceptorFactory(CallObserver& observer) : observer_(observer) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
+    // No interceptor at all: gRPC then skips interception for the call.
+    if (observer_.observed_by_handler_.contains(absl::string_view(info->method()))) return nullptr;
     return new ObservingInterceptor(info, observer_);
   }
 
  private:
   CallObserver& observer_;
 };
-
-}  // namespace
 
 CallObserver::CallObserver(prometheus::Registry& registry)
     : requests_(prometheus::BuildCounter()
@@ -116,6 +124,23 @@ CallObserver::MethodMetrics& CallObserver::ForMethod(const char* method) {
   auto found = methods_.find(absl::string_view(method));
   if (found == methods_.end()) found = methods_.emplace(method, std::make_unique<MethodMetrics>(*this, method)).first;
   return *found->second;
+}
+
+CallObserver::MethodMetrics& CallObserver::ObservedByHandler(const std::string& method) {
+  observed_by_handler_.insert(method);
+  return ForMethod(method.c_str());
+}
+
+ObservedCall::ObservedCall(CallObserver::MethodMetrics& metrics, grpc::CallbackServerContext& context)
+    : metrics_(&metrics),
+      start_(std::chrono::steady_clock::now()),
+      request_id_(RequestIdOf(context.client_metadata())) {
+  context.AddInitialMetadata("x-request-id", request_id_);
+}
+
+void ObservedCall::Finish(const grpc::Status& status) const {
+  metrics_->Record(status.error_code(),
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(), request_id_);
 }
 
 CallObserver::MethodMetrics::MethodMetrics(CallObserver& observer, std::string method)

@@ -379,6 +379,38 @@ class PodmetaEndToEnd(unittest.TestCase):
         self.assertTrue(all(len(call["request_id"]) >= 8 for call in calls))
         self.assertTrue(all({"time", "level", "method", "duration_ms"} <= call.keys() for call in calls))
 
+    def test_891_request_ids_are_echoed_by_every_method_and_logged(self):
+        # GetEpisode observes its own calls; every other method goes through the
+        # interceptor. Both echo the caller's x-request-id, or make one up.
+        stub = episode_service_pb2_grpc.EpisodeServiceStub(grpc.insecure_channel(self.address))
+        get = episode_service_pb2.GetEpisodeRequest(name="podcasts/core-py/episodes/14")
+        listing = episode_service_pb2.ListEpisodesRequest(parent="podcasts/core-py", page_size=1)
+        missing = episode_service_pb2.GetEpisodeRequest(name="podcasts/core-py/episodes/405")
+        for method, request in ((stub.GetEpisode, get), (stub.ListEpisodes, listing)):
+            _, call = method.with_call(request, metadata=[("x-request-id", "trace-" + request.DESCRIPTOR.name)],
+                                       timeout=10)
+            self.assertIn(("x-request-id", "trace-" + request.DESCRIPTOR.name), list(call.initial_metadata()))
+            _, call = method.with_call(request, timeout=10)
+            made_up = dict(call.initial_metadata())["x-request-id"]
+            self.assertRegex(made_up, "^[0-9a-f]{16}$")
+            # An unusable id (too long) is replaced.
+            _, call = method.with_call(request, metadata=[("x-request-id", "x" * 65)], timeout=10)
+            self.assertRegex(dict(call.initial_metadata())["x-request-id"], "^[0-9a-f]{16}$")
+        with self.assertRaises(grpc.RpcError) as failed:
+            stub.GetEpisode(missing, metadata=[("x-request-id", "trace-missing-405")], timeout=10)
+        self.assertEqual(failed.exception.code(), grpc.StatusCode.NOT_FOUND)
+        self.assertIn(("x-request-id", "trace-missing-405"), list(failed.exception.initial_metadata()))
+        self.log.flush()
+        deadline = time.monotonic() + 10
+        while True:
+            with open(self.log_path, encoding="utf-8") as log:
+                calls = [json.loads(line) for line in log if "trace-missing-405" in line]
+            if calls or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        self.assertEqual([(c["method"], c["code"]) for c in calls],
+                         [("/podmeta.v1.EpisodeService/GetEpisode", "NOT_FOUND")])
+
     def test_9_example_project_built_with_find_package(self):
         result = subprocess.run([ENV["PODMETA_EXAMPLE_CLIENT"], self.address], capture_output=True, text=True,
                                 timeout=60)
