@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <deque>
 
+#include "domain/requests.h"
+#include "domain/resource_names.h"
+#include "domain/validation.h"
+
 namespace podmeta::api {
 namespace {
 
@@ -13,10 +17,20 @@ constexpr auto kReadTimeout = std::chrono::seconds(10);
 
 }  // namespace
 
+SharedChange ShareChange(const std::string& parent, storage::EpisodeChangeRecord record) {
+  auto change = std::make_shared<v1::EpisodeChange>();
+  change->set_kind(record.kind);
+  *change->mutable_episode() = std::move(record.episode);
+  domain::PresentEpisode(*change->mutable_episode());
+  change->set_resume_token(domain::ResumeToken(parent, record.change_id));
+  return SharedChange{record.change_id, std::move(change)};
+}
+
 struct ChangeFanout::Hub {
-  explicit Hub(std::string podcast) : podcast_id(std::move(podcast)) {}
+  explicit Hub(std::string podcast) : podcast_id(std::move(podcast)), parent(domain::PodcastName(podcast_id)) {}
 
   const std::string podcast_id;
+  const std::string parent;       // podcasts/{podcast_id}
   int64_t feed_subscription = 0;  // set once, under ChangeFanout::mutex_
 
   sync::Mutex mutex;
@@ -24,7 +38,7 @@ struct ChangeFanout::Hub {
   bool known ABSL_GUARDED_BY(mutex) = false;
   int64_t base ABSL_GUARDED_BY(mutex) = 0;
   int64_t last ABSL_GUARDED_BY(mutex) = 0;
-  std::deque<storage::EpisodeChangeRecord> window ABSL_GUARDED_BY(mutex);
+  std::deque<SharedChange> window ABSL_GUARDED_BY(mutex);
   size_t bytes ABSL_GUARDED_BY(mutex) = 0;
   bool reading ABSL_GUARDED_BY(mutex) = false;
   bool read_again ABSL_GUARDED_BY(mutex) = false;
@@ -68,13 +82,14 @@ void ReadShared(const std::shared_ptr<ChangeFanout::Hub>& hub, storage::EpisodeS
         for (storage::EpisodeChangeRecord& record : *read) {
           if (record.change_id <= hub->last) continue;
           hub->last = record.change_id;
-          hub->bytes += record.episode.ByteSizeLong();
-          hub->window.push_back(std::move(record));
+          SharedChange change = ShareChange(hub->parent, std::move(record));
+          hub->bytes += change.message->ByteSizeLong();
+          hub->window.push_back(std::move(change));
         }
         while (!hub->window.empty() &&
                (hub->window.size() > ChangeFanout::kWindowChanges || hub->bytes > ChangeFanout::kWindowBytes)) {
           hub->base = hub->window.front().change_id;
-          hub->bytes -= hub->window.front().episode.ByteSizeLong();
+          hub->bytes -= hub->window.front().message->ByteSizeLong();
           hub->window.pop_front();
         }
         if (read->size() == static_cast<size_t>(kReadBatch)) hub->read_again = true;
@@ -169,8 +184,8 @@ void ChangeFanout::Unsubscribe(int64_t subscription) {
   if (feed_subscription != 0) feed_.Unsubscribe(feed_subscription);
 }
 
-std::optional<std::vector<storage::EpisodeChangeRecord>> ChangeFanout::ChangesAfter(const std::string& podcast_id,
-                                                                                    int64_t after, size_t limit) const {
+std::optional<std::vector<SharedChange>> ChangeFanout::ChangesAfter(const std::string& podcast_id, int64_t after,
+                                                                    size_t limit) const {
   std::shared_ptr<Hub> hub;
   {
     sync::MutexLock lock(mutex_);
@@ -180,10 +195,9 @@ std::optional<std::vector<storage::EpisodeChangeRecord>> ChangeFanout::ChangesAf
   }
   sync::MutexLock lock(hub->mutex);
   if (!hub->known || after < hub->base) return std::nullopt;
-  auto first =
-      std::upper_bound(hub->window.begin(), hub->window.end(), after,
-                       [](int64_t id, const storage::EpisodeChangeRecord& record) { return id < record.change_id; });
-  std::vector<storage::EpisodeChangeRecord> changes;
+  auto first = std::upper_bound(hub->window.begin(), hub->window.end(), after,
+                                [](int64_t id, const SharedChange& change) { return id < change.change_id; });
+  std::vector<SharedChange> changes;
   for (auto it = first; it != hub->window.end() && changes.size() < limit; ++it) changes.push_back(*it);
   return changes;
 }

@@ -10,6 +10,11 @@
 // (it resumed from an old token, or fell far behind) reads the log itself
 // until it reaches the window.
 //
+// Each change in the window is kept as watches send it (SharedChange: the
+// episode presented, the resume token sealed), made once and shared: a
+// thousand watches of a podcast do not copy, present and seal each change a
+// thousand times.
+//
 //   int64_t id = fanout.Subscribe(podcast_id, [this] { Wake(); });
 //   if (auto recent = fanout.ChangesAfter(podcast_id, last_seen, 100)) { ... } else { /* read the log */ }
 //   fanout.Unsubscribe(id);
@@ -30,6 +35,14 @@
 #include "sync/mutex.h"
 
 namespace podmeta::api {
+
+// One change as a watch of its podcast sends it. Immutable once made.
+struct SharedChange {
+  int64_t change_id = 0;
+  std::shared_ptr<const v1::EpisodeChange> message;
+};
+// `record` of the podcast named `parent` as every watch sends it.
+SharedChange ShareChange(const std::string& parent, storage::EpisodeChangeRecord record);
 
 class ChangeFanout {
  public:
@@ -56,8 +69,8 @@ class ChangeFanout {
 
   // Up to `limit` changes after `after`, in order, from the window; nullopt
   // when the window does not reach back to `after`.
-  std::optional<std::vector<storage::EpisodeChangeRecord>> ChangesAfter(const std::string& podcast_id, int64_t after,
-                                                                        size_t limit) const;
+  std::optional<std::vector<SharedChange>> ChangesAfter(const std::string& podcast_id, int64_t after,
+                                                        size_t limit) const;
 
   // Statements the shared readers ran (for metrics and tests).
   uint64_t shared_reads() const;

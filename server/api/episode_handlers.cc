@@ -242,7 +242,7 @@ grpc::ServerUnaryReactor* EpisodeHandlers::SearchEpisodes(grpc::CallbackServerCo
 
 grpc::ServerWriteReactor<v1::EpisodeChange>* EpisodeHandlers::WatchEpisodes(grpc::CallbackServerContext* context,
                                                                             const v1::WatchEpisodesRequest* request) {
-  return EpisodeWatch::Start(context, *request, episodes_, fanout_, executor_);
+  return EpisodeWatch::Start(context, *request, episodes_, fanout_, executor_, watch_calls_);
 }
 
 }  // namespace podmeta::api

@@ -17,15 +17,16 @@ constexpr int32_t kReadBatch = 100;
 }  // namespace
 
 EpisodeWatch* EpisodeWatch::Start(grpc::CallbackServerContext* context, const v1::WatchEpisodesRequest& request,
-                                  storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor) {
-  auto* watch = new EpisodeWatch(context, episodes, fanout, executor);
+                                  storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor,
+                                  observability::CallObserver::MethodMetrics& calls) {
+  auto* watch = new EpisodeWatch(context, episodes, fanout, executor, calls);
   watch->Begin(request);
   return watch;
 }
 
 EpisodeWatch::EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes, ChangeFanout& fanout,
-                           BlockingExecutor& executor)
-    : context_(context), episodes_(episodes), fanout_(fanout), executor_(executor) {}
+                           BlockingExecutor& executor, observability::CallObserver::MethodMetrics& calls)
+    : context_(context), episodes_(episodes), fanout_(fanout), executor_(executor), call_(calls, *context) {}
 
 void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
   if (absl::Status text = domain::CheckRequestText(request); !text.ok()) return RequestFinish(ToGrpcStatus(text));
@@ -70,7 +71,7 @@ void EpisodeWatch::StartReadLocked() {
 
 void EpisodeWatch::Read() {
   absl::Status failure;
-  std::vector<storage::EpisodeChangeRecord> changes;
+  std::vector<SharedChange> changes;
   int64_t after = 0;
   bool resume_point_known = false;
   bool start_from_now = false;
@@ -92,12 +93,12 @@ void EpisodeWatch::Read() {
   if (failure.ok()) {
     // The shared window of recent changes first; the log only when this
     // watch is further behind than the window reaches.
-    std::optional<std::vector<storage::EpisodeChangeRecord>> recent =
+    std::optional<std::vector<SharedChange>> recent =
         resume_point_known ? fanout_.ChangesAfter(podcast_id_, after, kReadBatch) : std::nullopt;
     if (recent) {
       changes = *std::move(recent);
     } else if (auto read = episodes_.ChangesAfter(podcast_id_, after, kReadBatch, storage::kNoDeadline); read.ok()) {
-      changes = *std::move(read);
+      for (storage::EpisodeChangeRecord& record : *read) changes.push_back(ShareChange(parent_, std::move(record)));
     } else {
       failure = read.status();
     }
@@ -115,14 +116,7 @@ void EpisodeWatch::Read() {
         send_metadata = true;
       }
       last_change_ = changes.empty() ? after : changes.back().change_id;
-      for (storage::EpisodeChangeRecord& record : changes) {
-        v1::EpisodeChange change;
-        change.set_kind(record.kind);
-        *change.mutable_episode() = std::move(record.episode);
-        domain::PresentEpisode(*change.mutable_episode());
-        change.set_resume_token(domain::ResumeToken(parent_, record.change_id));
-        outbox_.push_back(std::move(change));
-      }
+      for (SharedChange& change : changes) outbox_.push_back(std::move(change.message));
       if (changes.size() == static_cast<size_t>(kReadBatch)) read_again_ = true;
       to_write = NextWriteLocked();
     }
@@ -145,7 +139,7 @@ void EpisodeWatch::Read() {
 const v1::EpisodeChange* EpisodeWatch::NextWriteLocked() {
   if (writing_ || outbox_.empty() || finish_requested_) return nullptr;
   writing_ = true;
-  return &outbox_.front();
+  return outbox_.front().get();
 }
 
 void EpisodeWatch::OnWriteDone(bool ok) {
@@ -196,6 +190,7 @@ void EpisodeWatch::FinishIfIdle(bool read_ended) {
   }
   // Outside mutex_: the fan-out calls Wake() with its own lock held.
   if (subscription != 0) fanout_.Unsubscribe(subscription);
+  call_.Finish(status);
   Finish(status);
 }
 

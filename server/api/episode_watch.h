@@ -20,6 +20,7 @@
 
 #include "api/blocking_executor.h"
 #include "api/change_fanout.h"
+#include "observability/call_observer.h"
 #include "podmeta/v1/episode_service.pb.h"
 #include "storage/episode_store.h"
 #include "sync/mutex.h"
@@ -33,7 +34,8 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
   // sends initial metadata carrying kOpenMetadata, so a client can tell an
   // open stream from an error before any change arrives.
   static EpisodeWatch* Start(grpc::CallbackServerContext* context, const v1::WatchEpisodesRequest& request,
-                             storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor);
+                             storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor,
+                             observability::CallObserver::MethodMetrics& calls);
   static constexpr char kOpenMetadata[] = "x-podmeta-watch";
 
   void OnWriteDone(bool ok) override;
@@ -42,7 +44,7 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
 
  private:
   EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes, ChangeFanout& fanout,
-               BlockingExecutor& executor);
+               BlockingExecutor& executor, observability::CallObserver::MethodMetrics& calls);
   void Begin(const v1::WatchEpisodesRequest& request);
   // Schedules a read unless one is running (then that one reads again).
   void Wake();
@@ -61,6 +63,8 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
   storage::EpisodeStore& episodes_;
   ChangeFanout& fanout_;
   BlockingExecutor& executor_;
+  // The stream's metrics, request id and log line (not the interceptor's).
+  const observability::ObservedCall call_;
   std::string podcast_id_;
   std::string parent_;
 
@@ -72,7 +76,8 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
   bool reading_ ABSL_GUARDED_BY(mutex_) = false;
   bool read_again_ ABSL_GUARDED_BY(mutex_) = false;
   bool writing_ ABSL_GUARDED_BY(mutex_) = false;
-  std::deque<v1::EpisodeChange> outbox_ ABSL_GUARDED_BY(mutex_);
+  // Shared with the fan-out's window and other watches: never changed.
+  std::deque<std::shared_ptr<const v1::EpisodeChange>> outbox_ ABSL_GUARDED_BY(mutex_);
   bool finish_requested_ ABSL_GUARDED_BY(mutex_) = false;
   bool finished_ ABSL_GUARDED_BY(mutex_) = false;
   grpc::Status final_status_ ABSL_GUARDED_BY(mutex_);
