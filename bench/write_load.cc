@@ -80,9 +80,8 @@ class Client {
     podcast.set_podcast_id(podcast_);
     podcast.mutable_podcast()->set_title(absl::StrCat("Write bench podcast ", number_));
     v1::Podcast created;
-    grpc::Status status = Call([&](grpc::ClientContext* context) {
-      return podcasts_->CreatePodcast(context, podcast, &created);
-    });
+    grpc::Status status =
+        Call([&](grpc::ClientContext* context) { return podcasts_->CreatePodcast(context, podcast, &created); });
     if (!status.ok()) return status;
     v1::CreateEpisodeRequest episode;
     episode.set_parent(absl::StrCat("podcasts/", podcast_));
