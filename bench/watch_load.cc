@@ -12,12 +12,14 @@
 // e1's title, WRITES_PER_SECOND a second for SECONDS (one write in ten to
 // whot, the others to the wq podcasts in turn), each title naming the write.
 // A reading stream records each event's delay from the start of the write's
-// call (an upper bound of commit to receipt; the write's own latency is
-// printed too) and whether it saw that write before. After the writes, it
+// call and from the write's answer (the commit happened between the two, so
+// they bound commit to receipt from above and below; the second is negative
+// when the event came first) and whether it saw that write before. After the writes, it
 // waits until every expected event arrived (at most 10 s).
 //
 // Prints one line of key=value pairs: streams, events (delivered to
-// readers), delay_p50_ms, delay_p99_ms, write_p50_ms, duplicates, missing,
+// readers), delay_p50_ms, delay_p99_ms, after_answer_p50_ms,
+// after_answer_p99_ms, write_p50_ms, write_p99_ms, duplicates, missing,
 // and the server's RSS (KiB, /proc/SERVER_PID/status) before the streams,
 // once they are open, halfway through the writes and at their end. Exits 1
 // if a stream or write fails, or if any event is missing or repeated.
@@ -64,8 +66,10 @@ long RssKib(const std::string& pid, const std::string& field = "VmRSS") {
   return -1;
 }
 
-// When each write's call started (ns), by write number; 0 until sent.
+// When each write's call started and when its answer came (ns), by write
+// number; 0 until then. The commit happened between the two.
 std::vector<std::atomic<int64_t>>* g_sent = nullptr;
+std::vector<std::atomic<int64_t>>* g_answered = nullptr;
 
 class Watcher final : public grpc::ClientReadReactor<v1::EpisodeChange> {
  public:
@@ -87,11 +91,14 @@ class Watcher final : public grpc::ClientReadReactor<v1::EpisodeChange> {
     if (title.rfind("write ", 0) == 0) {
       const size_t n = std::stoul(title.substr(6));
       const int64_t sent = n < g_sent->size() ? (*g_sent)[n].load() : 0;
+      const int64_t answered = n < g_answered->size() ? (*g_answered)[n].load() : 0;
       if (!seen_.insert(n).second) {
         ++duplicates_;
       } else {
         unique_.fetch_add(1);
         if (sent > 0) delays_us_.push_back((received - sent) / 1000);
+        // Negative when the event came before the write's answer.
+        if (answered > 0) after_answer_us_.push_back((received - answered) / 1000);
       }
     }
     StartRead(&change_);
@@ -116,6 +123,7 @@ class Watcher final : public grpc::ClientReadReactor<v1::EpisodeChange> {
   // The rest only once the stream is done.
   const std::unordered_set<size_t>& seen() const { return seen_; }
   const std::vector<int64_t>& delays_us() const { return delays_us_; }
+  const std::vector<int64_t>& after_answer_us() const { return after_answer_us_; }
   int64_t duplicates() const { return duplicates_; }
   const grpc::Status& status() const { return status_; }
 
@@ -130,6 +138,7 @@ class Watcher final : public grpc::ClientReadReactor<v1::EpisodeChange> {
   // Touched only by the reactor's callbacks, which gRPC runs one at a time.
   std::unordered_set<size_t> seen_;
   std::vector<int64_t> delays_us_;
+  std::vector<int64_t> after_answer_us_;
   int64_t duplicates_ = 0;
   std::mutex mutex_;
   std::condition_variable done_cv_;
@@ -210,8 +219,9 @@ int main(int argc, char** argv) {
   const int podcasts = std::stoi(argv[3]), per_podcast = std::stoi(argv[4]), hot = std::stoi(argv[5]),
             silent = std::stoi(argv[6]), rate = std::stoi(argv[7]), seconds = std::stoi(argv[8]);
   const size_t total_writes = static_cast<size_t>(rate) * static_cast<size_t>(seconds);
-  std::vector<std::atomic<int64_t>> sent(total_writes);
+  std::vector<std::atomic<int64_t>> sent(total_writes), answered(total_writes);
   g_sent = &sent;
+  g_answered = &answered;
   const auto podcast_of = [&](size_t n) { return n % 10 == 0 ? std::string(kHot) : absl::StrCat("wq", n % podcasts); };
 
   const long rss_idle = RssKib(server_pid);
@@ -268,7 +278,9 @@ int main(int argc, char** argv) {
         const int64_t began = Now();
         sent[n].store(began);
         grpc::Status status = Unary([&](grpc::ClientContext* c) { return stub->UpdateEpisode(c, request, &updated); });
-        mine.push_back((Now() - began) / 1000);
+        const int64_t answer = Now();
+        answered[n].store(answer);
+        mine.push_back((answer - began) / 1000);
         if (!status.ok() && write_failures.fetch_add(1) == 0) {
           std::cerr << "write " << n << " failed: " << status.error_message() << '\n';
         }
@@ -306,7 +318,7 @@ int main(int argc, char** argv) {
 
   size_t events = 0, missing = 0;
   int64_t duplicates = 0;
-  std::vector<int64_t> delays;
+  std::vector<int64_t> delays, after_answer;
   for (size_t i = 0; i < watchers.size(); ++i) {
     const Watcher& w = *watchers[i];
     if (w.silent()) continue;
@@ -315,11 +327,14 @@ int main(int argc, char** argv) {
     const size_t expected = expected_of(i);
     if (w.seen().size() < expected) missing += expected - w.seen().size();
     delays.insert(delays.end(), w.delays_us().begin(), w.delays_us().end());
+    after_answer.insert(after_answer.end(), w.after_answer_us().begin(), w.after_answer_us().end());
   }
   std::printf(
-      "streams=%zu events=%zu delay_p50_ms=%.2f delay_p99_ms=%.2f write_p50_ms=%.2f duplicates=%lld missing=%zu "
+      "streams=%zu events=%zu delay_p50_ms=%.2f delay_p99_ms=%.2f after_answer_p50_ms=%.2f after_answer_p99_ms=%.2f "
+      "write_p50_ms=%.2f write_p99_ms=%.2f duplicates=%lld missing=%zu "
       "rss_idle_kib=%ld rss_open_kib=%ld rss_half_kib=%ld rss_end_kib=%ld\n",
-      streams, events, Percentile(delays, 0.5), Percentile(delays, 0.99), Percentile(write_us, 0.5),
+      streams, events, Percentile(delays, 0.5), Percentile(delays, 0.99), Percentile(after_answer, 0.5),
+      Percentile(after_answer, 0.99), Percentile(write_us, 0.5), Percentile(write_us, 0.99),
       static_cast<long long>(duplicates), missing, rss_idle, rss_open, rss_half.load(), rss_end);
   if (write_failures.load() > 0 || duplicates > 0 || missing > 0) return 1;
   return 0;
