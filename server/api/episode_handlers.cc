@@ -49,7 +49,7 @@ grpc::ServerUnaryReactor* EpisodeHandlers::GetEpisode(grpc::CallbackServerContex
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reader_.Read(Caller::Of(context), *std::move(key), ConsistencyOf(*context),
                [reactor, response, call = std::move(call)](absl::StatusOr<EpisodeReader::Bytes> episode) {
-                 if (episode.ok()) *response = ByteBufferOf(**episode);
+                 if (episode.ok()) *response = ByteBufferSharing(*std::move(episode));
                  const grpc::Status answer = ToGrpcStatus(episode.status());
                  call.Finish(answer);
                  reactor->Finish(answer);
@@ -242,7 +242,7 @@ grpc::ServerUnaryReactor* EpisodeHandlers::SearchEpisodes(grpc::CallbackServerCo
 
 grpc::ServerWriteReactor<v1::EpisodeChange>* EpisodeHandlers::WatchEpisodes(grpc::CallbackServerContext* context,
                                                                             const v1::WatchEpisodesRequest* request) {
-  return EpisodeWatch::Start(context, *request, episodes_, fanout_, executor_, watch_calls_);
+  return EpisodeWatch::Start(context, *request, episodes_, fanout_, executor_);
 }
 
 }  // namespace podmeta::api

@@ -20,8 +20,9 @@ namespace podmeta::api {
 // serialized, and a hit is answered with those bytes as they are. It observes
 // its own calls (metrics, request id, log) instead of going through the
 // interceptor, which would cost a cache hit about a twentieth of its
-// throughput. So does WatchEpisodes, every message of which would go
-// through it.
+// throughput. (WatchEpisodes keeps the interceptor: gRPC answers a request
+// it cannot parse before any handler runs, and the interceptor turns that
+// into INVALID_ARGUMENT.)
 class EpisodeHandlers final
     : public v1::EpisodeService::WithRawCallbackMethod_GetEpisode<v1::EpisodeService::CallbackService> {
  public:
@@ -37,9 +38,7 @@ class EpisodeHandlers final
         access_(access),
         executor_(executor),
         get_episode_calls_(
-            calls.ObservedByHandler(absl::StrCat("/", v1::EpisodeService::service_full_name(), "/GetEpisode"))),
-        watch_calls_(
-            calls.ObservedByHandler(absl::StrCat("/", v1::EpisodeService::service_full_name(), "/WatchEpisodes"))) {}
+            calls.ObservedByHandler(absl::StrCat("/", v1::EpisodeService::service_full_name(), "/GetEpisode"))) {}
 
   grpc::ServerUnaryReactor* GetEpisode(grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override;
@@ -92,7 +91,6 @@ class EpisodeHandlers final
   const WriteAccess& access_;
   BlockingExecutor& executor_;
   observability::CallObserver::MethodMetrics& get_episode_calls_;
-  observability::CallObserver::MethodMetrics& watch_calls_;
 };
 
 }  // namespace podmeta::api

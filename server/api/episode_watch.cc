@@ -17,16 +17,15 @@ constexpr int32_t kReadBatch = 100;
 }  // namespace
 
 EpisodeWatch* EpisodeWatch::Start(grpc::CallbackServerContext* context, const v1::WatchEpisodesRequest& request,
-                                  storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor,
-                                  observability::CallObserver::MethodMetrics& calls) {
-  auto* watch = new EpisodeWatch(context, episodes, fanout, executor, calls);
+                                  storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor) {
+  auto* watch = new EpisodeWatch(context, episodes, fanout, executor);
   watch->Begin(request);
   return watch;
 }
 
 EpisodeWatch::EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes, ChangeFanout& fanout,
-                           BlockingExecutor& executor, observability::CallObserver::MethodMetrics& calls)
-    : context_(context), episodes_(episodes), fanout_(fanout), executor_(executor), call_(calls, *context) {}
+                           BlockingExecutor& executor)
+    : context_(context), episodes_(episodes), fanout_(fanout), executor_(executor) {}
 
 void EpisodeWatch::Begin(const v1::WatchEpisodesRequest& request) {
   if (absl::Status text = domain::CheckRequestText(request); !text.ok()) return RequestFinish(ToGrpcStatus(text));
@@ -190,7 +189,6 @@ void EpisodeWatch::FinishIfIdle(bool read_ended) {
   }
   // Outside mutex_: the fan-out calls Wake() with its own lock held.
   if (subscription != 0) fanout_.Unsubscribe(subscription);
-  call_.Finish(status);
   Finish(status);
 }
 

@@ -20,7 +20,6 @@
 
 #include "api/blocking_executor.h"
 #include "api/change_fanout.h"
-#include "observability/call_observer.h"
 #include "podmeta/v1/episode_service.pb.h"
 #include "storage/episode_store.h"
 #include "sync/mutex.h"
@@ -34,8 +33,7 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
   // sends initial metadata carrying kOpenMetadata, so a client can tell an
   // open stream from an error before any change arrives.
   static EpisodeWatch* Start(grpc::CallbackServerContext* context, const v1::WatchEpisodesRequest& request,
-                             storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor,
-                             observability::CallObserver::MethodMetrics& calls);
+                             storage::EpisodeStore& episodes, ChangeFanout& fanout, BlockingExecutor& executor);
   static constexpr char kOpenMetadata[] = "x-podmeta-watch";
 
   void OnWriteDone(bool ok) override;
@@ -44,7 +42,7 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
 
  private:
   EpisodeWatch(grpc::CallbackServerContext* context, storage::EpisodeStore& episodes, ChangeFanout& fanout,
-               BlockingExecutor& executor, observability::CallObserver::MethodMetrics& calls);
+               BlockingExecutor& executor);
   void Begin(const v1::WatchEpisodesRequest& request);
   // Schedules a read unless one is running (then that one reads again).
   void Wake();
@@ -63,8 +61,6 @@ class EpisodeWatch final : public grpc::ServerWriteReactor<v1::EpisodeChange> {
   storage::EpisodeStore& episodes_;
   ChangeFanout& fanout_;
   BlockingExecutor& executor_;
-  // The stream's metrics, request id and log line (not the interceptor's).
-  const observability::ObservedCall call_;
   std::string podcast_id_;
   std::string parent_;
 

@@ -12,6 +12,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -62,6 +63,15 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context, Blockin
 // For raw methods: a copy of `bytes` as a message body.
 inline grpc::ByteBuffer ByteBufferOf(const std::string& bytes) {
   grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+// `bytes` without a copy: the buffer holds a reference until gRPC has sent it.
+inline grpc::ByteBuffer ByteBufferSharing(std::shared_ptr<const std::string> bytes) {
+  auto* owner = new std::shared_ptr<const std::string>(std::move(bytes));
+  grpc::Slice slice(
+      const_cast<char*>((*owner)->data()), (*owner)->size(),
+      [](void* held) { delete static_cast<std::shared_ptr<const std::string>*>(held); }, owner);
   return grpc::ByteBuffer(&slice, 1);
 }
 

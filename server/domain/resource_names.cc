@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "domain/errors.h"
 
 namespace podmeta::domain {
@@ -37,13 +38,23 @@ absl::StatusOr<std::string> ParsePodcastName(absl::string_view name, std::string
 }
 
 absl::StatusOr<EpisodeKey> ParseEpisodeName(absl::string_view name, std::string field) {
-  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 4 || parts[0] != "podcasts" || parts[2] != "episodes" || !IsValidId(parts[1]) ||
-      !IsValidId(parts[3])) {
+  // GetEpisode parses one per call: no split into a vector. An id holds no
+  // '/', so anything but exactly four parts fails IsValidId.
+  absl::string_view rest = name;
+  absl::string_view podcast, episode;
+  if (absl::ConsumePrefix(&rest, "podcasts/")) {
+    const size_t slash = rest.find('/');
+    if (slash != absl::string_view::npos) {
+      podcast = rest.substr(0, slash);
+      rest.remove_prefix(slash);
+      if (absl::ConsumePrefix(&rest, "/episodes/")) episode = rest;
+    }
+  }
+  if (!IsValidId(podcast) || !IsValidId(episode)) {
     return InvalidField(std::move(field),
                         absl::StrCat(Quoted(name), " is not an episode name (podcasts/{podcast}/episodes/{episode})"));
   }
-  return EpisodeKey{std::string(parts[1]), std::string(parts[3])};
+  return EpisodeKey{std::string(podcast), std::string(episode)};
 }
 
 std::string SlugOf(absl::string_view title) {

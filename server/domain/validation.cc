@@ -435,4 +435,11 @@ absl::Status CheckRequestText(const google::protobuf::Message& request) {
   return violations.ToStatus();
 }
 
+absl::Status CheckRequestText(const v1::GetEpisodeRequest& request) {
+  if (!absl::StrContains(request.name(), absl::string_view("\0", 1))) return absl::OkStatus();
+  Violations violations;
+  violations.Add("name", "must not contain NUL characters");
+  return violations.ToStatus();
+}
+
 }  // namespace podmeta::domain

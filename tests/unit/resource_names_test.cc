@@ -19,7 +19,9 @@ TEST(ResourceNames, ParseAndFormatRoundTrip) {
 
 TEST(ResourceNames, MalformedNamesNameTheField) {
   for (const char* bad : {"", "podcasts/", "podcasts/Core", "podcasts/a/episodes", "podcasts/a/episodes/b/c",
-                          "shows/a/episodes/b", "podcasts/a/episodes/-b", "podcasts/a'; DROP TABLE x;--/episodes/1"}) {
+                          "shows/a/episodes/b", "podcasts/a/episodes/-b", "podcasts/a'; DROP TABLE x;--/episodes/1",
+                          "podcasts/a/episodes/", "podcasts//episodes/b", "podcasts/a/episode/b", "podcasts/a",
+                          "podcasts/a/episodes/b/", "/podcasts/a/episodes/b", "podcasts/a/b/episodes/c"}) {
     auto key = ParseEpisodeName(bad, "episode.name");
     ASSERT_FALSE(key.ok()) << bad;
     EXPECT_EQ(FieldViolationsOf(key.status()).at(0).field, "episode.name") << bad;

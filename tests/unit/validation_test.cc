@@ -260,6 +260,18 @@ TEST(RequestText, NulInAnyStringFieldAtAnyDepthIsNamed) {
   EXPECT_TRUE(CheckRequestText(episode).ok());
 }
 
+TEST(RequestText, GetEpisodesOwnCheckAnswersAsTheGenericOne) {
+  // Its one field is all it checks: a new field must be checked there too.
+  EXPECT_EQ(v1::GetEpisodeRequest::descriptor()->field_count(), 1);
+  for (const std::string& name : {std::string("podcasts/a/episodes/1"), std::string("podcasts/a\0/episodes/1", 22),
+                                  std::string("\0", 1), std::string()}) {
+    v1::GetEpisodeRequest request;
+    request.set_name(name);
+    const google::protobuf::Message& generic = request;
+    EXPECT_EQ(CheckRequestText(request), CheckRequestText(generic)) << name.size();
+  }
+}
+
 TEST(CheckEtag, EmptyRequestMatchesAnythingAndAMismatchAborts) {
   EXPECT_TRUE(CheckEtag("\"7\"", "").ok());
   EXPECT_TRUE(CheckEtag("\"7\"", "\"7\"").ok());
