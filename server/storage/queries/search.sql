@@ -3,7 +3,7 @@
 -- the episode itself), and only then builds the highlighted snippets.
 --
 -- Ranking is bounded: it looks at the 1,000 most recent matching episodes
--- and the first 400 matching chapters (by episode id and position). A rare
+-- and the first 200 matching chapters (by episode id and position). A rare
 -- word has fewer matches and is ranked exactly; two words each found in a
 -- tenth of all titles would otherwise rank a hundred thousand rows, or scan
 -- far, to show twenty. Run with custom plans (search_settings.sql): the
@@ -25,7 +25,7 @@ chapter_candidates AS (
     FROM chapters c
    WHERE ($1 = '' OR c.podcast_id = $1) AND c.search_document @@ websearch_to_tsquery('simple', $2)
    ORDER BY c.podcast_id, c.episode_id, c.position
-   LIMIT 400),
+   LIMIT 200),
 hits AS (
   SELECT ts_rank(ec.search_document, websearch_to_tsquery('simple', $2)) AS rank, ec.podcast_id, ec.episode_id,
          -1 AS position
