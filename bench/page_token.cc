@@ -19,6 +19,6 @@ int main(int argc, char** argv) {
   }
   podmeta::domain::SetPageTokenSecrets({argv[5]});
   const uint64_t fingerprint = podmeta::domain::EpisodeListFingerprint(argv[1], "", "", false);
-  std::cout << podmeta::domain::EncodeEpisodePageToken(fingerprint, {argv[2], argv[3], std::stoi(argv[4])}) << '\n';
+  std::cout << podmeta::domain::EncodeEpisodePageToken(fingerprint, {argv[2], argv[3], std::stoi(argv[4]), {}}) << '\n';
   return 0;
 }

@@ -101,9 +101,9 @@ absl::StatusOr<v1::ImportFeedResponse> FeedImporter::Import(const v1::ImportFeed
   // it failed) an item keeps the show notes' chapters.
   if (!request.skip_chapter_files()) {
     if (!stored) {
-      const domain::FeedIdentity identity = domain::FeedIdentityOf(feed, import.fetched_uri);
+      const domain::FeedIdentity feed_identity = domain::FeedIdentityOf(feed, import.fetched_uri);
       absl::StatusOr<std::optional<storage::FeedPodcast>> found =
-          feeds_.Find(identity.guid, identity.feed_uri, request.podcast_id(), deadline);
+          feeds_.Find(feed_identity.guid, feed_identity.feed_uri, request.podcast_id(), deadline);
       if (!found.ok()) return found.status();
       stored = *std::move(found);
     }

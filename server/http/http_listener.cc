@@ -90,8 +90,11 @@ const char* kCorsExposeHeaders = "ETag, Last-Modified, X-Request-Id";
 class Session;
 
 struct HttpListener::State : std::enable_shared_from_this<HttpListener::State> {
-  State(const ListenerOptions& options, Handler& handler, prometheus::Registry* registry)
-      : options(options), handler(handler), accept_strand(net::make_strand(io)), acceptor(accept_strand) {
+  State(const ListenerOptions& listener_options, Handler& request_handler, prometheus::Registry* registry)
+      : options(listener_options),
+        handler(request_handler),
+        accept_strand(net::make_strand(io)),
+        acceptor(accept_strand) {
     if (registry != nullptr) {
       requests = &prometheus::BuildCounter()
                       .Name("podmeta_http_requests_total")

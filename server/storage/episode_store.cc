@@ -200,8 +200,10 @@ absl::StatusOr<EpisodePage> EpisodeStore::List(const EpisodeListQuery& query, De
     // The page may end before page_size, at the byte budget.
     if (domain::FitEpisodePage(query, page.episodes)) {
       const v1::Episode& last = page.episodes.back();
-      page.next = domain::EpisodePagePosition{SortKeyOf(last, query.order.field), EpisodeIdOf(last), page.total_size};
-      for (const domain::OrderKey& key : query.order.then) page.next->then_keys.push_back(SortKeyOf(last, key.field));
+      std::vector<std::string> then_keys;
+      for (const domain::OrderKey& key : query.order.then) then_keys.push_back(SortKeyOf(last, key.field));
+      page.next = domain::EpisodePagePosition{SortKeyOf(last, query.order.field), EpisodeIdOf(last), page.total_size,
+                                              std::move(then_keys)};
     }
     return page;
   });

@@ -40,7 +40,7 @@ TEST(Requests, AnEpisodePageTokenLeadsToTheNextPageOfTheSameListingOnly) {
   v1::ListEpisodesRequest request;
   request.set_parent("podcasts/core-py");
   request.set_order_by("number");
-  const std::string token = NextEpisodePageToken(request, {"14", "14", 42});
+  const std::string token = NextEpisodePageToken(request, {"14", "14", 42, {}});
 
   v1::ListEpisodesRequest next = request;
   next.set_page_token(token);
