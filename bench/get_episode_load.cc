@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "load_common.h"
 #include "podmeta/v1/episode_service.grpc.pb.h"
 
 namespace {
@@ -107,10 +108,7 @@ int main(int argc, char** argv) {
   const auto seconds = std::chrono::seconds(std::stoi(argv[6]));
   std::vector<std::unique_ptr<podmeta::v1::EpisodeService::Stub>> stubs;
   for (int i = 0; i < connections; ++i) {
-    grpc::ChannelArguments arguments;
-    arguments.SetInt("podmeta.bench.connection", i);  // distinct arguments: a connection each
-    stubs.push_back(podmeta::v1::EpisodeService::NewStub(
-        grpc::CreateCustomChannel(argv[1], grpc::InsecureChannelCredentials(), arguments)));
+    stubs.push_back(podmeta::v1::EpisodeService::NewStub(podmeta::bench::ConnectionChannel(argv[1], i)));
   }
   Load load(argv[2], std::stoi(argv[3]));
   const Clock::time_point from = Clock::now() + std::chrono::seconds(1);
@@ -127,12 +125,8 @@ int main(int argc, char** argv) {
   }
   std::vector<int64_t>& latencies = load.latencies_us();
   if (latencies.empty()) return 1;
-  std::sort(latencies.begin(), latencies.end());
-  const auto at = [&](double quantile) {
-    const auto index = static_cast<size_t>(static_cast<double>(latencies.size()) * quantile);
-    return static_cast<double>(latencies[std::min(latencies.size() - 1, index)]) / 1000;
-  };
-  std::printf("%.0f %.2f %.2f\n", static_cast<double>(latencies.size()) / static_cast<double>(seconds.count()), at(0.5),
-              at(0.99));
+  const double calls = static_cast<double>(latencies.size());
+  std::printf("%.0f %.2f %.2f\n", calls / static_cast<double>(seconds.count()),
+              podmeta::bench::PercentileMs(latencies, 0.5), podmeta::bench::PercentileMs(latencies, 0.99));
   return 0;
 }

@@ -40,12 +40,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "load_common.h"
 #include "podmeta/v1/episode_service.grpc.pb.h"
 #include "podmeta/v1/podcast_service.grpc.pb.h"
 
 namespace {
 
 namespace v1 = podmeta::v1;
+namespace bench = podmeta::bench;
 using Clock = std::chrono::steady_clock;
 
 constexpr char kHot[] = "whot";
@@ -148,12 +150,7 @@ class Watcher final : public grpc::ClientReadReactor<v1::EpisodeChange> {
 
 std::vector<std::shared_ptr<grpc::Channel>> Channels(const std::string& address, int count) {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (int i = 0; i < count; ++i) {
-    grpc::ChannelArguments arguments;
-    arguments.SetInt("podmeta.bench.connection", i);  // a connection each
-    arguments.SetMaxReceiveMessageSize(16 << 20);
-    channels.push_back(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments));
-  }
+  for (int i = 0; i < count; ++i) channels.push_back(bench::ConnectionChannel(address, i, 16 << 20));
   return channels;
 }
 
@@ -195,13 +192,6 @@ int Setup(const std::string& address, int podcasts) {
   }
   for (auto& thread : threads) thread.join();
   return failures.load() == 0 ? 0 : 1;
-}
-
-double Percentile(std::vector<int64_t>& values, double quantile) {
-  if (values.empty()) return -1;
-  const auto index = std::min(values.size() - 1, static_cast<size_t>(static_cast<double>(values.size()) * quantile));
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index), values.end());
-  return static_cast<double>(values[index]) / 1000;
 }
 
 }  // namespace
@@ -333,9 +323,10 @@ int main(int argc, char** argv) {
       "streams=%zu events=%zu delay_p50_ms=%.2f delay_p99_ms=%.2f after_answer_p50_ms=%.2f after_answer_p99_ms=%.2f "
       "write_p50_ms=%.2f write_p99_ms=%.2f duplicates=%lld missing=%zu "
       "rss_idle_kib=%ld rss_open_kib=%ld rss_half_kib=%ld rss_end_kib=%ld\n",
-      streams, events, Percentile(delays, 0.5), Percentile(delays, 0.99), Percentile(after_answer, 0.5),
-      Percentile(after_answer, 0.99), Percentile(write_us, 0.5), Percentile(write_us, 0.99),
-      static_cast<long long>(duplicates), missing, rss_idle, rss_open, rss_half.load(), rss_end);
+      streams, events, bench::PercentileMs(delays, 0.5), bench::PercentileMs(delays, 0.99),
+      bench::PercentileMs(after_answer, 0.5), bench::PercentileMs(after_answer, 0.99),
+      bench::PercentileMs(write_us, 0.5), bench::PercentileMs(write_us, 0.99), static_cast<long long>(duplicates),
+      missing, rss_idle, rss_open, rss_half.load(), rss_end);
   if (write_failures.load() > 0 || duplicates > 0 || missing > 0) return 1;
   return 0;
 }

@@ -34,6 +34,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "load_common.h"
 #include "podmeta/v1/episode_service.grpc.pb.h"
 #include "podmeta/v1/podcast_service.grpc.pb.h"
 
@@ -41,6 +42,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 namespace v1 = podmeta::v1;
+namespace bench = podmeta::bench;
 
 constexpr int kChapters = 35;
 
@@ -68,9 +70,7 @@ class Client {
  public:
   Client(const std::string& address, int number, int round)
       : number_(number), round_(round), podcast_(PodcastId(number)) {
-    grpc::ChannelArguments arguments;
-    arguments.SetInt("podmeta.bench.connection", number);  // a connection each
-    auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments);
+    auto channel = bench::ConnectionChannel(address, number);
     episodes_ = v1::EpisodeService::NewStub(channel);
     podcasts_ = v1::PodcastService::NewStub(channel);
   }
@@ -220,12 +220,8 @@ int main(int argc, char** argv) {
   }
   if (setup) return 0;
   if (latencies_us.empty()) return 1;
-  std::sort(latencies_us.begin(), latencies_us.end());
-  const auto at = [&](double quantile) {
-    const auto index = static_cast<size_t>(static_cast<double>(latencies_us.size()) * quantile);
-    return static_cast<double>(latencies_us[std::min(latencies_us.size() - 1, index)]) / 1000;
-  };
-  std::printf("%.1f %.2f %.2f\n", static_cast<double>(latencies_us.size()) / static_cast<double>(seconds.count()),
-              at(0.5), at(0.99));
+  const double calls = static_cast<double>(latencies_us.size());
+  std::printf("%.1f %.2f %.2f\n", calls / static_cast<double>(seconds.count()), bench::PercentileMs(latencies_us, 0.5),
+              bench::PercentileMs(latencies_us, 0.99));
   return 0;
 }
