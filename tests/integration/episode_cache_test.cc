@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "support/api_test.h"
 #include "support/grpc_test_helpers.h"
-#include "support/test_server.h"
 
 namespace podmeta {
 namespace {
@@ -70,55 +70,48 @@ std::string AwaitTitle(v1::EpisodeService::Stub& episodes, const std::string& na
   return seen;
 }
 
-class EpisodeCacheTest : public ::testing::Test {
+// Each test has its own podcast with one episode; the other server (the
+// replica) runs on this test binary's database for the whole suite.
+class EpisodeCacheTest : public testing::ApiTest {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new testing::TestServer();
-    ASSERT_TRUE(server_->CreatePodcast("cached").ok());
-    replica_ = new Replica(server_->database_url());
-  }
+  static void SetUpTestSuite() { replica_ = new Replica(server().database_url()); }
   static void TearDownTestSuite() {
     delete replica_;
-    delete server_;
+    replica_ = nullptr;
   }
 
   void SetUp() override {
-    v1::CreateEpisodeRequest request;
-    request.set_parent("podcasts/cached");
-    ++number_;
-    *request.mutable_episode() = MakeEpisode("Original", number_, number_, {MakeChapter(0, "Intro")});
-    grpc::ClientContext context;
-    const grpc::Status status = server_->episodes().CreateEpisode(&context, request, &episode_);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    ApiTest::SetUp();
+    episode_ = CreateEpisode(MakeEpisode("Original", 1, 1, {MakeChapter(0, "Intro")}));
+    episode_id_ = episode_.name().substr(episode_.name().rfind('/') + 1);
   }
 
-  static v1::Episode Rename(const std::string& title) {
+  v1::Episode Rename(const std::string& title) {
     v1::UpdateEpisodeRequest request;
     request.mutable_episode()->set_name(episode_.name());
     request.mutable_episode()->set_title(title);
     request.mutable_update_mask()->add_paths("title");
-    grpc::ClientContext context;
-    v1::Episode updated;
-    const grpc::Status status = server_->episodes().UpdateEpisode(&context, request, &updated);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return updated;
+    absl::StatusOr<v1::Episode> updated = client().UpdateEpisode(request);
+    EXPECT_TRUE(updated.ok()) << updated.status();
+    return updated.ok() ? *updated : v1::Episode();
   }
 
+  // Runs `statement` on the database behind both servers' backs.
   static void Sql(const std::string& statement) {
-    pqxx::connection connection(server_->database_url());
+    pqxx::connection connection(server().database_url());
     pqxx::nontransaction(connection).exec(statement);
   }
+  // This test's episode in SQL.
+  std::string EpisodeRow() const {
+    return absl::StrCat("podcast_id = '", podcast_id(), "' AND episode_id = '", episode_id_, "'");
+  }
 
-  static testing::TestServer* server_;
   static Replica* replica_;
-  static int number_;
-  static v1::Episode episode_;
+  v1::Episode episode_;
+  std::string episode_id_;
 };
 
-testing::TestServer* EpisodeCacheTest::server_ = nullptr;
 Replica* EpisodeCacheTest::replica_ = nullptr;
-int EpisodeCacheTest::number_ = 0;
-v1::Episode EpisodeCacheTest::episode_;
 
 TEST_F(EpisodeCacheTest, AFreshReadOnAnotherServerSeesTheWriteAtOnce) {
   // Warm the other server's cache, then write through this one: a fresh read
@@ -146,8 +139,8 @@ TEST_F(EpisodeCacheTest, RepeatedGetsAreServedFromMemory) {
   grpc::ClientContext watch_context;
   watch_context.set_deadline(std::chrono::system_clock::now() + kPropagationLimit);
   v1::WatchEpisodesRequest watch;
-  watch.set_parent("podcasts/cached");
-  auto changes = server_->episodes().WatchEpisodes(&watch_context, watch);
+  watch.set_parent(podcast());
+  auto changes = server().episodes().WatchEpisodes(&watch_context, watch);
   changes->WaitForInitialMetadata();
   Rename("Cached");
   v1::EpisodeChange change;
@@ -157,21 +150,21 @@ TEST_F(EpisodeCacheTest, RepeatedGetsAreServedFromMemory) {
   }
   (void)changes->Finish();
 
-  EXPECT_EQ(Get(server_->episodes(), episode_.name()).title(), "Cached");
+  EXPECT_EQ(Get(server().episodes(), episode_.name()).title(), "Cached");
   // Without its trigger a change sends no notification: only a cache can
   // still answer with the old title.
   Sql("ALTER TABLE episodes DISABLE TRIGGER episodes_changes_recorded_on_update");
-  Sql(absl::StrCat("UPDATE episodes SET title = 'Changed behind the cache' WHERE episode_id = '", number_, "'"));
+  Sql("UPDATE episodes SET title = 'Changed behind the cache' WHERE " + EpisodeRow());
   Sql("ALTER TABLE episodes ENABLE TRIGGER episodes_changes_recorded_on_update");
-  const v1::Episode cached = Get(server_->episodes(), episode_.name());
+  const v1::Episode cached = Get(server().episodes(), episode_.name());
   EXPECT_EQ(cached.title(), "Cached");
   EXPECT_EQ(cached.chapters_size(), 1);
 }
 
 TEST_F(EpisodeCacheTest, AWriteIsSeenByTheNextReadOnTheSameServer) {
-  EXPECT_EQ(Get(server_->episodes(), episode_.name()).title(), "Original");
+  EXPECT_EQ(Get(server().episodes(), episode_.name()).title(), "Original");
   const v1::Episode renamed = Rename("Renamed");
-  const v1::Episode read = Get(server_->episodes(), episode_.name());
+  const v1::Episode read = Get(server().episodes(), episode_.name());
   EXPECT_EQ(read.title(), "Renamed");
   EXPECT_EQ(read.etag(), renamed.etag());
 }
@@ -185,10 +178,9 @@ TEST_F(EpisodeCacheTest, AWriteThroughAnotherServerReachesTheCache) {
 }
 
 TEST_F(EpisodeCacheTest, AChangeMadeInSqlReachesTheCache) {
-  EXPECT_EQ(Get(server_->episodes(), episode_.name()).title(), "Original");
-  Sql(absl::StrCat("UPDATE episodes SET title = 'Changed in SQL', revision = nextval('revisions') WHERE episode_id = '",
-                   number_, "'"));
-  EXPECT_EQ(AwaitTitle(server_->episodes(), episode_.name(), "Changed in SQL"), "Changed in SQL");
+  EXPECT_EQ(Get(server().episodes(), episode_.name()).title(), "Original");
+  Sql("UPDATE episodes SET title = 'Changed in SQL', revision = nextval('revisions') WHERE " + EpisodeRow());
+  EXPECT_EQ(AwaitTitle(server().episodes(), episode_.name(), "Changed in SQL"), "Changed in SQL");
 }
 
 TEST_F(EpisodeCacheTest, ReadersRacingWithWritersEndWithTheLastWrite) {
@@ -196,7 +188,7 @@ TEST_F(EpisodeCacheTest, ReadersRacingWithWritersEndWithTheLastWrite) {
   std::vector<std::thread> readers;
   for (int i = 0; i < 4; ++i) {
     readers.emplace_back([&, i] {
-      v1::EpisodeService::Stub& episodes = i % 2 == 0 ? server_->episodes() : replica_->episodes();
+      v1::EpisodeService::Stub& episodes = i % 2 == 0 ? server().episodes() : replica_->episodes();
       while (writing) Get(episodes, episode_.name());
     });
   }
@@ -205,10 +197,10 @@ TEST_F(EpisodeCacheTest, ReadersRacingWithWritersEndWithTheLastWrite) {
   writing = false;
   for (std::thread& reader : readers) reader.join();
 
-  EXPECT_EQ(Get(server_->episodes(), episode_.name()).etag(), last);
+  EXPECT_EQ(Get(server().episodes(), episode_.name()).etag(), last);
   EXPECT_EQ(AwaitTitle(replica_->episodes(), episode_.name(), "Round 99"), "Round 99");
   for (int i = 0; i < 20; ++i) {
-    EXPECT_EQ(Get(server_->episodes(), episode_.name()).etag(), last);
+    EXPECT_EQ(Get(server().episodes(), episode_.name()).etag(), last);
     EXPECT_EQ(Get(replica_->episodes(), episode_.name()).etag(), last);
   }
 }
