@@ -4,6 +4,8 @@
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 now() { date +%s.%N; }
+# Seconds since START (a value of now).
+elapsed() { echo "$(now) - $1" | bc; }
 log() { echo "== $(date +%H:%M:%S) $*" >&2; }
 
 # The columns of bench/generate_data.py's episodes.tsv and chapters.tsv.
@@ -32,7 +34,7 @@ load_generated_data() {
     -c "\\copy podcasts (podcast_id, guid, title, description, people, language, image_uri, feed_uri) FROM '$dir/podcasts.tsv'" \
     -c "\\copy episodes ($episode_columns) FROM '$dir/episodes.tsv'" \
     -c "\\copy chapters ($chapter_columns) FROM '$dir/chapters.tsv'"
-  echo "$(now) - $start" | bc
+  elapsed "$start"
   psql "$url" -qc "ALTER TABLE episodes ENABLE TRIGGER episodes_changes_recorded_on_insert" -c "VACUUM ANALYZE"
 }
 
