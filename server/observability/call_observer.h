@@ -33,6 +33,9 @@ namespace podmeta::observability {
 class CallObserver {
  public:
   explicit CallObserver(prometheus::Registry& registry);
+  ~CallObserver();
+  CallObserver(const CallObserver&) = delete;
+  CallObserver& operator=(const CallObserver&) = delete;
 
   std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> NewInterceptorFactory();
 
