@@ -108,7 +108,6 @@ absl::Status LifecycleStore::PurgeEpisode(const domain::EpisodeKey& key, const s
     const int64_t horizon =
         transaction.exec_prepared(StatementName(kReserveChangeId), key.podcast_id)[0]["change_id"].as<int64_t>();
     EraseEpisodes(transaction, key.podcast_id, {key.episode_id}, horizon);
-    transaction.exec_prepared(StatementName(kForgetResponses), key.podcast_id);
     return absl::OkStatus();
   });
   if (purged.ok()) database_.ReportEpisodesCommitted({key.podcast_id});

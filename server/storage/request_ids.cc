@@ -1,7 +1,11 @@
 #include "storage/request_ids.h"
 
+#include <optional>
+
 #include "absl/strings/escaping.h"
 #include "domain/errors.h"
+#include "domain/resource_names.h"
+#include "podmeta/v1/resources.pb.h"
 #include "storage/queries.h"
 
 namespace podmeta::storage {
@@ -26,11 +30,34 @@ absl::StatusOr<bool> LoadEarlierResponse(pqxx::work& transaction, const std::str
   return true;
 }
 
+namespace {
+
+// The episode `response` holds, for erasing it later: its id for an episode,
+// "" for a podcast (no episode), nullopt for anything else (an import's
+// answer may hold any episode of its podcast).
+std::optional<std::string> EpisodeHeldBy(const google::protobuf::Message& response) {
+  if (const auto* episode = dynamic_cast<const v1::Episode*>(&response)) {
+    absl::StatusOr<domain::EpisodeKey> key = domain::ParseEpisodeName(episode->name(), "name");
+    if (key.ok()) return key->episode_id;
+    return std::nullopt;
+  }
+  if (dynamic_cast<const v1::Podcast*>(&response) != nullptr) return std::string();
+  return std::nullopt;
+}
+
+}  // namespace
+
 void RememberResponse(pqxx::work& transaction, const std::string& podcast_id, const domain::RequestIdentity& identity,
                       const google::protobuf::Message& response) {
   if (identity.empty()) return;
-  transaction.exec_prepared(StatementName(kInsertRequestId), podcast_id, identity.request_id,
-                            absl::Base64Escape(response.SerializeAsString()), identity.fingerprint);
+  const std::string bytes = absl::Base64Escape(response.SerializeAsString());
+  if (std::optional<std::string> held = EpisodeHeldBy(response)) {
+    transaction.exec_prepared(StatementName(kInsertRequestId), podcast_id, identity.request_id, bytes,
+                              identity.fingerprint, *held);
+  } else {
+    transaction.exec_prepared(StatementName(kInsertRequestId), podcast_id, identity.request_id, bytes,
+                              identity.fingerprint, nullptr);
+  }
 }
 
 }  // namespace podmeta::storage

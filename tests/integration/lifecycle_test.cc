@@ -94,7 +94,7 @@ TEST_F(LifecycleTest, PurgeEpisodeErasesEveryTraceAndExpiresOlderResumeTokens) {
   purge.set_allow_missing(true);
   EXPECT_TRUE(client().PurgeEpisode(purge).ok());
   // Nothing of it is left: no row, no chapter, no change whose state holds it,
-  // no stored write response of the podcast.
+  // no stored write response that may hold it.
   const std::string& url = server().database_url();
   pqxx::connection connection(url);
   pqxx::nontransaction sql(connection);
@@ -107,7 +107,11 @@ TEST_F(LifecycleTest, PurgeEpisodeErasesEveryTraceAndExpiresOlderResumeTokens) {
         0)
         << table;
   }
-  EXPECT_EQ(RowsOf(url, "request_ids", podcast_id()), 0);
+  EXPECT_EQ(sql.exec_params("SELECT count(*) FROM request_ids WHERE podcast_id = $1 AND "
+                            "(holds_episode IS NULL OR holds_episode = $2)",
+                            podcast_id(), id)[0][0]
+                .as<int64_t>(),
+            0);
   EXPECT_EQ(client().GetPodcast(podcast())->episode_count(), 1);
 
   // A token from before the purge would replay a history with a hole in it.
@@ -121,6 +125,44 @@ TEST_F(LifecycleTest, PurgeEpisodeErasesEveryTraceAndExpiresOlderResumeTokens) {
   const v1::EpisodeChange change = fresh.Next();
   EXPECT_EQ(change.episode().name(), kept.name());
   EXPECT_EQ(change.episode().title(), "Kept, renamed");
+}
+
+TEST_F(LifecycleTest, PurgeEpisodeForgetsOnlyTheStoredResponsesThatMayHoldIt) {
+  v1::CreateEpisodeRequest create_kept;
+  create_kept.set_parent(podcast());
+  *create_kept.mutable_episode() = MakeEpisode("Kept", 1, 1);
+  create_kept.set_request_id("create-kept");
+  absl::StatusOr<v1::Episode> kept = client().CreateEpisode(create_kept);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  v1::CreateEpisodeRequest create_doomed;
+  create_doomed.set_parent(podcast());
+  *create_doomed.mutable_episode() = MakeEpisode("Taken down", 2, 2);
+  create_doomed.set_request_id("create-doomed");
+  absl::StatusOr<v1::Episode> doomed = client().CreateEpisode(create_doomed);
+  ASSERT_TRUE(doomed.ok()) << doomed.status();
+  v1::PurgeEpisodeRequest purge;
+  purge.set_name(doomed->name());
+  ASSERT_TRUE(client().PurgeEpisode(purge).ok());
+
+  // The other episode's create is still retry-safe: its retry gets the first
+  // answer back instead of EPISODE_EXISTS.
+  absl::StatusOr<v1::Episode> retried = client().CreateEpisode(create_kept);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->etag(), kept->etag());
+  EXPECT_EQ(retried->create_time(), kept->create_time());
+  // The purged episode's answer is gone with it: the same request runs again
+  // and creates the episode anew.
+  pqxx::connection connection(server().database_url());
+  pqxx::nontransaction sql(connection);
+  EXPECT_EQ(sql.exec_params("SELECT count(*) FROM request_ids WHERE podcast_id = $1 AND request_id = $2",
+                            podcast_id(), "create-doomed")[0][0]
+                .as<int64_t>(),
+            0);
+  absl::StatusOr<v1::Episode> again = client().CreateEpisode(create_doomed);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->name(), doomed->name());
+  EXPECT_GT(TimeUtil::TimestampToMicroseconds(again->create_time()),
+            TimeUtil::TimestampToMicroseconds(doomed->create_time()));
 }
 
 TEST_F(LifecycleTest, AWatcherThatIsCaughtUpLearnsOfAPurge) {

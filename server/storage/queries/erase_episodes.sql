@@ -1,10 +1,14 @@
--- Erases episodes $2 (text[]) of podcast $1 with their chapters (cascade)
--- and their change log entries, whose states hold them; the podcast's
--- horizon rises to $3 (a change id) or, when $3 is NULL, to the newest
--- removed change; every replica's cache and watchers hear of it. Returns
--- how many episodes were erased.
+-- Erases episodes $2 (text[]) of podcast $1 with their chapters (cascade),
+-- their change log entries, whose states hold them, and the stored write
+-- responses that may hold them (those of writes to these episodes, and of
+-- imports); the podcast's horizon rises to $3 (a change id) or, when $3 is
+-- NULL, to the newest removed change; every replica's cache and watchers
+-- hear of it. Returns how many episodes were erased.
 WITH erased AS (
   DELETE FROM episodes WHERE podcast_id = $1 AND episode_id = ANY($2::text[]) RETURNING episode_id),
+responses AS (
+  DELETE FROM request_ids
+   WHERE podcast_id = $1 AND (holds_episode IS NULL OR holds_episode = ANY($2::text[]))),
 removed AS (
   DELETE FROM episode_changes WHERE podcast_id = $1 AND episode_id = ANY($2::text[]) RETURNING change_id),
 horizon AS (
