@@ -98,11 +98,15 @@ class Runtime:
         else:
             with open(os.path.join(ROOT, "deploy", "Dockerfile"), encoding="utf-8") as file:
                 dockerfile = file.read()
-            final_stage = re.sub(r"\\\n\s*", "", dockerfile[dockerfile.rindex("\nFROM "):])  # continued lines
-            self.entrypoint = yaml.safe_load(re.search(r"^ENTRYPOINT (.*)$", final_stage, re.M).group(1))
-            self.cmd = yaml.safe_load(re.search(r"^CMD (.*)$", final_stage, re.M).group(1))
-            self.user = re.search(r"^USER (\S+)$", final_stage, re.M).group(1)
-            self.exposed = sorted(int(port) for port in re.search(r"^EXPOSE (.*)$", final_stage, re.M).group(1).split())
+            # The runtime stage: the image's user, ports and command (its last
+            # stage only adds the binaries).
+            start = dockerfile.index(" AS runtime\n")
+            runtime = dockerfile[start:dockerfile.index("\nFROM ", start)]
+            runtime_stage = re.sub(r"\\\n\s*", "", runtime)  # continued lines
+            self.entrypoint = yaml.safe_load(re.search(r"^ENTRYPOINT (.*)$", runtime_stage, re.M).group(1))
+            self.cmd = yaml.safe_load(re.search(r"^CMD (.*)$", runtime_stage, re.M).group(1))
+            self.user = re.search(r"^USER (\S+)$", runtime_stage, re.M).group(1)
+            self.exposed = sorted(int(port) for port in re.search(r"^EXPOSE (.*)$", runtime_stage, re.M).group(1).split())
 
     def remove(self):
         if self.container:
