@@ -154,8 +154,8 @@ TEST_F(LifecycleTest, PurgeEpisodeForgetsOnlyTheStoredResponsesThatMayHoldIt) {
   // and creates the episode anew.
   pqxx::connection connection(server().database_url());
   pqxx::nontransaction sql(connection);
-  EXPECT_EQ(sql.exec_params("SELECT count(*) FROM request_ids WHERE podcast_id = $1 AND request_id = $2",
-                            podcast_id(), "create-doomed")[0][0]
+  EXPECT_EQ(sql.exec_params("SELECT count(*) FROM request_ids WHERE podcast_id = $1 AND request_id = $2", podcast_id(),
+                            "create-doomed")[0][0]
                 .as<int64_t>(),
             0);
   absl::StatusOr<v1::Episode> again = client().CreateEpisode(create_doomed);
