@@ -72,13 +72,15 @@ class WarningList {
 // The text with what XML does not allow but feeds contain made well-formed:
 // HTML entities become their characters, a bare `&` becomes `&amp;`, and an
 // XML declaration that does not come first is blanked out. Lines stay where
-// they were. Fails on entity declarations.
+// they were. Entity declarations are refused by the parser itself
+// (RefuseEntityDeclaration), after it has decoded the text: a scan of the raw
+// bytes cannot see them in UTF-16 or EBCDIC.
 struct PreparedText {
   std::string text;
   std::string encoding;  // from the XML declaration, if it names one
 };
 
-absl::StatusOr<PreparedText> Prepare(absl::string_view bytes, WarningList& warnings) {
+PreparedText Prepare(absl::string_view bytes, WarningList& warnings) {
   PreparedText prepared;
   if (absl::StartsWith(bytes, "\xEF\xBB\xBF")) bytes.remove_prefix(3);
   std::string& out = prepared.text;
@@ -96,13 +98,6 @@ absl::StatusOr<PreparedText> Prepare(absl::string_view bytes, WarningList& warni
         out.append(rest.data(), length);
         i += length;
         continue;
-      }
-      if (absl::StartsWith(rest, "<!DOCTYPE") || absl::StartsWith(rest, "<!ENTITY")) {
-        if (absl::StrContains(rest.substr(0, std::min<size_t>(rest.size(), 1 << 16)), "<!ENTITY")) {
-          return InvalidField("content", absl::StrCat("line ", LineAt(bytes, i),
-                                                      ": the feed declares entities (<!ENTITY>); feeds may not, "
-                                                      "and podmeta does not expand them"));
-        }
       }
       if (absl::StartsWith(rest, "<?xml") && (rest.size() == 5 || absl::ascii_isspace(rest[5]))) {
         size_t close = rest.find("?>");
@@ -200,6 +195,26 @@ void CollectError(void* context, xmlErrorPtr error) {
   // Undeclared prefixes are reported by the reader, once per prefix.
   if (error->code == XML_NS_ERR_UNDEFINED_NAMESPACE) return;
   if (errors->list.size() < 50) errors->list.emplace_back(error->line, std::move(message));
+}
+
+struct ParserContextFree {
+  void operator()(xmlParserCtxt* context) const { xmlFreeParserCtxt(context); }
+};
+
+// Where the parser met the first entity declaration (0: none).
+struct EntityRefusal {
+  int line = 0;
+};
+
+// The SAX handler for <!ENTITY ...>, general or parameter, internal or
+// external: records the line and stops the parser. libxml2's own handler,
+// which would declare the entity, never runs.
+void RefuseEntityDeclaration(void* user, const xmlChar* /*name*/, int /*type*/, const xmlChar* /*public_id*/,
+                             const xmlChar* /*system_id*/, xmlChar* /*content*/) {
+  auto* context = static_cast<xmlParserCtxtPtr>(user);
+  auto* refusal = static_cast<EntityRefusal*>(context->_private);
+  if (refusal->line == 0) refusal->line = context->input != nullptr ? std::max(1, context->input->line) : 1;
+  xmlStopParser(context);
 }
 
 struct DocFree {
@@ -873,19 +888,32 @@ std::string PlainTextOfHtml(absl::string_view html) {
 absl::StatusOr<Feed> ParseFeed(absl::string_view bytes) {
   Feed feed;
   WarningList warnings(feed.warnings);
-  absl::StatusOr<PreparedText> prepared = Prepare(bytes, warnings);
-  if (!prepared.ok()) return prepared.status();
-  if (prepared->text.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+  const PreparedText prepared = Prepare(bytes, warnings);
+  if (prepared.text.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
     return InvalidField("content", "the feed is too large");
   }
   ParseErrors errors;
+  std::unique_ptr<xmlParserCtxt, ParserContextFree> context(xmlNewParserCtxt());
+  if (context == nullptr) return Error(Reason::kInternal, "cannot allocate an XML parser");
+  // An entity declaration stops the parser before libxml2 records it, so no
+  // reference anywhere in the document can expand; it is seen after the
+  // bytes are decoded, whatever encoding the feed is in.
+  EntityRefusal refusal;
+  context->_private = &refusal;
+  context->sax->entityDecl = RefuseEntityDeclaration;
   xmlSetStructuredErrorFunc(&errors, CollectError);
-  // No XML_PARSE_NOENT (entities are never substituted), no DTD loading, no
-  // network: nothing outside the bytes is ever read.
-  Doc doc(xmlReadMemory(prepared->text.data(), static_cast<int>(prepared->text.size()), "feed.xml",
-                        prepared->encoding.empty() ? nullptr : prepared->encoding.c_str(),
-                        XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT));
+  // No XML_PARSE_NOENT (entities are never substituted), no DTD loading
+  // (XML_PARSE_DTDLOAD is not set), no network: nothing outside the bytes is
+  // ever read.
+  Doc doc(xmlCtxtReadMemory(context.get(), prepared.text.data(), static_cast<int>(prepared.text.size()), "feed.xml",
+                            prepared.encoding.empty() ? nullptr : prepared.encoding.c_str(),
+                            XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_COMPACT));
   xmlSetStructuredErrorFunc(nullptr, nullptr);
+  if (refusal.line > 0) {
+    return InvalidField("content", absl::StrCat("line ", refusal.line,
+                                                ": the feed declares entities (<!ENTITY>); feeds may not, "
+                                                "and podmeta does not expand them"));
+  }
   const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
   if (root == nullptr) {
     const int line = errors.list.empty() ? 1 : errors.list.front().first;

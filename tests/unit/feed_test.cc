@@ -328,6 +328,55 @@ TEST(BadFeeds, BombsExternalEntitiesAndNonFeedsAreErrorsWithALine) {
   EXPECT_FALSE(ParseFeed("<rss><channel></channel></rss>").ok());  // no title
 }
 
+// ASCII text as UTF-16 (little or big endian), with or without a byte order
+// mark: what a scan of the raw bytes for "<!ENTITY" cannot see.
+std::string AsciiAsUtf16(absl::string_view text, bool big_endian, bool byte_order_mark) {
+  std::string out;
+  if (byte_order_mark) out += big_endian ? "\xFE\xFF" : "\xFF\xFE";
+  for (char c : text) {
+    if (big_endian) out += '\0';
+    out += c;
+    if (!big_endian) out += '\0';
+  }
+  return out;
+}
+
+TEST(BadFeeds, EntityDeclarationsAreRefusedInWhateverEncodingTheFeedIsIn) {
+  for (const char* name : {"bomb.xml", "xxe.xml"}) {
+    std::string feed_text = ReadFeedFile(name);
+    absl::StrReplaceAll({{"encoding=\"UTF-8\"", "encoding=\"UTF-16\""}}, &feed_text);
+    for (bool big_endian : {false, true}) {
+      for (bool byte_order_mark : {false, true}) {
+        absl::StatusOr<Feed> feed = ParseFeed(AsciiAsUtf16(feed_text, big_endian, byte_order_mark));
+        ASSERT_FALSE(feed.ok()) << name << " big_endian=" << big_endian << " bom=" << byte_order_mark;
+        EXPECT_EQ(feed.status().code(), absl::StatusCode::kInvalidArgument);
+        ASSERT_EQ(FieldViolationsOf(feed.status()).size(), 1u);
+        EXPECT_THAT(FieldViolationsOf(feed.status())[0].description, ::testing::StartsWith("line 3: "));
+        EXPECT_THAT(FieldViolationsOf(feed.status())[0].description, HasSubstr("declares entities"));
+      }
+    }
+  }
+  // A parameter entity, declared and used inside the internal subset.
+  absl::StatusOr<Feed> parameter = ParseFeed(
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n<!ENTITY % p \"<!ENTITY x 'boom'>\"> %p;\n]>\n"
+      "<rss><channel><title>&x;</title></channel></rss>");
+  ASSERT_FALSE(parameter.ok());
+  EXPECT_THAT(FieldViolationsOf(parameter.status())[0].description, ::testing::StartsWith("line 3: "));
+}
+
+TEST(Feeds, AUtf16FeedWithoutEntitiesIsRead) {
+  const std::string text =
+      "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<rss version=\"2.0\"><channel><title>Wide Show</title>\n"
+      "<item><title>One</title><guid>w-1</guid></item></channel></rss>";
+  for (bool big_endian : {false, true}) {
+    absl::StatusOr<Feed> feed = ParseFeed(AsciiAsUtf16(text, big_endian, true));
+    ASSERT_TRUE(feed.ok()) << feed.status();
+    EXPECT_EQ(feed->podcast.title(), "Wide Show");
+    ASSERT_EQ(feed->items.size(), 1u);
+    EXPECT_EQ(feed->items[0].episode.title(), "One");
+  }
+}
+
 TEST(BadFeeds, ATruncatedFeedKeepsItsWholeItemsAndFlagsTheCutOne) {
   absl::StatusOr<Feed> feed = ParseFeed(ReadFeedFile("truncated.xml"));
   ASSERT_TRUE(feed.ok()) << feed.status();
