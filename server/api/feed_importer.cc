@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "domain/chapter_formats.h"
 #include "domain/errors.h"
 #include "domain/limits.h"
@@ -133,6 +134,11 @@ absl::StatusOr<v1::ImportFeedResponse> FeedImporter::Import(const v1::ImportFeed
                                      domain::Truncated(FirstViolation(chapters.status()), 200), ")",
                                      item.show_notes_chapters.empty() ? "" : "; the show notes' timestamps are used")});
         continue;
+      }
+      if (!chapters->repaired_fields.empty()) {
+        feed.warnings.push_back(
+            {item.line, absl::StrCat("chapters file ", item.chapters_uri, ": characters XML cannot carry dropped from ",
+                                     domain::Truncated(absl::StrJoin(chapters->repaired_fields, ", "), 200))});
       }
       *item.episode.mutable_chapters() = std::move(chapters->chapters);
       domain::SetChapterFileInfo(chapters->info, item.episode);

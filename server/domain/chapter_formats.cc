@@ -212,8 +212,11 @@ absl::StatusOr<ChapterFile> ReadPodcasting2(absl::string_view content) {
 
 // --- Podlove Simple Chapters ---
 
+// Markup escaped, and characters XML cannot carry left out (writes refuse
+// them and imports drop them; anything stored before stays out of the file).
 std::string XmlEscape(absl::string_view text) {
-  return absl::StrReplaceAll(text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&apos;"}});
+  return absl::StrReplaceAll(WithoutNonXmlCharacters(text),
+                             {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&apos;"}});
 }
 
 std::string WritePodlove(const v1::Episode& episode) {
@@ -523,7 +526,16 @@ absl::StatusOr<ChapterFile> ReadChapterFile(absl::string_view content, v1::Chapt
     default:
       return InvalidField("format", "is not a chapter format podmeta reads");
   }
-  if (file.ok()) file->format = format;
+  if (!file.ok()) return file;
+  file->format = format;
+  for (int i = 0; i < file->chapters.size(); ++i) {
+    for (const std::string& field : DropNonXmlCharacters(file->chapters[i])) {
+      file->repaired_fields.push_back(absl::StrCat("chapters[", i, "].", field));
+    }
+  }
+  for (const std::string& field : DropNonXmlCharacters(file->info)) {
+    file->repaired_fields.push_back(absl::StrCat("info.", field));
+  }
   return file;
 }
 

@@ -46,6 +46,10 @@ struct ChapterFile {
   v1::ChapterFormat format = v1::CHAPTER_FORMAT_UNSPECIFIED;
   ChapterList chapters;
   v1::ChapterFileInfo info;
+  // The fields from which characters XML cannot carry were dropped
+  // ("chapters[2].title", "info.author"): a file may hold them (JSON as
+  // \u0001), podmeta's feeds and Podlove files could not.
+  std::vector<std::string> repaired_fields;
 };
 absl::StatusOr<ChapterFile> ReadChapterFile(absl::string_view content, v1::ChapterFormat format);
 

@@ -938,6 +938,16 @@ absl::StatusOr<Feed> ParseFeed(absl::string_view bytes) {
   }
   Reader reader(feed, warnings);
   reader.ReadChannel(channel);
+  // libxml2 refuses such characters in the XML itself; they can still come
+  // as text the reader decodes (show notes, HTML entities).
+  const auto drop_non_xml_characters = [&warnings](google::protobuf::Message& message, int line) {
+    if (std::vector<std::string> fields = DropNonXmlCharacters(message); !fields.empty()) {
+      warnings.Add("character XML cannot carry", line,
+                   absl::StrCat("characters XML cannot carry dropped from ", absl::StrJoin(fields, ", ")));
+    }
+  };
+  drop_non_xml_characters(feed.podcast, static_cast<int>(xmlGetLineNo(channel)));
+  for (FeedItem& item : feed.items) drop_non_xml_characters(item.episode, item.line);
   if (feed.podcast.title().empty()) {
     return InvalidField("content", absl::StrCat("line ", xmlGetLineNo(channel), ": the channel has no <title>"));
   }

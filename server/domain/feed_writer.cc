@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "domain/feed.h"
+#include "domain/validation.h"
 
 namespace podmeta::domain {
 namespace {
@@ -34,6 +35,9 @@ std::string Rfc822(const google::protobuf::Timestamp& time) {
   return absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", absl::FromUnixSeconds(time.seconds()), absl::UTCTimeZone());
 }
 
+// `text` without the characters XML cannot carry.
+std::string Carriable(const std::string& text) { return WithoutNonXmlCharacters(text); }
+
 class Writer {
  public:
   Writer() : buffer_(xmlBufferCreate()), writer_(xmlNewTextWriterMemory(buffer_, 0)) {
@@ -49,21 +53,25 @@ class Writer {
 
   void Start(const char* name) { xmlTextWriterStartElement(writer_, X(name)); }
   void End() { xmlTextWriterEndElement(writer_); }
+  // Every text written goes through Carriable: xmlTextWriter escapes markup
+  // but writes control characters as they are, and one would make the whole
+  // feed ill-formed. Writes refuse them and imports drop them; this keeps
+  // anything stored before that out too.
   void Attribute(const char* name, const std::string& value) {
-    xmlTextWriterWriteAttribute(writer_, X(name), X(value.c_str()));
+    xmlTextWriterWriteAttribute(writer_, X(name), X(Carriable(value).c_str()));
   }
   // An element with text; skipped when the text is empty.
   void Text(const char* name, const std::string& text) {
     if (text.empty()) return;
-    xmlTextWriterWriteElement(writer_, X(name), X(text.c_str()));
+    xmlTextWriterWriteElement(writer_, X(name), X(Carriable(text).c_str()));
   }
-  void TextAlways(const std::string& text) { xmlTextWriterWriteString(writer_, X(text.c_str())); }
+  void TextAlways(const std::string& text) { xmlTextWriterWriteString(writer_, X(Carriable(text).c_str())); }
   // HTML in CDATA, as feeds carry it; a "]]>" inside is split across two
   // sections.
   void Cdata(const char* name, const std::string& html) {
     if (html.empty()) return;
     Start(name);
-    xmlTextWriterWriteCDATA(writer_, X(absl::StrReplaceAll(html, {{"]]>", "]]]]><![CDATA[>"}}).c_str()));
+    xmlTextWriterWriteCDATA(writer_, X(absl::StrReplaceAll(Carriable(html), {{"]]>", "]]]]><![CDATA[>"}}).c_str()));
     End();
   }
   void Bool(const char* name, bool value) { Text(name, value ? "true" : "false"); }

@@ -325,7 +325,12 @@ class Parser {
 
 }  // namespace
 
-ShowPage ParseShowPage(absl::string_view text) { return Parser(text).Parse(); }
+ShowPage ParseShowPage(absl::string_view text) {
+  // A page is plain text without escapes: characters XML cannot carry are
+  // dropped before it is read (line breaks stay, so lines keep their numbers).
+  const std::string carriable = WithoutNonXmlCharacters(text);
+  return Parser(carriable).Parse();
+}
 
 absl::Status PageProblemsStatus(const std::vector<PageProblem>& problems) {
   Violations violations;

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "domain/limits.h"
 #include "domain/resource_names.h"
@@ -393,9 +395,66 @@ absl::Status CheckEtag(absl::string_view current, absl::string_view requested) {
       {{"currentEtag", std::string(current)}, {"requestedEtag", std::string(requested)}});
 }
 
+bool IsXmlCharacter(char32_t c) {
+  if (c < 0x20) return c == '\t' || c == '\n' || c == '\r';
+  if (c >= 0xD800 && c <= 0xDFFF) return false;
+  return c != 0xFFFE && c != 0xFFFF && c <= 0x10FFFF;
+}
+
 namespace {
 
-void CheckTextFields(const google::protobuf::Message& message, const std::string& prefix, Violations& violations) {
+// Where the first character XML cannot carry starts in UTF-8 `text`, and its
+// length in bytes. In UTF-8 these are single bytes below 0x20 and the three
+// bytes of U+FFFE and U+FFFF (surrogates are not valid UTF-8 at all).
+std::optional<std::pair<size_t, size_t>> FindNonXmlCharacter(absl::string_view text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 && !IsXmlCharacter(byte)) return std::make_pair(i, size_t{1});
+    if (byte == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
+        (static_cast<unsigned char>(text[i + 2]) & 0xFE) == 0xBE) {
+      return std::make_pair(i, size_t{3});
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<char32_t> FirstNonXmlCharacter(absl::string_view text) {
+  const auto found = FindNonXmlCharacter(text);
+  if (!found) return std::nullopt;
+  if (found->second == 1) return static_cast<char32_t>(static_cast<unsigned char>(text[found->first]));
+  return static_cast<unsigned char>(text[found->first + 2]) == 0xBE ? 0xFFFE : 0xFFFF;
+}
+
+std::string WithoutNonXmlCharacters(absl::string_view text) {
+  std::string kept;
+  while (const auto found = FindNonXmlCharacter(text)) {
+    kept.append(text.data(), found->first);
+    text.remove_prefix(found->first + found->second);
+  }
+  kept.append(text.data(), text.size());
+  return kept;
+}
+
+namespace {
+
+// "must not contain ..." for a text field that holds a character XML cannot
+// carry (NUL named as such: PostgreSQL cannot store it either).
+std::optional<std::string> NonXmlCharacterViolation(absl::string_view text) {
+  const std::optional<char32_t> found = FirstNonXmlCharacter(text);
+  if (!found) return std::nullopt;
+  if (*found == 0) return "must not contain NUL characters";
+  return absl::StrFormat("must not contain U+%04X: XML (feeds, Podlove chapter files) cannot carry it",
+                         static_cast<uint32_t>(*found));
+}
+
+// Calls `visit(path, text)` for every set string field of `message`, at any
+// depth, in field order. With a mutable message, `visit` gets the text to
+// change and returns whether it did.
+template <typename MessageType, typename Visit>
+void ForEachTextField(MessageType& message, const std::string& prefix, Visit& visit) {
+  constexpr bool kMutable = !std::is_const_v<MessageType>;
   const google::protobuf::Reflection* reflection = message.GetReflection();
   std::vector<const google::protobuf::FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
@@ -404,24 +463,35 @@ void CheckTextFields(const google::protobuf::Message& message, const std::string
     const bool is_text = field->type() == google::protobuf::FieldDescriptor::TYPE_STRING;
     const bool is_message = field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE;
     if (!is_text && !is_message) continue;
-    if (field->is_repeated()) {
-      const int count = reflection->FieldSize(message, field);
-      for (int i = 0; i < count; ++i) {
-        const std::string element = absl::StrCat(path, "[", i, "]");
-        if (is_message) {
-          CheckTextFields(reflection->GetRepeatedMessage(message, field, i), element, violations);
-        } else if (std::string scratch;
-                   absl::StrContains(reflection->GetRepeatedStringReference(message, field, i, &scratch),
-                                     absl::string_view("\0", 1))) {
-          violations.Add(element, "must not contain NUL characters");
+    const int count = field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+    for (int i = 0; i < count; ++i) {
+      const std::string element = field->is_repeated() ? absl::StrCat(path, "[", i, "]") : path;
+      if (is_message) {
+        if constexpr (kMutable) {
+          ForEachTextField(field->is_repeated() ? *reflection->MutableRepeatedMessage(&message, field, i)
+                                                : *reflection->MutableMessage(&message, field),
+                           element, visit);
+        } else {
+          ForEachTextField(field->is_repeated() ? reflection->GetRepeatedMessage(message, field, i)
+                                                : reflection->GetMessage(message, field),
+                           element, visit);
         }
+        continue;
       }
-    } else if (is_message) {
-      CheckTextFields(reflection->GetMessage(message, field), path, violations);
-    } else {
       std::string scratch;
-      if (absl::StrContains(reflection->GetStringReference(message, field, &scratch), absl::string_view("\0", 1))) {
-        violations.Add(path, "must not contain NUL characters");
+      const std::string& text = field->is_repeated()
+                                    ? reflection->GetRepeatedStringReference(message, field, i, &scratch)
+                                    : reflection->GetStringReference(message, field, &scratch);
+      if constexpr (kMutable) {
+        std::string changed = text;
+        if (!visit(element, changed)) continue;
+        if (field->is_repeated()) {
+          reflection->SetRepeatedString(&message, field, i, std::move(changed));
+        } else {
+          reflection->SetString(&message, field, std::move(changed));
+        }
+      } else {
+        visit(element, text);
       }
     }
   }
@@ -429,16 +499,32 @@ void CheckTextFields(const google::protobuf::Message& message, const std::string
 
 }  // namespace
 
+std::vector<std::string> DropNonXmlCharacters(google::protobuf::Message& message) {
+  std::vector<std::string> changed;
+  auto drop = [&changed](const std::string& path, std::string& text) {
+    if (!FindNonXmlCharacter(text)) return false;
+    text = WithoutNonXmlCharacters(text);
+    changed.push_back(path);
+    return true;
+  };
+  ForEachTextField(message, "", drop);
+  return changed;
+}
+
 absl::Status CheckRequestText(const google::protobuf::Message& request) {
   Violations violations;
-  CheckTextFields(request, "", violations);
+  auto check = [&violations](const std::string& path, const std::string& text) {
+    if (std::optional<std::string> violation = NonXmlCharacterViolation(text)) violations.Add(path, *violation);
+  };
+  ForEachTextField(request, "", check);
   return violations.ToStatus();
 }
 
 absl::Status CheckRequestText(const v1::GetEpisodeRequest& request) {
-  if (!absl::StrContains(request.name(), absl::string_view("\0", 1))) return absl::OkStatus();
+  std::optional<std::string> violation = NonXmlCharacterViolation(request.name());
+  if (!violation) return absl::OkStatus();
   Violations violations;
-  violations.Add("name", "must not contain NUL characters");
+  violations.Add("name", *violation);
   return violations.ToStatus();
 }
 

@@ -4,8 +4,10 @@
 // round trip reports all problems.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/errors.h"
 #include "podmeta/v1/episode_service.pb.h"
@@ -50,8 +52,10 @@ absl::Status CheckEtag(absl::string_view current, absl::string_view requested);
 
 // The boundary check every request passes before anything reads it: no
 // string field, at any depth, holds a NUL character (PostgreSQL cannot store
-// one, and libpq would silently cut the value there). INVALID_ARGUMENT names
-// each such field by its path ("episode.chapters[2].title").
+// one, and libpq would silently cut the value there) or any other character
+// XML cannot carry (one would make a whole public feed.xml ill-formed).
+// INVALID_ARGUMENT names each such field by its path
+// ("episode.chapters[2].title") and the character.
 absl::Status CheckRequestText(const google::protobuf::Message& request);
 // The same check for GetEpisode's request, whose only field is `name`,
 // without reflection: it runs on every call of the hottest method. A unit
@@ -60,5 +64,19 @@ absl::Status CheckRequestText(const v1::GetEpisodeRequest& request);
 
 // Valid UTF-8 (no overlong forms, no surrogates).
 bool IsValidUtf8(absl::string_view text);
+
+// XML 1.0 carries tab, line feed, carriage return and every character from
+// U+0020 up, except the surrogates and U+FFFE and U+FFFF. Any other character
+// in a title makes the feed.xml or Podlove chapter file that holds it
+// ill-formed, which breaks it for every reader.
+bool IsXmlCharacter(char32_t c);
+// The first character of UTF-8 `text` that XML cannot carry, if any.
+std::optional<char32_t> FirstNonXmlCharacter(absl::string_view text);
+// `text` without the characters XML cannot carry.
+std::string WithoutNonXmlCharacters(absl::string_view text);
+// Removes those characters from every string field of `message`, at any
+// depth (imports read them from files and repair them); returns the paths of
+// the fields it changed, in field order.
+std::vector<std::string> DropNonXmlCharacters(google::protobuf::Message& message);
 
 }  // namespace podmeta::domain
