@@ -47,6 +47,7 @@
 #include "storage/feed_store.h"
 #include "storage/import_store.h"
 #include "storage/migrations.h"
+#include "storage/pg_connection.h"
 #include "storage/podcast_store.h"
 #include "storage/search_store.h"
 
@@ -365,6 +366,8 @@ void MonitorHealth(Server::Parts& parts) {
   constexpr auto kInterval = std::chrono::milliseconds(500);
   constexpr int kListenerCheckEvery = 6;  // intervals
   constexpr int kListenerFailuresAllowed = 3;
+  // Readiness turns NOT_SERVING when the database does not answer within it.
+  constexpr auto kProbeTimeout = std::chrono::milliseconds(1000);
   storage::DatabaseProbe probe(parts.database_url);
   bool ready = parts.schema_current;
   bool live = true;
@@ -376,7 +379,7 @@ void MonitorHealth(Server::Parts& parts) {
       spdlog::info("database reachable; schema current");
     }
     const absl::Status reachable = parts.schema_current
-                                       ? probe.Check(std::chrono::seconds(1))
+                                       ? probe.Check(kProbeTimeout)
                                        : domain::Error(domain::Reason::kServerStarting, "schema not migrated yet");
     if (parts.watched_port != 0 && ++round % kListenerCheckEvery == 0) {
       listener_failures = AcceptQueueLength(parts.watched_port) == 0 ? 0 : listener_failures + 1;
@@ -384,6 +387,9 @@ void MonitorHealth(Server::Parts& parts) {
     // Shutdown joins this thread before it turns the statuses off, so none
     // is turned on after it.
     if (parts.StopRequested(std::chrono::milliseconds(0))) break;
+    // Pooled connections to a server that does not answer (or no longer
+    // takes writes) would each cost a call its deadline.
+    if (!reachable.ok() && parts.schema_current) parts.database.GiveUpOnServer(kProbeTimeout);
     if (reachable.ok() != ready) {
       ready = reachable.ok();
       SetReady(*parts.grpc_server, ready);
@@ -410,7 +416,18 @@ void MonitorHealth(Server::Parts& parts) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config) {
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& given) {
+  // Every connection the server opens has client-side bounds on its waits.
+  ServerConfig config = given;
+  config.database_url = storage::WithClientTimeouts(given.database_url);
+  if (!given.read_database_url.empty()) {
+    config.read_database_url = storage::WithClientTimeouts(given.read_database_url);
+  }
+  if (!storage::AsksForPrimary(given.database_url)) {
+    spdlog::warn(
+        "--database-url does not say target_session_attrs=read-write: after a failover it may connect to a "
+        "standby, which takes no writes (readiness then says NOT_SERVING)");
+  }
   if (config.read_only) {
     spdlog::info("read-only: every write is refused");
   } else if (config.auth_token_file.empty()) {
@@ -500,7 +517,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& config
     parts->http_listener = *std::move(listener);
     spdlog::info("podmeta-server serving HTTP on {} (port {})", config.http_listen, parts->http_listener->port());
   }
-  parts->watched_port = parts->port;  // 0 for unix sockets
+  // gRPC reports port 1 for a unix socket: only a TCP listener is watched.
+  parts->watched_port = absl::StartsWith(config.listen, "unix:") ? 0 : parts->port;
   Server::Parts* monitored = parts.get();
   parts->health_monitor = std::thread([monitored] { MonitorHealth(*monitored); });
   if (config.purge_interval.count() > 0 && !config.read_only) {

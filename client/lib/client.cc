@@ -104,12 +104,24 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
       podcasts_(v1::PodcastService::NewStub(channel_)),
       episodes_(v1::EpisodeService::NewStub(channel_)) {}
 
+namespace {
+
+// A wait between half of `backoff` and all of it.
+std::chrono::milliseconds Jittered(std::chrono::milliseconds backoff) {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  const auto half = backoff.count() / 2;
+  return std::chrono::milliseconds(half + std::uniform_int_distribution<int64_t>(0, backoff.count() - half)(random));
+}
+
+}  // namespace
+
 template <typename Response, typename Invoke>
 absl::StatusOr<Response> Client::Call(Invoke invoke, Retry retry) {
+  const auto deadline = std::chrono::system_clock::now() + options_.timeout;
   auto backoff = options_.initial_backoff;
   for (int attempt = 1;; ++attempt) {
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + options_.timeout);
+    context.set_deadline(deadline);
     if (!options_.token.empty()) context.AddMetadata("authorization", "Bearer " + options_.token);
     if (options_.fresh_reads) context.AddMetadata("x-podmeta-consistency", "fresh");
     // A retry waits (within its deadline) for the channel to reconnect
@@ -118,12 +130,14 @@ absl::StatusOr<Response> Client::Call(Invoke invoke, Retry retry) {
     Response response;
     const grpc::Status status = invoke(&context, &response);
     if (status.ok()) return response;
+    const std::chrono::milliseconds wait = Jittered(backoff);
     if (status.error_code() != grpc::StatusCode::UNAVAILABLE || retry == Retry::kNever ||
-        attempt >= options_.max_attempts) {
+        (options_.max_attempts > 0 && attempt >= options_.max_attempts) ||
+        std::chrono::system_clock::now() + wait >= deadline) {
       return FromGrpcStatus(status);
     }
-    std::this_thread::sleep_for(backoff);
-    backoff *= 2;
+    std::this_thread::sleep_for(wait);
+    backoff = std::min(backoff * 2, options_.max_backoff);
   }
 }
 

@@ -12,6 +12,13 @@ namespace podmeta::storage {
 namespace {
 
 constexpr char kChannel[] = "podmeta_episode_changes";
+// With no notification for this long, the feed reads the WAL position
+// anyway: a server that hung, or became a standby (where the position cannot
+// be read), is noticed and the feed reconnects instead of listening to a
+// server that will never notify again.
+constexpr auto kIdleCheckInterval = std::chrono::seconds(1);
+// How long the position query may take before the server is given up.
+constexpr auto kQueryTimeout = std::chrono::seconds(2);
 
 class Receiver final : public pqxx::notification_receiver {
  public:
@@ -79,7 +86,7 @@ void ChangeFeed::Run() {
   bool was_connected = false;
   while (!stopping_) {
     try {
-      pqxx::connection connection(dsn_);
+      Connection connection(dsn_);
       std::vector<std::string> notified;  // this batch's podcasts, with replica_reads_
       Receiver receiver(connection, [this, &notified](const std::string& podcast_id) {
         if (replica_reads_) {
@@ -96,18 +103,23 @@ void ChangeFeed::Run() {
       // Watchers that subscribed before the LISTEN may have missed a change.
       WakeAll();
       SetConnected(true);
+      auto last_read = std::chrono::steady_clock::now();
       while (!stopping_) {
         if (notified.empty()) connection.await_notification(0, 200'000);
-        if (notified.empty()) continue;
+        if (notified.empty() && std::chrono::steady_clock::now() - last_read < kIdleCheckInterval) continue;
         // The position is read after these notifications arrived, so it is
         // past their commits. Notifications that arrive while it is read
         // (libpqxx delivers them after any statement) wait for the next
         // round: their commits may be later.
         std::vector<std::string> batch;
         batch.swap(notified);
-        pqxx::nontransaction query(connection);
-        const uint64_t position =
-            static_cast<uint64_t>(query.exec(std::string(kCurrentWalLsn.sql))[0]["position"].as<int64_t>());
+        uint64_t position = 0;
+        {
+          QueryWatchdog::Watch watch(watchdog_, std::chrono::system_clock::now() + kQueryTimeout, connection);
+          pqxx::nontransaction query(connection);
+          position = static_cast<uint64_t>(query.exec(std::string(kCurrentWalLsn.sql))[0]["position"].as<int64_t>());
+        }
+        last_read = std::chrono::steady_clock::now();
         for (const std::string& podcast_id : batch) Changed(podcast_id, position);
       }
     } catch (const std::exception& error) {

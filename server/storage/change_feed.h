@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "storage/episode_cache.h"
+#include "storage/query_watchdog.h"
 #include "sync/mutex.h"
 
 namespace podmeta::storage {
@@ -62,6 +63,9 @@ class ChangeFeed {
   std::atomic<bool> stopping_{false};
   std::condition_variable connected_changed_;
   bool connected_ ABSL_GUARDED_BY(mutex_) = false;
+  // Bounds the feed's queries: a server that stops answering is given up
+  // and the feed reconnects (to the new primary, after a failover).
+  QueryWatchdog watchdog_;
   std::thread thread_;
 };
 

@@ -12,7 +12,7 @@ ConnectionPool::ConnectionPool(std::string dsn, size_t capacity, Prepare prepare
 
 ConnectionPool::~ConnectionPool() = default;
 
-ConnectionPool::Lease::Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> connection)
+ConnectionPool::Lease::Lease(ConnectionPool* pool, std::unique_ptr<Connection> connection)
     : pool_(pool), connection_(std::move(connection)) {}
 
 ConnectionPool::Lease::Lease(Lease&& other) noexcept
@@ -34,7 +34,7 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Deadline deadline)
                            absl::StrCat("no database connection became free in time (all ", capacity_, " in use)"));
     }
     if (!idle_.empty()) {
-      std::unique_ptr<pqxx::connection> connection = std::move(idle_.back());
+      std::unique_ptr<Connection> connection = std::move(idle_.back());
       idle_.pop_back();
       return Lease(this, std::move(connection));
     }
@@ -42,7 +42,7 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Deadline deadline)
   }
   // Connecting takes a round trip or more: outside the lock.
   try {
-    auto connection = std::make_unique<pqxx::connection>(dsn_);
+    auto connection = std::make_unique<Connection>(dsn_);
     if (prepare_) prepare_(*connection);
     return Lease(this, std::move(connection));
   } catch (const std::exception& error) {
@@ -56,7 +56,7 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire(Deadline deadline)
   }
 }
 
-void ConnectionPool::Release(std::unique_ptr<pqxx::connection> connection, bool discard) {
+void ConnectionPool::Release(std::unique_ptr<Connection> connection, bool discard) {
   {
     sync::MutexLock lock(mutex_);
     if (discard || !connection->is_open()) {
@@ -75,7 +75,7 @@ ConnectionPool::Stats ConnectionPool::stats() const {
 }
 
 void ConnectionPool::CloseIdle() {
-  std::vector<std::unique_ptr<pqxx::connection>> closing;
+  std::vector<std::unique_ptr<Connection>> closing;
   {
     sync::MutexLock lock(mutex_);
     open_ -= idle_.size();

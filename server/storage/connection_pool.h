@@ -16,11 +16,11 @@
 #include <condition_variable>
 #include <functional>
 #include <memory>
-#include <pqxx/connection>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "storage/pg_connection.h"
 #include "sync/mutex.h"
 
 namespace podmeta::storage {
@@ -29,8 +29,9 @@ using Deadline = std::chrono::system_clock::time_point;
 
 class ConnectionPool {
  public:
-  using Prepare = std::function<void(pqxx::connection&)>;
+  using Prepare = std::function<void(Connection&)>;
 
+  // `dsn` is used as given (WithClientTimeouts is the caller's choice).
   ConnectionPool(std::string dsn, size_t capacity, Prepare prepare);
   ~ConnectionPool();
   ConnectionPool(const ConnectionPool&) = delete;
@@ -38,17 +39,17 @@ class ConnectionPool {
 
   class Lease {
    public:
-    Lease(ConnectionPool* pool, std::unique_ptr<pqxx::connection> connection);
+    Lease(ConnectionPool* pool, std::unique_ptr<Connection> connection);
     Lease(Lease&& other) noexcept;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
-    pqxx::connection& operator*() const { return *connection_; }
+    Connection& operator*() const { return *connection_; }
     // The connection is broken: close it instead of returning it.
     void Discard() { discard_ = true; }
 
    private:
     ConnectionPool* pool_;
-    std::unique_ptr<pqxx::connection> connection_;
+    std::unique_ptr<Connection> connection_;
     bool discard_ = false;
   };
 
@@ -65,14 +66,14 @@ class ConnectionPool {
   void CloseIdle();
 
  private:
-  void Release(std::unique_ptr<pqxx::connection> connection, bool discard);
+  void Release(std::unique_ptr<Connection> connection, bool discard);
 
   const std::string dsn_;
   const size_t capacity_;
   const Prepare prepare_;
   mutable sync::Mutex mutex_;
   std::condition_variable available_;
-  std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mutex_);
+  std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mutex_);
   size_t open_ ABSL_GUARDED_BY(mutex_) = 0;  // idle + leased + being opened
   size_t waiting_ ABSL_GUARDED_BY(mutex_) = 0;
 };

@@ -1,5 +1,8 @@
 #include "storage/database.h"
 
+#include <poll.h>
+
+#include "absl/strings/ascii.h"
 #include "domain/errors.h"
 #include "storage/queries.h"
 
@@ -14,7 +17,7 @@ constexpr std::chrono::seconds kDefaultAcquireTimeout{10};
 Database::Database(std::string dsn, size_t pool_size, std::chrono::milliseconds max_call_time,
                    std::chrono::seconds deleted_retention)
     : pool_(std::move(dsn), pool_size,
-            [max_call_time, deleted_retention](pqxx::connection& connection) {
+            [max_call_time, deleted_retention](Connection& connection) {
               connection.set_variable("statement_timeout", std::to_string(max_call_time.count()));
               if (deleted_retention.count() > 0) {
                 connection.set_variable("podmeta.deleted_retention_seconds", std::to_string(deleted_retention.count()));
@@ -40,19 +43,79 @@ std::vector<std::string> Database::ChangedPodcasts(pqxx::transaction_base& trans
 
 DatabaseProbe::DatabaseProbe(std::string dsn) : dsn_(std::move(dsn)) {}
 
-DatabaseProbe::~DatabaseProbe() = default;
+DatabaseProbe::~DatabaseProbe() {
+  if (connection_ != nullptr) PQfinish(connection_);
+}
 
 absl::Status DatabaseProbe::Check(std::chrono::milliseconds timeout) {
-  try {
-    if (connection_ == nullptr || !connection_->is_open()) connection_ = std::make_unique<pqxx::connection>(dsn_);
-    pqxx::nontransaction transaction(*connection_);
-    transaction.exec("SET statement_timeout = " + std::to_string(timeout.count()));
-    transaction.exec("SELECT 1");
-    return absl::OkStatus();
-  } catch (const std::exception& error) {
-    connection_.reset();
-    return domain::Error(domain::Reason::kDatabaseUnavailable, absl::StrCat("database unreachable: ", error.what()));
+  const auto fail = [this](absl::string_view why) {
+    if (connection_ != nullptr) PQfinish(connection_);
+    connection_ = nullptr;
+    return domain::Error(domain::Reason::kDatabaseUnavailable, absl::StrCat("database unreachable: ", why));
+  };
+  if (connection_ != nullptr && PQstatus(connection_) != CONNECTION_OK) {
+    PQfinish(connection_);
+    connection_ = nullptr;
   }
+  if (connection_ == nullptr) {
+    // Blocking, bounded by the connection string's connect_timeout per host
+    // (WithClientTimeouts); the check that lost the connection already
+    // reported the database unreachable.
+    connection_ = PQconnectdb(WithLastHostFirst(dsn_).c_str());
+    if (connection_ == nullptr) return fail("out of memory");
+    if (PQstatus(connection_) != CONNECTION_OK) {
+      return fail(absl::StripTrailingAsciiWhitespace(PQerrorMessage(connection_)));
+    }
+    RememberHost(dsn_, connection_);
+  }
+  // The timeout bounds the answer; a (re)connection has its own bound, and a
+  // slow one must not use it up (the check would then fail for ever).
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  if (PQsendQuery(connection_, "SELECT pg_is_in_recovery()") == 0) {
+    return fail(absl::StripTrailingAsciiWhitespace(PQerrorMessage(connection_)));
+  }
+  // Results as they come, each wait bounded by what is left of `timeout`.
+  std::string in_recovery;
+  for (;;) {
+    while (PQisBusy(connection_) != 0) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+      pollfd socket{PQsocket(connection_), POLLIN, 0};
+      if (left <= 0 || poll(&socket, 1, static_cast<int>(left)) <= 0) {
+        return fail(absl::StrCat("no answer within ", timeout.count(), " ms"));
+      }
+      if (PQconsumeInput(connection_) == 0) {
+        return fail(absl::StripTrailingAsciiWhitespace(PQerrorMessage(connection_)));
+      }
+    }
+    PGresult* result = PQgetResult(connection_);
+    if (result == nullptr) break;
+    const ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_TUPLES_OK && PQntuples(result) == 1) in_recovery = PQgetvalue(result, 0, 0);
+    const std::string error = PQresultErrorMessage(result);
+    PQclear(result);
+    if (status != PGRES_TUPLES_OK) return fail(absl::StripTrailingAsciiWhitespace(error));
+  }
+  if (in_recovery == "t") {
+    return domain::Error(domain::Reason::kDatabaseUnavailable,
+                         "the database is a standby (in recovery): it takes no writes");
+  }
+  if (in_recovery != "f") return fail("pg_is_in_recovery() gave no answer");
+  return absl::OkStatus();
+}
+
+absl::Status Database::Abandoned() {
+  return domain::Error(
+      domain::Reason::kDatabaseUnavailable,
+      absl::StrCat("the database did not answer within ",
+                   std::chrono::duration_cast<std::chrono::milliseconds>(QueryWatchdog::kDefaultAbandonAfter).count(),
+                   " ms of the call's deadline; its connection was given up"));
+}
+
+absl::Status Database::ReplicationWaitCancelled() {
+  return domain::Error(domain::Reason::kCommitOutcomeUnknown,
+                       "the write was committed on the primary, but its wait for synchronous replication was "
+                       "cancelled: it may be lost if the primary fails; retry with the same request_id");
 }
 
 Deadline Database::AcquireDeadline(Deadline deadline) {

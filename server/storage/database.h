@@ -62,6 +62,15 @@ class Database {
 
   ConnectionPool& pool() { return pool_; }
 
+  // The server was seen not to answer (or to take no writes): idle
+  // connections are closed, and calls whose transaction has waited on it
+  // longer than `waited` fail now (UNAVAILABLE) instead of at their
+  // deadlines. New calls open new connections, which find the primary.
+  void GiveUpOnServer(std::chrono::milliseconds waited) {
+    pool_.CloseIdle();
+    watchdog_.AbandonOlderThan(waited);
+  }
+
   // Called after every transaction that changed episodes has committed
   // (or whose commit's outcome is unknown), with the podcasts whose episodes
   // it changed, found in the change log the database's triggers write: no
@@ -79,6 +88,11 @@ class Database {
   // query never outlives the call that asked for it.
   static absl::Status ApplyDeadline(pqxx::transaction_base& transaction, Deadline deadline);
   static Deadline AcquireDeadline(Deadline deadline);
+  // The answers when the watchdog gave up on a server that did not answer,
+  // and when PostgreSQL stopped waiting for a commit's synchronous
+  // replication.
+  static absl::Status Abandoned();
+  static absl::Status ReplicationWaitCancelled();
 
   template <typename Transaction, typename Work>
   auto Run(Deadline deadline, bool lower_statement_timeout, Work&& work, Commit commit)
@@ -101,14 +115,20 @@ class DatabaseProbe {
  public:
   explicit DatabaseProbe(std::string dsn);
   ~DatabaseProbe();
+  DatabaseProbe(const DatabaseProbe&) = delete;
+  DatabaseProbe& operator=(const DatabaseProbe&) = delete;
 
-  // OK when the database runs `SELECT 1` within `timeout` (reconnecting
-  // first if the last check lost the connection).
+  // OK when the database answers within `timeout` and is a primary: a
+  // standby (pg_is_in_recovery()) cannot take writes. The timeout is kept on
+  // this side, so a server that accepts but never answers fails the check on
+  // time; the connection is then dropped. A check after a failed one
+  // reconnects first, bounded by the connection string's connect_timeout
+  // per host (WithClientTimeouts), not by `timeout`.
   absl::Status Check(std::chrono::milliseconds timeout);
 
  private:
   const std::string dsn_;
-  std::unique_ptr<pqxx::connection> connection_;
+  PGconn* connection_ = nullptr;
 };
 
 template <typename Work>
@@ -145,15 +165,24 @@ auto Database::Run(Deadline deadline, bool lower_statement_timeout, Work&& work,
     auto result = work(transaction);
     if (result.ok() && commit == Commit::kIfOk) {
       if (episodes_committed_) changed = ChangedPodcasts(transaction);
+      (**lease).TakeReplicationWaitCancelled();
+      watch.Committing();
       transaction.commit();
       if (!changed.empty()) episodes_committed_(changed);
+      if ((**lease).TakeReplicationWaitCancelled()) {
+        // Committed here, perhaps not on the standby: not acknowledged.
+        lease->Discard();
+        return ReplicationWaitCancelled();
+      }
     }
     discard_if_cancelled();
     return result;
   } catch (const pqxx::broken_connection& error) {
-    // The server went away: the idle connections are as dead as this one.
+    // The server went away (or stopped answering and the watchdog gave up
+    // on it): the idle connections are as dead as this one.
     lease->Discard();
     pool_.CloseIdle();
+    if (watch.abandoned()) return Abandoned();
     return StatusFromSqlError(error, "database call");
   } catch (const pqxx::in_doubt_error& error) {
     lease->Discard();
@@ -164,10 +193,17 @@ auto Database::Run(Deadline deadline, bool lower_statement_timeout, Work&& work,
     // libpqxx 6.4 reports some lost connections ("server closed the
     // connection unexpectedly") as a plain sql_error; the connection's state
     // tells them apart from errors in the statement.
-    if (!(**lease).is_open()) {
+    if (!(**lease).is_open() || watch.abandoned()) {
       lease->Discard();
       pool_.CloseIdle();
+      if (watch.abandoned()) return Abandoned();
       return StatusFromSqlError(pqxx::broken_connection(error.what()), "database call");
+    }
+    // A server that no longer takes writes (a primary turned standby):
+    // every connection to it is as useless as this one.
+    if (ServerIsNotPrimary(error)) {
+      lease->Discard();
+      pool_.CloseIdle();
     }
     discard_if_cancelled();
     return StatusFromSqlError(error, "database call");

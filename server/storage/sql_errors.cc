@@ -34,6 +34,11 @@ absl::Status StatusFromSqlError(const std::exception& error, absl::string_view d
       spdlog::info("{}", what);
       return domain::Error(domain::Reason::kWriteConflict, "the write conflicted with a concurrent one; retry it");
     }
+    if (state == "25006") {
+      spdlog::warn("{}", what);
+      return domain::Error(domain::Reason::kDatabaseUnavailable,
+                           "the database takes no writes now (a standby, or read-only); retry once a primary answers");
+    }
     if (state == "57014") {
       spdlog::info("{}", what);
       return domain::Error(domain::Reason::kQueryTimeout, "the call's time ran out while the database worked on it");
@@ -58,6 +63,11 @@ absl::Status StatusFromSqlError(const std::exception& error, absl::string_view d
     }
   }
   return domain::Error(domain::Reason::kInternal, what);  // logged by the api layer, not sent
+}
+
+bool ServerIsNotPrimary(const std::exception& error) {
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&error);
+  return sql != nullptr && sql->sqlstate() == "25006";
 }
 
 }  // namespace podmeta::storage

@@ -35,15 +35,22 @@ namespace podmeta {
 struct ClientOptions {
   // host:port or unix:PATH.
   std::string address = "127.0.0.1:50051";
-  // Deadline of each attempt.
+  // Deadline of each call, retries included: a call that may be retried
+  // (see Client::Retry) is sent again while the server answers UNAVAILABLE
+  // or the connection is lost, until this deadline. A database failover
+  // takes seconds (5 to 30 in production), so retrying for time rides it
+  // out where a fixed count of quick retries would give up within one.
   std::chrono::milliseconds timeout{10'000};
   // Sent as "authorization: Bearer <token>" when set.
   std::string token;
-  // Attempts per call when the server answers UNAVAILABLE or the connection
-  // is lost (1 = no retry); see Client::Retry.
-  int max_attempts = 4;
-  // Wait before the first retry; doubles each time.
+  // Attempts per call at most (1 = no retry; 0 = as many as fit in
+  // `timeout`).
+  int max_attempts = 0;
+  // Wait before the first retry; doubles each time up to `max_backoff`. Each
+  // wait is drawn at random between half of it and all of it, so clients
+  // that lost the server together do not all return at once.
   std::chrono::milliseconds initial_backoff{100};
+  std::chrono::milliseconds max_backoff{2'000};
   // TLS: set `tls` (or a root CA) to connect with TLS; the system roots are
   // used when `tls_root_certs_pem` is empty. A certificate chain and key
   // authenticate the client for mutual TLS.
