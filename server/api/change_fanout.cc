@@ -71,15 +71,15 @@ void ReadShared(const std::shared_ptr<ChangeFanout::Hub>& hub, storage::EpisodeS
         hub->base = hub->last = *latest;
       }
     } else {
-      absl::StatusOr<std::vector<storage::EpisodeChangeRecord>> read =
-          episodes.ChangesAfter(hub->podcast_id, after, kReadBatch, deadline);
+      absl::StatusOr<storage::ChangePage> read =
+          episodes.ChangesAfter(hub->podcast_id, after, kReadBatch, ChangeFanout::kWindowBytes, deadline);
       sync::MutexLock lock(hub->mutex);
       if (!read.ok()) {
         hub->known = false;  // start over from the log's end once it answers
         hub->window.clear();
         hub->bytes = 0;
       } else {
-        for (storage::EpisodeChangeRecord& record : *read) {
+        for (storage::EpisodeChangeRecord& record : read->changes) {
           if (record.change_id <= hub->last) continue;
           hub->last = record.change_id;
           SharedChange change = ShareChange(hub->parent, std::move(record));
@@ -92,7 +92,7 @@ void ReadShared(const std::shared_ptr<ChangeFanout::Hub>& hub, storage::EpisodeS
           hub->bytes -= hub->window.front().message->ByteSizeLong();
           hub->window.pop_front();
         }
-        if (read->size() == static_cast<size_t>(kReadBatch)) hub->read_again = true;
+        if (read->more) hub->read_again = true;
       }
     }
     sync::MutexLock lock(hub->mutex);

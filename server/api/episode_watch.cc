@@ -11,8 +11,25 @@
 namespace podmeta::api {
 namespace {
 
-// Changes read per database round trip.
+// Changes read per database round trip, and the bytes of episodes a watch
+// holds for its client at most (at least one change, whatever its size):
+// a client that does not read costs no more than that.
 constexpr int32_t kReadBatch = 100;
+constexpr size_t kOutboxBytes = 256 << 10;
+
+// The first of `changes` that fit in kOutboxBytes (at least one); true when
+// some were left out.
+bool KeepWhatFits(std::vector<SharedChange>& changes) {
+  size_t bytes = 0;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    bytes += changes[i].message->ByteSizeLong();
+    if (bytes > kOutboxBytes && i > 0) {
+      changes.resize(i);
+      return true;
+    }
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -89,6 +106,7 @@ void EpisodeWatch::Read() {
       after = *latest;
     }
   }
+  bool more = false;
   if (failure.ok()) {
     // The shared window of recent changes first; the log only when this
     // watch is further behind than the window reaches.
@@ -96,11 +114,19 @@ void EpisodeWatch::Read() {
         resume_point_known ? fanout_.ChangesAfter(podcast_id_, after, kReadBatch) : std::nullopt;
     if (recent) {
       changes = *std::move(recent);
-    } else if (auto read = episodes_.ChangesAfter(podcast_id_, after, kReadBatch, storage::kNoDeadline); read.ok()) {
-      for (storage::EpisodeChangeRecord& record : *read) changes.push_back(ShareChange(parent_, std::move(record)));
+      more = changes.size() == static_cast<size_t>(kReadBatch);
+    } else if (auto read = episodes_.ChangesAfter(podcast_id_, after, kReadBatch, kOutboxBytes, storage::kNoDeadline);
+               read.ok()) {
+      for (storage::EpisodeChangeRecord& record : read->changes) {
+        changes.push_back(ShareChange(parent_, std::move(record)));
+      }
+      more = read->more;
     } else {
       failure = read.status();
     }
+    // Stored sizes are compressed ones: the decoded episodes are held to the
+    // same bound.
+    if (KeepWhatFits(changes)) more = true;
   }
   bool send_metadata = false;
   const v1::EpisodeChange* to_write = nullptr;
@@ -116,7 +142,7 @@ void EpisodeWatch::Read() {
       }
       last_change_ = changes.empty() ? after : changes.back().change_id;
       for (SharedChange& change : changes) outbox_.push_back(std::move(change.message));
-      if (changes.size() == static_cast<size_t>(kReadBatch)) read_again_ = true;
+      if (more) read_again_ = true;
       to_write = NextWriteLocked();
     }
   }

@@ -11,7 +11,8 @@
 // At most one database read and one write are in flight at a time; the
 // stream finishes (and the reactor deletes itself) only when neither is.
 // A read starts only when the client has taken every change of the last
-// one, so a client that does not read costs at most one batch of memory.
+// one, and a read holds at most 100 changes and 256 KiB of episodes (at
+// least one change), so a client that does not read costs at most that.
 #pragma once
 
 #include <grpcpp/grpcpp.h>

@@ -254,11 +254,10 @@ absl::StatusOr<int64_t> EpisodeStore::LatestChange(const std::string& podcast_id
   });
 }
 
-absl::StatusOr<std::vector<EpisodeChangeRecord>> EpisodeStore::ChangesAfter(const std::string& podcast_id,
-                                                                            int64_t after_change_id, int32_t limit,
-                                                                            Deadline deadline) {
+absl::StatusOr<ChangePage> EpisodeStore::ChangesAfter(const std::string& podcast_id, int64_t after_change_id,
+                                                      int32_t limit, int64_t max_bytes, Deadline deadline) {
   ++change_log_reads_;
-  return database_.Read(deadline, [&](auto& transaction) -> absl::StatusOr<std::vector<EpisodeChangeRecord>> {
+  return database_.Read(deadline, [&](auto& transaction) -> absl::StatusOr<ChangePage> {
     // Changes after the token that are gone (trimmed by age, or erased by a
     // purge) would leave a hole in the replay: the token has expired. Read
     // before the changes, so a purge between the two is seen next time.
@@ -274,20 +273,25 @@ absl::StatusOr<std::vector<EpisodeChangeRecord>> EpisodeStore::ChangesAfter(cons
                            {{"podcast", domain::PodcastName(podcast_id)}});
     }
     const pqxx::result changes =
-        transaction.exec_prepared(StatementName(kChangesAfter), podcast_id, after_change_id, limit);
+        transaction.exec_prepared(StatementName(kChangesAfter), podcast_id, after_change_id, limit, max_bytes);
     const EpisodeColumns columns(changes);
     const pqxx::row_size_type change_id = changes.column_number("change_id");
     const pqxx::row_size_type kind = changes.column_number("kind");
-    std::vector<EpisodeChangeRecord> records;
-    records.reserve(changes.size());
+    const pqxx::row_size_type page_rows = changes.column_number("page_rows");
+    ChangePage page;
+    page.changes.reserve(changes.size());
     for (const pqxx::row& row : changes) {
       EpisodeChangeRecord record;
       record.change_id = row[change_id].as<int64_t>();
       record.kind = static_cast<v1::EpisodeChange::Kind>(row[kind].as<int>());
       record.episode = columns.Read(podcast_id, row);
-      records.push_back(std::move(record));
+      page.changes.push_back(std::move(record));
     }
-    return records;
+    if (!changes.empty()) {
+      const auto rows = changes[0][page_rows].as<int64_t>();
+      page.more = rows == limit || static_cast<int64_t>(changes.size()) < rows;
+    }
+    return page;
   });
 }
 

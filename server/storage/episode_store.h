@@ -38,6 +38,14 @@ struct EpisodeChangeRecord {
   v1::Episode episode;  // as that change left it
 };
 
+// A page of the change log.
+struct ChangePage {
+  std::vector<EpisodeChangeRecord> changes;
+  // The log may hold changes after the last one: the page ended at its
+  // count or its bytes.
+  bool more = false;
+};
+
 class EpisodeStore {
  public:
   // Reads (Get, List, BatchGet) go to `reads`, which may be a replica;
@@ -85,12 +93,13 @@ class EpisodeStore {
   // podcast does not exist.
   absl::StatusOr<int64_t> LatestChange(const std::string& podcast_id, Deadline deadline);
 
-  // Up to `limit` changes after `after_change_id`, oldest first.
   // Reads of the change log (ChangesAfter) since start.
   uint64_t change_log_reads() const { return change_log_reads_.load(); }
 
-  absl::StatusOr<std::vector<EpisodeChangeRecord>> ChangesAfter(const std::string& podcast_id, int64_t after_change_id,
-                                                                int32_t limit, Deadline deadline);
+  // Up to `limit` changes after `after_change_id`, oldest first, and no more
+  // of them than fit in `max_bytes` as stored (at least one).
+  absl::StatusOr<ChangePage> ChangesAfter(const std::string& podcast_id, int64_t after_change_id, int32_t limit,
+                                          int64_t max_bytes, Deadline deadline);
 
  private:
   Database& database_;

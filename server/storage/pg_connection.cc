@@ -124,9 +124,10 @@ std::string KeywordValueString(const std::vector<std::pair<std::string, std::str
 std::string WithClientTimeouts(const std::string& dsn) {
   auto options = OptionsOf(dsn);
   if (!options) return dsn;
-  for (const auto& [keyword, value] : kClientTimeouts) {
+  for (const auto& timeout : kClientTimeouts) {
+    const std::string keyword = timeout.first;
     if (std::none_of(options->begin(), options->end(), [&](const auto& set) { return set.first == keyword; })) {
-      options->emplace_back(keyword, value);
+      options->emplace_back(keyword, timeout.second);
     }
   }
   return KeywordValueString(*options);

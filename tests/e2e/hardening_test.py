@@ -573,6 +573,61 @@ class WatchMemoryTest(unittest.TestCase):
         finally:
             self.assertEqual(server.stop(), 0)
 
+    def test_watchers_resuming_from_long_ago_hold_bytes_not_batches(self):
+        cluster = Cluster()
+        self.addCleanup(cluster.remove)
+        asan = os.environ.get("ASAN_OPTIONS", "")
+        os.environ["ASAN_OPTIONS"] = (asan + ":" if asan else "") + "quarantine_size_mb=8:thread_local_quarantine_size_kb=64"
+        self.addCleanup(os.environ.__setitem__, "ASAN_OPTIONS", asan)
+        server = ServerProcess(cluster.url)
+        try:
+            channel = server.wait_ready()
+            podcasts = podcast_service_pb2_grpc.PodcastServiceStub(channel)
+            episodes = episode_service_pb2_grpc.EpisodeServiceStub(channel)
+            podcasts.CreatePodcast(podcast_service_pb2.CreatePodcastRequest(
+                podcast_id="backlog", podcast=resources_pb2.Podcast(title="Backlog")), timeout=10)
+            created = episodes.CreateEpisode(episode_service_pb2.CreateEpisodeRequest(
+                parent="podcasts/backlog", episode=resources_pb2.Episode(
+                    title="Big", number=1, publish_time={"seconds": 1_700_000_000})), timeout=10)
+            token = episodes.ListEpisodes(episode_service_pb2.ListEpisodesRequest(
+                parent="podcasts/backlog"), timeout=10).resume_token
+            # 120 changes of 60 KB: more than the shared window keeps, so
+            # watchers from the token read the change log.
+            changes = 120
+            for index in range(changes):
+                notes = " ".join(f"{index}-{k}" for k in range(9_000))[:60_000]
+                episodes.UpdateEpisode(episode_service_pb2.UpdateEpisodeRequest(
+                    episode=resources_pb2.Episode(name=created.name, description=f"{index} {notes}"),
+                    update_mask={"paths": ["description"]}), timeout=10)
+            before = rss_kib(server.process.pid)
+            stalled_channels = [grpc.insecure_channel(server.address, options=[("grpc.use_local_subchannel_pool", 1)])
+                                for _ in range(20)]
+            stalled = [episode_service_pb2_grpc.EpisodeServiceStub(c).WatchEpisodes(
+                episode_service_pb2.WatchEpisodesRequest(parent="podcasts/backlog", resume_token=token), timeout=300)
+                for c in stalled_channels]
+            for stream in stalled:
+                stream.initial_metadata()
+            time.sleep(2)  # every stalled watch has read what it holds
+            after = rss_kib(server.process.pid)
+            # A watcher that reads from the same token gets every change once, in order.
+            reader = episodes.WatchEpisodes(episode_service_pb2.WatchEpisodesRequest(
+                parent="podcasts/backlog", resume_token=token), timeout=60)
+            received = []
+            for change in reader:
+                received.append(change.episode.description.split()[0])
+                if len(received) == changes:
+                    break
+            reader.cancel()
+            for stream in stalled:
+                stream.cancel()
+            self.assertEqual(received, [str(i) for i in range(changes)])
+            # A batch of 100 changes each would be 20 x 6 MB = 120 MB kept.
+            print(f"20 watchers stalled {changes} changes of 60 KB behind: server RSS {before} KiB -> {after} KiB",
+                  file=sys.stderr)
+            self.assertLess(after - before, 40 * 1024, f"RSS grew from {before} KiB to {after} KiB")
+        finally:
+            self.assertEqual(server.stop(), 0)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
