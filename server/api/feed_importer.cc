@@ -77,7 +77,7 @@ absl::StatusOr<v1::ImportFeedResponse> FeedImporter::Import(const v1::ImportFeed
     if (fetched->not_modified && stored) {
       v1::ImportFeedResponse response;
       response.set_not_modified(true);
-      response.set_fetched_uri(fetched->final_uri);
+      response.set_fetched_uri(domain::PublicUri(fetched->final_uri));
       absl::StatusOr<v1::Podcast> podcast = podcasts_.Get(stored->podcast_id, deadline);
       if (!podcast.ok()) return podcast.status();
       *response.mutable_podcast() = *std::move(podcast);
@@ -162,7 +162,7 @@ absl::StatusOr<v1::ImportFeedResponse> FeedImporter::Import(const v1::ImportFeed
   for (const domain::PageProblem& warning : warnings) AddProblem(*response->mutable_warnings(), warning);
   std::stable_sort(response->mutable_warnings()->begin(), response->mutable_warnings()->end(),
                    [](const v1::ImportProblem& a, const v1::ImportProblem& b) { return a.line() < b.line(); });
-  if (request.source_case() == v1::ImportFeedRequest::kUri) response->set_fetched_uri(fetched_uri);
+  if (request.source_case() == v1::ImportFeedRequest::kUri) response->set_fetched_uri(domain::PublicUri(fetched_uri));
   return response;
 }
 

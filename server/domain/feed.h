@@ -63,6 +63,14 @@ struct FeedIdentity {
 };
 FeedIdentity FeedIdentityOf(const Feed& feed, absl::string_view fetched_uri);
 
+// `uri` as anyone may see it: without credentials. Private feeds (paid
+// shows, members' feeds) carry them as user:password@ or in the query
+// (auth=, token=, key=, signature=, ...); such a URL is fetched as given but
+// read back, exported (atom:link rel="self"), answered and logged only as
+// this. Query parameters whose name holds one of those words are dropped;
+// the rest of the URI is kept as it is. Not a URI: returned as it is.
+std::string PublicUri(absl::string_view uri);
+
 // A date as feeds write them; nullopt when it is none. `standard` is set to
 // whether it was RFC 822 as RSS requires (with a numeric zone, GMT or UT).
 std::optional<google::protobuf::Timestamp> ParseFeedDate(absl::string_view text, bool* standard);

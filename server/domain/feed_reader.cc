@@ -453,7 +453,7 @@ class Reader {
     }
     if (feed_.self_uri.empty()) feed_.self_uri = new_feed_uri;
     podcast.set_description(PlainTextOf(description.empty() ? summary : description));
-    podcast.set_feed_uri(feed_.self_uri);
+    podcast.set_feed_uri(PublicUri(feed_.self_uri));
   }
 
   // Plain text of a description: HTML made text, text kept as it is (lines
@@ -766,9 +766,41 @@ std::optional<google::protobuf::Duration> ParseFeedDuration(absl::string_view te
   return duration;
 }
 
+std::string PublicUri(absl::string_view uri) {
+  const size_t scheme = uri.find("://");
+  if (scheme == absl::string_view::npos) return std::string(uri);
+  const size_t authority = scheme + 3;
+  const size_t authority_end = std::min(uri.find_first_of("/?#", authority), uri.size());
+  std::string out(uri.substr(0, authority));
+  absl::string_view host = uri.substr(authority, authority_end - authority);
+  if (const size_t at = host.rfind('@'); at != absl::string_view::npos) host.remove_prefix(at + 1);
+  out.append(host.data(), host.size());
+  absl::string_view rest = uri.substr(authority_end);
+  const size_t query = rest.find('?');
+  if (query == absl::string_view::npos) {
+    out.append(rest.data(), rest.size());
+    return out;
+  }
+  const size_t fragment = std::min(rest.find('#', query), rest.size());
+  out.append(rest.data(), query);
+  static const absl::string_view kSecretWords[] = {"auth", "token", "key",        "secret",
+                                                   "pass", "sig",   "credential", "session"};
+  std::vector<absl::string_view> kept;
+  for (absl::string_view parameter : absl::StrSplit(rest.substr(query + 1, fragment - query - 1), '&')) {
+    const std::string name = absl::AsciiStrToLower(parameter.substr(0, parameter.find('=')));
+    if (std::none_of(std::begin(kSecretWords), std::end(kSecretWords),
+                     [&](absl::string_view word) { return absl::StrContains(name, word); })) {
+      kept.push_back(parameter);
+    }
+  }
+  if (!kept.empty()) absl::StrAppend(&out, "?", absl::StrJoin(kept, "&"));
+  out.append(rest.data() + fragment, rest.size() - fragment);
+  return out;
+}
+
 FeedIdentity FeedIdentityOf(const Feed& feed, absl::string_view fetched_uri) {
   FeedIdentity identity;
-  identity.feed_uri = !feed.self_uri.empty() ? feed.self_uri : std::string(fetched_uri);
+  identity.feed_uri = PublicUri(!feed.self_uri.empty() ? feed.self_uri : fetched_uri);
   identity.guid = feed.podcast.guid();
   if (identity.guid.empty() && !identity.feed_uri.empty()) identity.guid = FeedGuidOf(identity.feed_uri);
   return identity;

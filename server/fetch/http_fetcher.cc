@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "domain/errors.h"
+#include "domain/feed.h"
 
 namespace podmeta::fetch {
 namespace {
@@ -119,8 +120,9 @@ void InitializeFetching() {
 absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchLimits& limits) {
   const std::string lower = absl::AsciiStrToLower(request.uri.substr(0, 8));
   if (!absl::StartsWith(lower, "http://") && !absl::StartsWith(lower, "https://")) {
-    return domain::Error(domain::Reason::kInvalidFields, absl::StrCat("cannot fetch \"", request.uri.substr(0, 200),
-                                                                      "\": only http and https URLs are fetched"));
+    return domain::Error(domain::Reason::kInvalidFields,
+                         absl::StrCat("cannot fetch \"", domain::PublicUri(request.uri).substr(0, 200),
+                                      "\": only http and https URLs are fetched"));
   }
   InitializeFetching();
   std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
@@ -156,7 +158,7 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchLimits
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error);
 
   const CURLcode code = curl_easy_perform(handle);
-  const std::string where = absl::StrCat("fetching ", request.uri.substr(0, 300), ": ");
+  const std::string where = absl::StrCat("fetching ", domain::PublicUri(request.uri).substr(0, 300), ": ");
   if (!transfer.refused.empty()) {
     return domain::Error(domain::Reason::kInvalidFields,
                          absl::StrCat(where, "refused to connect to ", transfer.refused,

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/errors.h"
+#include "domain/feed.h"
 #include "domain/resource_names.h"
 #include "domain/resources.h"
 #include "google/protobuf/util/json_util.h"
@@ -168,7 +169,9 @@ v1::Podcast PodcastColumns::Read(const pqxx::row& row) const {
   PeopleFromJson(row[people_], podcast.mutable_people());
   podcast.set_language(row[language_].c_str());
   podcast.set_image_uri(row[image_uri_].c_str());
-  podcast.set_feed_uri(row[feed_uri_].c_str());
+  // Rows written before feed URLs were kept public, and URLs written
+  // through the API, may hold credentials: never shown.
+  podcast.set_feed_uri(domain::PublicUri(row[feed_uri_].c_str()));
   podcast.set_episode_count(row[episode_count_].as<int32_t>());
   SetTime(row[create_micros_], podcast.mutable_create_time());
   SetTime(row[update_micros_], podcast.mutable_update_time());

@@ -59,6 +59,25 @@ TEST_F(FeedApiTest, ImportsExportsAndReimportsWithoutChange) {
   EXPECT_THAT(reimported->updated_episodes(), SizeIs(0));
 }
 
+TEST_F(FeedApiTest, CredentialsInAFeedUrlAreNeverReadBackOrExported) {
+  // A members' feed links itself with a password and a token in its URL.
+  std::string feed =
+      absl::StrReplaceAll(SeasonsFeed(), {{"https://feeds.example.com/", "https://member:hunter2@feeds.example.com/"},
+                                          {podcast_id() + ".xml", podcast_id() + ".xml?auth=s3cret&v=2"}});
+  ASSERT_THAT(feed, HasSubstr("hunter2"));
+  absl::StatusOr<v1::ImportFeedResponse> imported = client().ImportFeed(Request(feed));
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  absl::StatusOr<v1::Podcast> read = client().GetPodcast(podcast());
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_THAT(read->feed_uri(), HasSubstr(podcast_id() + ".xml?v=2"));
+  absl::StatusOr<v1::ExportFeedResponse> exported = client().ExportFeed(podcast());
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  for (const std::string& shown : {read->DebugString(), imported->DebugString(), exported->content()}) {
+    EXPECT_THAT(shown, ::testing::Not(HasSubstr("hunter2")));
+    EXPECT_THAT(shown, ::testing::Not(HasSubstr("s3cret")));
+  }
+}
+
 TEST_F(FeedApiTest, ChaptersEditedThroughTheApiAreKept) {
   ASSERT_TRUE(client().ImportFeed(Request(SeasonsFeed())).ok());
   const std::string name = podcast() + "/episodes/s1e3";

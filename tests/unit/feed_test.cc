@@ -399,3 +399,19 @@ TEST(MinimalFeed, PlainRssWithoutGuidsOrNamespaces) {
 
 }  // namespace
 }  // namespace podmeta::domain
+
+namespace podmeta::domain {
+namespace {
+
+TEST(PublicUri, DropsUserinfoAndSecretQueryParametersOnly) {
+  EXPECT_EQ(PublicUri("https://ann:pw@feeds.example/show.xml"), "https://feeds.example/show.xml");
+  EXPECT_EQ(PublicUri("https://feeds.example/show.xml?auth=abc&format=rss&api_key=1&X-Amz-Signature=z#top"),
+            "https://feeds.example/show.xml?format=rss#top");
+  EXPECT_EQ(PublicUri("https://feeds.example/members?token=t"), "https://feeds.example/members");
+  EXPECT_EQ(PublicUri("https://feeds.example/a@b/show.xml"), "https://feeds.example/a@b/show.xml");
+  EXPECT_EQ(PublicUri("https://feeds.example/show.xml"), "https://feeds.example/show.xml");
+  EXPECT_EQ(PublicUri("not a uri"), "not a uri");
+}
+
+}  // namespace
+}  // namespace podmeta::domain
