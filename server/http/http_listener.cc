@@ -199,6 +199,15 @@ class Session : public std::enable_shared_from_this<Session> {
     method_ = std::string(message.method_string());
     target_ = std::string(message.target());
     keep_alive_ = message.keep_alive();
+    // HTTP/1.1's framing rules (RFC 9112): an HTTP/1.0 message with
+    // Transfer-Encoding has faulty framing, so the connection closes after
+    // it; a request without Host (HTTP/1.1) or with more than one is 400.
+    if (message.version() < 11 && message.count(bhttp::field::transfer_encoding) > 0) keep_alive_ = false;
+    const size_t hosts = message.count(bhttp::field::host);
+    if (hosts > 1 || (hosts == 0 && message.version() >= 11)) {
+      return Answer(Plain(400, hosts > 1 ? "more than one Host header" : "an HTTP/1.1 request needs a Host header"),
+                    /*close=*/true);
+    }
     head_ = message.method() == bhttp::verb::head;
     gzip_ = AcceptsGzip(std::string(message[bhttp::field::accept_encoding]));
     const absl::string_view client_id(message["X-Request-Id"].data(), message["X-Request-Id"].size());

@@ -380,6 +380,33 @@ class HttpTest(unittest.TestCase):
             self.assertNotIn(b"200 OK", data)
         self.assertEqual(self.request("GET", "/healthz")[0].status, 200)
 
+    def test_framing_and_host_rules_of_http_1_1(self):
+        def exchange(raw):
+            """Sends `raw`, returns everything the server sent before it closed (or 0.5 s passed;
+            the idle timeout of this server is 1.5 s)."""
+            with socket.create_connection(("127.0.0.1", self.http_port), timeout=0.5) as connection:
+                connection.sendall(raw)
+                received = b""
+                try:
+                    while chunk := connection.recv(65536):
+                        received += chunk
+                except socket.timeout:
+                    received += b"<still open>"
+                return received
+
+        missing = exchange(b"GET /healthz HTTP/1.1\r\n\r\n")
+        self.assertTrue(missing.startswith(b"HTTP/1.1 400"), missing[:60])
+        self.assertNotIn(b"<still open>", missing)
+        two = exchange(b"GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")
+        self.assertTrue(two.startswith(b"HTTP/1.1 400"), two[:60])
+        # HTTP/1.0 needs no Host; with Transfer-Encoding its framing is
+        # faulty: answered, then the connection closes.
+        old = exchange(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+        self.assertIn(b" 200 ", old.split(b"\r\n")[0])
+        self.assertNotIn(b"<still open>", old)
+        kept = exchange(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        self.assertIn(b"<still open>", kept)
+
     def test_requests_are_counted_and_failures_logged_with_their_request_id(self):
         response, _ = self.request("GET", f"{CHAPTERS_PATH}.json", {"X-Request-Id": "trace-me-42"})
         self.assertEqual(response.getheader("X-Request-Id"), "trace-me-42")
