@@ -114,7 +114,7 @@ absl::StatusOr<v1::ImportFeedResponse> FeedImporter::Import(const v1::ImportFeed
       if (stored) {
         auto known = stored->chapters_by_guid.find(item.episode.guid());
         if (known != stored->chapters_by_guid.end() && known->second.chapters_uri == item.chapters_uri &&
-            known->second.has_chapters) {
+            known->second.has_file_chapters) {
           continue;  // the same file as last time: the stored chapters stay
         }
       }

@@ -35,6 +35,11 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     }
     details.add_details()->PackFrom(bad_request);
   }
+  // When to retry, where the error says (a host's 429).
+  if (const auto retry = status.GetPayload(domain::kRetryInfoTypeUrl)) {
+    google::rpc::RetryInfo info;
+    if (info.ParseFromString(std::string(*retry))) details.add_details()->PackFrom(info);
+  }
   // Exactly one ErrorInfo (AIP-193), after any BadRequest (clients written
   // before ErrorInfo was sent look at the first detail): the reason attached
   // where the error was made; a status from a library without one gets the

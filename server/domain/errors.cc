@@ -41,6 +41,7 @@ const std::vector<ReasonInfo>& AllReasons() {
       {Reason::kCommitOutcomeUnknown, "COMMIT_OUTCOME_UNKNOWN", C::kUnavailable},
       {Reason::kFeedUnreachable, "FEED_UNREACHABLE", C::kUnavailable},
       {Reason::kFeedServerError, "FEED_SERVER_ERROR", C::kUnavailable},
+      {Reason::kFeedRateLimited, "FEED_RATE_LIMITED", C::kUnavailable},
       {Reason::kServerStarting, "SERVER_STARTING", C::kUnavailable},
       {Reason::kListenFailed, "LISTEN_FAILED", C::kUnavailable},
       {Reason::kDeadlinePassedWaiting, "DEADLINE_PASSED_WAITING", C::kDeadlineExceeded},
@@ -68,6 +69,14 @@ absl::Status WithReason(absl::Status status, Reason reason, const ErrorMetadata&
   info.set_domain(std::string(kErrorDomain));
   for (const auto& [key, value] : metadata) (*info.mutable_metadata())[key] = Truncated(ValidUtf8(value), 200);
   status.SetPayload(kErrorInfoTypeUrl, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+absl::Status WithRetryDelay(absl::Status status, std::chrono::seconds delay) {
+  if (status.ok()) return status;
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(delay.count());
+  status.SetPayload(kRetryInfoTypeUrl, absl::Cord(retry.SerializeAsString()));
   return status;
 }
 

@@ -12,6 +12,7 @@
 //   return Error(Reason::kEpisodeNotFound, "episode ... does not exist", {{"episode", name}});
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +65,7 @@ enum class Reason {
   kCommitOutcomeUnknown,  // the commit's outcome is unknown; retry with the same request_id
   kFeedUnreachable,
   kFeedServerError,  // the feed's server answered 5xx
+  kFeedRateLimited,  // the feed's server answered 429; RetryInfo says when to try again
   kServerStarting,
   kListenFailed,  // startup: an address the server cannot listen on
   // DEADLINE_EXCEEDED
@@ -115,6 +117,11 @@ absl::Status WithReason(absl::Status status, Reason reason, const ErrorMetadata&
 
 // The reason attached to `status`, if any.
 std::optional<Reason> ReasonOf(const absl::Status& status);
+
+// The payload key under which an absl::Status carries a serialized
+// google.rpc.RetryInfo: how long the caller should wait before retrying.
+inline constexpr absl::string_view kRetryInfoTypeUrl = "type.googleapis.com/google.rpc.RetryInfo";
+absl::Status WithRetryDelay(absl::Status status, std::chrono::seconds delay);
 
 // The payload key under which an absl::Status carries a serialized
 // google.rpc.BadRequest.

@@ -100,6 +100,22 @@ std::string Header(CURL* curl, const char* name) {
   return header->value;
 }
 
+// A 429 without a usable Retry-After waits this long; none waits longer
+// than the maximum.
+constexpr std::chrono::seconds kDefaultRetryAfter{60};
+constexpr std::chrono::seconds kMaxRetryAfter{3600};
+
+// An ETag or Last-Modified value to send back next time: visible ASCII and
+// spaces, at most 512 bytes (RFC 9110 allows no more); anything else is
+// dropped, so a host's bad header cannot fail every later import.
+std::string Validator(std::string value) {
+  if (value.size() > 512) return "";
+  for (char c : value) {
+    if (c != ' ' && c != '\t' && (c < 0x21 || c > 0x7E)) return "";
+  }
+  return value;
+}
+
 struct CurlFree {
   void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
 };
@@ -123,6 +139,16 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchLimits
     return domain::Error(domain::Reason::kInvalidFields,
                          absl::StrCat("cannot fetch \"", domain::PublicUri(request.uri).substr(0, 200),
                                       "\": only http and https URLs are fetched"));
+  }
+  // A URL libcurl cannot parse is the caller's mistake, not a host that is
+  // down: INVALID_ARGUMENT, never retried.
+  {
+    std::unique_ptr<CURLU, void (*)(CURLU*)> parsed(curl_url(), curl_url_cleanup);
+    if (parsed == nullptr) return domain::Error(domain::Reason::kInternal, "out of memory");
+    if (const CURLUcode bad = curl_url_set(parsed.get(), CURLUPART_URL, request.uri.c_str(), 0); bad != CURLUE_OK) {
+      return domain::InvalidField("uri", absl::StrCat("\"", domain::PublicUri(request.uri).substr(0, 200),
+                                                      "\" is not a valid URL (", curl_url_strerror(bad), ")"));
+    }
   }
   InitializeFetching();
   std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
@@ -194,6 +220,12 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchLimits
   curl_easy_getinfo(handle, CURLINFO_CONTENT_TYPE, &content_type);
   if (content_type != nullptr) result.content_type = content_type;
   if (status == 304) {
+    if (request.if_none_match.empty() && request.if_modified_since.empty()) {
+      return domain::Error(domain::Reason::kFeedRefused,
+                           absl::StrCat(where,
+                                        "the server answered HTTP 304 (not modified) to a request that asked "
+                                        "for the whole feed"));
+    }
     result.not_modified = true;
     result.etag = request.if_none_match;
     result.last_modified = request.if_modified_since;
@@ -201,11 +233,26 @@ absl::StatusOr<FetchResult> Fetch(const FetchRequest& request, const FetchLimits
   }
   if (status >= 500)
     return domain::Error(domain::Reason::kFeedServerError, absl::StrCat(where, "the server answered HTTP ", status));
+  if (status == 429) {
+    // Its Retry-After (seconds; a date counts as the default), bounded.
+    int64_t seconds = kDefaultRetryAfter.count();
+    if (!absl::SimpleAtoi(Header(handle, "Retry-After"), &seconds) || seconds < 1) seconds = kDefaultRetryAfter.count();
+    const auto delay = std::min(std::chrono::seconds(seconds), kMaxRetryAfter);
+    return domain::WithRetryDelay(
+        domain::Error(
+            domain::Reason::kFeedRateLimited,
+            absl::StrCat(where, "the server answered HTTP 429 (too many requests); retry in ", delay.count(), " s")),
+        delay);
+  }
   if (status < 200 || status >= 300) {
     return domain::Error(domain::Reason::kFeedRefused, absl::StrCat(where, "the server answered HTTP ", status));
   }
-  result.etag = Header(handle, "ETag");
-  result.last_modified = Header(handle, "Last-Modified");
+  if (status == 204) {
+    return domain::Error(domain::Reason::kFeedRefused,
+                         absl::StrCat(where, "the server answered HTTP 204 (no content): there is no feed there"));
+  }
+  result.etag = Validator(Header(handle, "ETag"));
+  result.last_modified = Validator(Header(handle, "Last-Modified"));
   result.body = std::move(transfer.body);
   return result;
 }

@@ -85,7 +85,7 @@ absl::StatusOr<std::optional<FeedPodcast>> FeedStore::Find(const std::string& gu
         for (const pqxx::row& row :
              transaction.exec_prepared(StatementName(kSelectStoredChapters), found->podcast_id)) {
           found->chapters_by_guid[row["guid"].c_str()] =
-              FeedPodcast::StoredChapters{row["chapters_uri"].c_str(), row["has_chapters"].as<bool>()};
+              FeedPodcast::StoredChapters{row["chapters_uri"].c_str(), row["has_file_chapters"].as<bool>()};
         }
         return found;
       });

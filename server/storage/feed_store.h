@@ -24,11 +24,12 @@ struct FeedPodcast {
   std::string etag;  // the feed server's, from the last fetch
   std::string last_modified;
   // Stored episodes by guid: the chapters file each was imported with and
-  // whether it has chapters, so unchanged chapters files are not fetched
-  // again.
+  // whether it has the chapters that file gave (or API edits of them), so
+  // unchanged chapters files are not fetched again, and one whose fetch
+  // failed is.
   struct StoredChapters {
     std::string chapters_uri;
-    bool has_chapters = false;
+    bool has_file_chapters = false;
   };
   absl::flat_hash_map<std::string, StoredChapters> chapters_by_guid;
 };

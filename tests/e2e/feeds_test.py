@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from reliability_test import ENV, Cluster, ServerProcess, violations  # noqa: E402
 
 import grpc  # noqa: E402
+from google.rpc import error_details_pb2, status_pb2  # noqa: E402
 from podmeta.v1 import (episode_service_pb2, episode_service_pb2_grpc, podcast_service_pb2,  # noqa: E402
                         podcast_service_pb2_grpc, resources_pb2)
 
@@ -40,6 +41,20 @@ SEASONS_GUIDS = ["cn-s2e3-1d4f", "cn-s2-bonus-0b9c", "cn-s2e2-f3a8", "cn-s2e1-e0
 def read(name):
     with open(os.path.join(FEEDS, name), "rb") as file:
         return file.read()
+
+
+def status_details(error):
+    """The ErrorInfo reason and the RetryInfo delay (seconds) of a gRPC error."""
+    found = {"reason": None, "retry_delay": None}
+    for key, value in error.trailing_metadata() or ():
+        if key == "grpc-status-details-bin":
+            for detail in status_pb2.Status.FromString(value).details:
+                info, retry = error_details_pb2.ErrorInfo(), error_details_pb2.RetryInfo()
+                if detail.Unpack(info):
+                    found["reason"] = info.reason
+                elif detail.Unpack(retry):
+                    found["retry_delay"] = retry.retry_delay.seconds
+    return found
 
 
 def seasons_variant(tag):
@@ -62,6 +77,7 @@ class FeedHttpServer:
         self.requests = []  # (path, status, headers)
         self.lock = threading.Lock()
         self.overrides = {}  # path -> bytes served instead of the file
+        self.flaky_served = 0  # requests of /flaky-chapters.json (the first one fails)
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def log_message(self, *args):
@@ -89,6 +105,24 @@ class FeedHttpServer:
                 if path.startswith("/loop/"):
                     hops = int(path.split("/")[2])
                     return self.send(302, headers=[("Location", f"/loop/{hops + 1}")])
+                if path == "/rate-limited.xml":
+                    return self.send(429, b"slow down", [("Retry-After", "120")])
+                if path == "/no-content.xml":
+                    return self.send(204)
+                if path == "/always-304.xml":
+                    return self.send(304)
+                if path == "/bad-validators.xml":
+                    with open(os.path.join(FEEDS, "minimal.xml"), "rb") as file:
+                        # http.server writes header values as Latin-1: this ETag is not UTF-8.
+                        return self.send(200, file.read(), [("ETag", '"caf\u00e9"'), ("Content-Type", "application/xml")])
+                if path == "/flaky-chapters.json":
+                    with outer.lock:
+                        outer.flaky_served += 1
+                        first = outer.flaky_served == 1
+                    if first:
+                        return self.send(503, b"try again")
+                    with open(os.path.join(FEEDS, "chapters", "s2e1.json"), "rb") as file:
+                        return self.send(200, file.read(), [("Content-Type", "application/json+chapters")])
                 if path == "/huge-chapters.json":
                     return self.send(200, b"[" + b" " * (2 << 20) + b"]", [("Content-Type", "application/json")])
                 name = path.lstrip("/")
@@ -225,6 +259,45 @@ class FeedsTest(unittest.TestCase):
                 self.import_feed(uri=self.http.url(path))
             self.assertIn(expected, error.exception.details(), path)
             self.assertNotEqual(error.exception.code(), grpc.StatusCode.INTERNAL)
+
+    def test_hosts_answers_get_the_codes_they_mean(self):
+        cases = (
+            ("rate-limited.xml", grpc.StatusCode.UNAVAILABLE, "FEED_RATE_LIMITED"),
+            ("no-content.xml", grpc.StatusCode.FAILED_PRECONDITION, "FEED_REFUSED"),
+            ("always-304.xml", grpc.StatusCode.FAILED_PRECONDITION, "FEED_REFUSED"),
+        )
+        for path, code, reason in cases:
+            with self.assertRaises(grpc.RpcError) as raised:
+                self.import_feed(uri=self.http.url(path), podcast_id="answers")
+            self.assertEqual(raised.exception.code(), code, path)
+            details = status_details(raised.exception)
+            self.assertEqual(details["reason"], reason, path)
+            if path == "rate-limited.xml":
+                self.assertEqual(details["retry_delay"], 120)
+        # A URL that is no URL is the caller's mistake, not a host that is down.
+        for bad in ("http://[::1", "https://exa mple.com/feed.xml"):
+            with self.assertRaises(grpc.RpcError) as raised:
+                self.import_feed(uri=bad)
+            self.assertEqual(raised.exception.code(), grpc.StatusCode.INVALID_ARGUMENT, bad)
+        # A host's validator that is not UTF-8 is not kept: the next import works.
+        for _ in range(2):
+            response = self.import_feed(uri=self.http.url("bad-validators.xml"), podcast_id="bad-validators")
+            self.assertFalse(response.not_modified)
+
+    def test_a_chapters_file_that_failed_is_fetched_again_next_time(self):
+        feed = seasons_variant("flak").replace(b"http://127.0.0.1:PORT/chapters/s2e1.json",
+                                               self.http.url("flaky-chapters.json").encode())
+        # Its other chapters files are its own (other tests count fetches of the shared ones).
+        for name in (b"s1e1", b"s2e3"):
+            feed = feed.replace(b"/chapters/" + name + b".json", b"/chapters/" + name + b".json?flaky-test")
+        feed = feed.replace(b"PORT", str(self.http.port).encode())
+        first = self.import_feed(content=feed, podcast_id="flaky-chapters")
+        self.assertIn("HTTP 503", "\n".join(w.description for w in first.warnings))
+        self.assertNotEqual(self.episode("flaky-chapters", "s2e1").chapters_source,
+                            resources_pb2.Episode.CHAPTERS_FILE)
+        self.import_feed(content=feed, podcast_id="flaky-chapters")
+        self.assertEqual(len(self.http.seen("/flaky-chapters.json")), 2)
+        self.assertEqual(self.episode("flaky-chapters", "s2e1").chapters_source, resources_pb2.Episode.CHAPTERS_FILE)
 
     def test_bad_chapters_files_are_warnings_and_show_notes_stand_in(self):
         feed = seasons_variant("0000").replace(b"http://127.0.0.1:PORT/chapters/s1e1.json",
