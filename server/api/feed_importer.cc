@@ -170,12 +170,18 @@ absl::StatusOr<v1::ExportFeedResponse> FeedImporter::Export(const v1::ExportFeed
                                                             storage::Deadline deadline) {
   absl::StatusOr<std::string> podcast_id = domain::ParsePodcastName(request.name(), "name");
   if (!podcast_id.ok()) return podcast_id.status();
-  absl::StatusOr<storage::FeedStore::Export> stored = feeds_.Read(*podcast_id, deadline);
-  if (!stored.ok()) return stored.status();
+  absl::StatusOr<Rendered> rendered = Render(*podcast_id, deadline);
+  if (!rendered.ok()) return rendered.status();
   v1::ExportFeedResponse response;
-  response.set_content_type("application/rss+xml; charset=utf-8");
-  response.set_content(domain::WriteFeed(stored->podcast, stored->episodes, {options_.public_base_uri}));
+  response.set_content_type(kFeedContentType);
+  response.set_content(std::move(rendered->content));
   return response;
+}
+
+absl::StatusOr<FeedImporter::Rendered> FeedImporter::Render(const std::string& podcast_id, storage::Deadline deadline) {
+  absl::StatusOr<storage::FeedStore::Export> stored = feeds_.Read(podcast_id, deadline);
+  if (!stored.ok()) return stored.status();
+  return Rendered{stored->version, domain::WriteFeed(stored->podcast, stored->episodes, {options_.public_base_uri})};
 }
 
 }  // namespace podmeta::api

@@ -21,6 +21,9 @@ struct FeedOptions {
   std::string public_base_uri;         // for podcast:chapters links in exported feeds
 };
 
+// The media type of an exported feed.
+inline constexpr char kFeedContentType[] = "application/rss+xml; charset=utf-8";
+
 class FeedImporter {
  public:
   FeedImporter(storage::FeedStore& feeds, storage::PodcastStore& podcasts, FeedOptions options)
@@ -28,6 +31,18 @@ class FeedImporter {
 
   absl::StatusOr<v1::ImportFeedResponse> Import(const v1::ImportFeedRequest& request, storage::Deadline deadline);
   absl::StatusOr<v1::ExportFeedResponse> Export(const v1::ExportFeedRequest& request, storage::Deadline deadline);
+
+  // The feed of `podcast_id` rendered, with the version it is at least
+  // (FeedStore::Version), and that version alone: what the HTTP feed.xml
+  // needs to render a feed once per version.
+  struct Rendered {
+    std::string version;
+    std::string content;
+  };
+  absl::StatusOr<Rendered> Render(const std::string& podcast_id, storage::Deadline deadline);
+  absl::StatusOr<std::string> Version(const std::string& podcast_id, storage::Deadline deadline) {
+    return feeds_.Version(podcast_id, deadline);
+  }
 
  private:
   storage::FeedStore& feeds_;

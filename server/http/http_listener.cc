@@ -65,7 +65,7 @@ bool IsCompressible(absl::string_view content_type) {
          absl::StrContains(content_type, "xml");
 }
 
-std::optional<std::string> Gzip(absl::string_view data) {
+std::optional<std::string> Compress(absl::string_view data) {
   z_stream stream{};
   if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     return std::nullopt;
@@ -86,6 +86,8 @@ const char* kCorsAllowHeaders = "If-None-Match, If-Modified-Since, Accept-Encodi
 const char* kCorsExposeHeaders = "ETag, Last-Modified, X-Request-Id";
 
 }  // namespace
+
+std::optional<std::string> Gzip(absl::string_view data) { return Compress(data); }
 
 class Session;
 
@@ -276,6 +278,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Answer(Response response, bool close) {
+    if (response.shared_body) return AnswerShared(std::move(response), close);
     auto& out = answer_;
     out = {};
     SetHeaders(out, response);
@@ -283,7 +286,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (IsCompressible(response.content_type)) {
       out.set(bhttp::field::vary, "Accept-Encoding");
       if (gzip_ && body.size() >= kMinGzipBytes) {
-        if (std::optional<std::string> compressed = Gzip(body)) {
+        if (std::optional<std::string> compressed = Compress(body)) {
           body = *std::move(compressed);
           out.set(bhttp::field::content_encoding, "gzip");
         }
@@ -298,6 +301,32 @@ class Session : public std::enable_shared_from_this<Session> {
     Record(response);
     stream_.expires_after(state_->options.write_timeout);
     bhttp::async_write(stream_, answer_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+  }
+
+  // An answer whose body is shared: the connection holds a reference to it
+  // (and to its gzip form), never a copy.
+  void AnswerShared(Response response, bool close) {
+    shared_answer_.emplace();
+    auto& out = *shared_answer_;
+    SetHeaders(out, response);
+    shared_body_ = std::move(response.shared_body);
+    if (IsCompressible(response.content_type)) {
+      out.set(bhttp::field::vary, "Accept-Encoding");
+      if (gzip_ && response.gzip_body) {
+        shared_body_ = std::move(response.gzip_body);
+        out.set(bhttp::field::content_encoding, "gzip");
+      }
+    }
+    // span_body only reads the bytes when it serializes; it wants them
+    // mutable because the same type also parses.
+    if (!head_)
+      out.body() = bhttp::span_body<char>::value_type(const_cast<char*>(shared_body_->data()), shared_body_->size());
+    out.content_length(shared_body_->size());
+    out.keep_alive(!close);
+    close_after_write_ = close;
+    Record(response);
+    stream_.expires_after(state_->options.write_timeout);
+    bhttp::async_write(stream_, *shared_answer_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
   }
 
   // Event streams. All on the session's strand: the header, then one chunk
@@ -387,6 +416,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnWrite(beast::error_code error, size_t) {
+    shared_answer_.reset();
+    shared_body_.reset();
     if (error || close_after_write_ || state_->stopping.load()) return Close();
     Read();  // a pipelined request may already be in buffer_
   }
@@ -401,6 +432,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
   bhttp::response<bhttp::string_body> answer_;
+  std::optional<bhttp::response<bhttp::span_body<char>>> shared_answer_;
+  std::shared_ptr<const std::string> shared_body_;  // what shared_answer_'s body points into
   std::shared_ptr<EventStream> events_;
   std::optional<bhttp::response<bhttp::empty_body>> event_header_;
   std::optional<bhttp::response_serializer<bhttp::empty_body>> event_serializer_;

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace prometheus {
 class Registry;
@@ -62,6 +63,12 @@ struct Response {
   int status = 200;
   std::string content_type;
   std::string body;
+  // Set: the body instead of `body`, shared with every other answer that
+  // sends it (a feed rendered once goes to every client without a copy per
+  // connection, so a client that does not read costs no memory of its own),
+  // with its gzip form for clients that take it when `gzip_body` is set.
+  std::shared_ptr<const std::string> shared_body;
+  std::shared_ptr<const std::string> gzip_body;
   // More headers (ETag, Last-Modified, Cache-Control, ...).
   std::vector<std::pair<std::string, std::string>> headers;
   // A label for metrics and logs ("chapters", "episode", ...).
@@ -70,6 +77,9 @@ struct Response {
   // Content-Length; the connection closes when the stream ends).
   std::shared_ptr<EventStream> events;
 };
+
+// `data` compressed as gzip; nullopt if zlib fails.
+std::optional<std::string> Gzip(absl::string_view data);
 
 // Answers one request; `respond` may run on any thread, once.
 class Handler {

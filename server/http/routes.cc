@@ -140,6 +140,8 @@ Response Cacheable(const Request& request, Response response, const std::string&
   if (NotModified(request, etag, modified)) {
     response.status = 304;
     response.body.clear();
+    response.shared_body.reset();
+    response.gzip_body.reset();
   }
   return response;
 }
@@ -379,7 +381,9 @@ Routes::Routes(api::EpisodeReader& reader, api::FeedImporter& feeds, api::Blocki
       feeds_(feeds),
       executor_(executor),
       options_(options),
-      files_(std::make_shared<ChapterFileCache>(options.chapter_file_cache_bytes)) {
+      files_(std::make_shared<ChapterFileCache>(options.chapter_file_cache_bytes)),
+      feeds_cache_(std::make_shared<FeedCache>(options.feed_cache_bytes)),
+      feed_executor_(std::make_unique<api::BlockingExecutor>(kFeedThreads, kFeedQueue)) {
   for (const char* name : {"podmeta.v1.PodcastService", "podmeta.v1.EpisodeService"}) {
     const google::protobuf::ServiceDescriptor* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(name);
@@ -609,21 +613,38 @@ void Routes::Handle(const Request& request, Respond respond) {
     return;
   }
   if (s.size() == 4 && s[1] == "podcasts" && s[3] == "feed.xml") {
-    v1::ExportFeedRequest export_request;
-    export_request.set_name(absl::StrCat("podcasts/", s[2]));
+    const std::string podcast_id(s[2]);
+    if (absl::Status name = domain::ParsePodcastName(absl::StrCat("podcasts/", podcast_id), "name").status();
+        !name.ok()) {
+      return respond(ErrorAnswer(name, "feed"));
+    }
     const int max_age = options_.max_age_seconds;
-    // The importer outlives the executor's threads; this object need not.
+    // The importer outlives the feed executor's threads; this object need
+    // not (the cache is shared with the tasks).
     api::FeedImporter* feeds = &feeds_;
-    const bool queued = executor_.TrySubmit([feeds, request, export_request, timeout, max_age, respond] {
-      absl::StatusOr<v1::ExportFeedResponse> feed =
-          feeds->Export(export_request, std::chrono::system_clock::now() + timeout);
-      if (!feed.ok()) return respond(ErrorAnswer(feed.status(), "feed"));
+    const std::shared_ptr<FeedCache> cache = feeds_cache_;
+    // On an executor of its own: renderings of large feeds never hold the
+    // threads that answer gRPC calls.
+    const bool queued = feed_executor_->TrySubmit([feeds, cache, podcast_id, request, timeout, max_age, respond] {
+      const auto deadline = std::chrono::system_clock::now() + timeout;
+      absl::StatusOr<std::string> version = feeds->Version(podcast_id, deadline);
+      if (!version.ok()) return respond(ErrorAnswer(version.status(), "feed"));
       Response response;
-      response.content_type = feed->content_type();
-      response.body = std::move(*feed->mutable_content());
+      response.content_type = api::kFeedContentType;
       response.route = "feed";
-      const std::string etag = absl::StrFormat("W/\"%016x\"", std::hash<std::string>{}(response.body));
-      respond(Cacheable(request, std::move(response), etag, std::nullopt, max_age));
+      FeedCache::FeedPtr feed = cache->Find(podcast_id, *version);
+      // A current copy needs no rendering, even of a feed too large to keep.
+      if (feed != nullptr && NotModified(request, feed->etag, std::nullopt)) {
+        return respond(Cacheable(request, std::move(response), feed->etag, std::nullopt, max_age));
+      }
+      if (feed == nullptr || feed->body == nullptr) {
+        absl::StatusOr<api::FeedImporter::Rendered> rendered = feeds->Render(podcast_id, deadline);
+        if (!rendered.ok()) return respond(ErrorAnswer(rendered.status(), "feed"));
+        feed = cache->Insert(podcast_id, rendered->version, std::move(rendered->content));
+      }
+      response.shared_body = feed->body;
+      response.gzip_body = feed->gzip;
+      respond(Cacheable(request, std::move(response), feed->etag, std::nullopt, max_age));
     });
     if (!queued)
       respond(ErrorAnswer(domain::Error(domain::Reason::kServerOverloaded, "the server is busy; try again"), "feed"));

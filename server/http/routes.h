@@ -32,6 +32,7 @@
 #include "api/episode_reader.h"
 #include "api/feed_importer.h"
 #include "http/chapter_file_cache.h"
+#include "http/feed_cache.h"
 #include "http/http_listener.h"
 #include "podmeta/v1/episode_service.grpc.pb.h"
 #include "podmeta/v1/podcast_service.pb.h"
@@ -45,6 +46,8 @@ struct RouteOptions {
   std::chrono::milliseconds timeout{30'000};
   // Rendered chapter files kept for hot episodes (ChapterFileCache).
   size_t chapter_file_cache_bytes = 16 << 20;
+  // Rendered feeds kept, each shared by every answer (FeedCache).
+  size_t feed_cache_bytes = 128 << 20;
 };
 
 class Routes final : public Handler {
@@ -66,6 +69,12 @@ class Routes final : public Handler {
   const RouteOptions options_;
   // Shared with the reads in flight: an answer may come after this is gone.
   const std::shared_ptr<ChapterFileCache> files_;
+  const std::shared_ptr<FeedCache> feeds_cache_;
+  // feed.xml's own threads (kFeedThreads, at most kFeedQueue waiting): a
+  // rendering is long, and must not hold a thread gRPC calls wait for.
+  static constexpr size_t kFeedThreads = 2;
+  static constexpr size_t kFeedQueue = 256;
+  std::unique_ptr<api::BlockingExecutor> feed_executor_;
   struct Binding;
   std::vector<std::unique_ptr<Binding>> bindings_;
   std::unique_ptr<grpc::GenericStub> stub_;

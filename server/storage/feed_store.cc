@@ -193,9 +193,37 @@ absl::StatusOr<v1::ImportFeedResponse> FeedStore::Import(FeedImport import, Dead
       import.dry_run ? Commit::kNever : Commit::kIfOk);
 }
 
+namespace {
+
+absl::StatusOr<std::string> ReadVersion(pqxx::transaction_base& transaction, const std::string& podcast_id) {
+  const pqxx::result rows = transaction.exec_prepared(StatementName(kFeedVersion), podcast_id);
+  const std::string name = domain::PodcastName(podcast_id);
+  if (rows.empty()) {
+    return domain::Error(domain::Reason::kPodcastNotFound, absl::StrCat("podcast ", name, " does not exist"),
+                         {{"podcast", name}});
+  }
+  if (rows[0]["deleted"].as<bool>()) {
+    return domain::Error(domain::Reason::kResourceDeleted, absl::StrCat("podcast ", name, " is deleted"),
+                         {{"podcast", name}});
+  }
+  return absl::StrCat(rows[0]["revision"].as<int64_t>(), ".", rows[0]["latest_change"].as<int64_t>());
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> FeedStore::Version(const std::string& podcast_id, Deadline deadline) {
+  return reads_.Read(deadline,
+                     [&](pqxx::transaction_base& transaction) { return ReadVersion(transaction, podcast_id); });
+}
+
 absl::StatusOr<FeedStore::Export> FeedStore::Read(const std::string& podcast_id, Deadline deadline) {
   return reads_.Read(deadline, [&](pqxx::transaction_base& transaction) -> absl::StatusOr<Export> {
     Export result;
+    // The version first: what is read after it is at least as new, so an
+    // answer never carries the version of content newer than its own.
+    absl::StatusOr<std::string> version = ReadVersion(transaction, podcast_id);
+    if (!version.ok()) return version.status();
+    result.version = *std::move(version);
     absl::StatusOr<v1::Podcast> podcast = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);
     if (!podcast.ok()) return podcast.status();
     if (podcast->has_delete_time()) {

@@ -55,12 +55,21 @@ class FeedStore {
 
   absl::StatusOr<v1::ImportFeedResponse> Import(FeedImport import, Deadline deadline);
 
-  // A podcast and its live episodes, newest first (chapter ends derived).
+  // A podcast and its live episodes, newest first (chapter ends derived),
+  // and the feed version read just before them (see Version): the content
+  // is that version or newer.
   struct Export {
     v1::Podcast podcast;
     std::vector<v1::Episode> episodes;
+    std::string version;
   };
   absl::StatusOr<Export> Read(const std::string& podcast_id, Deadline deadline);
+
+  // A value that changes whenever the podcast's feed would (a write of the
+  // podcast or of any of its episodes), read with one indexed statement:
+  // "<podcast revision>.<newest episode change>". NOT_FOUND or
+  // RESOURCE_DELETED as Read.
+  absl::StatusOr<std::string> Version(const std::string& podcast_id, Deadline deadline);
 
  private:
   Database& database_;

@@ -435,6 +435,76 @@ class HttpTest(unittest.TestCase):
         return self.server.log_text()
 
 
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class FeedSharingTest(unittest.TestCase):
+    """feed.xml is rendered once per version and every answer shares the bytes."""
+
+    def test_clients_that_never_read_a_large_feed_share_one_copy(self):
+        cluster = Cluster()
+        self.addCleanup(cluster.remove)
+        http_port = free_port()
+        server = ServerProcess(cluster.url, "--http-listen", f"127.0.0.1:{http_port}")
+        self.addCleanup(server.stop)
+        channel = server.wait_ready()
+        podcasts = podcast_service_pb2_grpc.PodcastServiceStub(channel)
+        episodes = episode_service_pb2_grpc.EpisodeServiceStub(channel)
+        podcasts.CreatePodcast(podcast_service_pb2.CreatePodcastRequest(
+            podcast_id="long", podcast=resources_pb2.Podcast(title="Long")), timeout=10)
+        # About 12 MB of feed: 300 items of 40 KB, far more than a socket's buffers hold.
+        for i in range(300):
+            episodes.CreateEpisode(episode_service_pb2.CreateEpisodeRequest(
+                parent="podcasts/long", episode=resources_pb2.Episode(
+                    title=f"Long {i}", number=i + 1, publish_time={"seconds": 1_700_000_000 + i},
+                    description=(f"{i} words " * 5000)[:40_000])), timeout=10)
+        path = "/v1/podcasts/long/feed.xml"
+        first = http.client.HTTPConnection("127.0.0.1", http_port, timeout=30)
+        first.request("GET", path)
+        answer = first.getresponse()
+        body = answer.read()
+        etag = answer.getheader("ETag")
+        first.close()
+        self.assertGreater(len(body), 10_000_000)
+
+        before = rss_kib(server.process.pid)
+        stalled = []
+        for _ in range(20):
+            client = socket.socket()
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # takes almost nothing
+            client.connect(("127.0.0.1", http_port))
+            client.sendall(f"GET {path} HTTP/1.1\r\nHost: podmeta\r\n\r\n".encode())
+            stalled.append(client)
+        time.sleep(2)
+        after = rss_kib(server.process.pid)
+        # A current copy is a 304, and a write makes a new version.
+        again = http.client.HTTPConnection("127.0.0.1", http_port, timeout=30)
+        again.request("GET", path, headers={"If-None-Match": etag})
+        not_modified = again.getresponse()
+        not_modified.read()
+        self.assertEqual(not_modified.status, 304)
+        podcasts.UpdatePodcast(podcast_service_pb2.UpdatePodcastRequest(
+            podcast=resources_pb2.Podcast(name="podcasts/long", title="Longer"), update_mask={"paths": ["title"]}),
+            timeout=10)
+        again.request("GET", path, headers={"If-None-Match": etag})
+        changed = again.getresponse()
+        self.assertEqual(changed.status, 200)
+        self.assertIn(b"<title>Longer</title>", changed.read())
+        self.assertNotEqual(changed.getheader("ETag"), etag)
+        again.close()
+        for client in stalled:
+            client.close()
+        # 20 copies of the feed would be over 200 MB (less what the kernel's buffers hold).
+        print(f"20 clients not reading a {len(body) >> 20} MiB feed.xml: server RSS {before} KiB -> {after} KiB",
+              file=sys.stderr)
+        self.assertLess(after - before, 60 * 1024, f"RSS grew from {before} KiB to {after} KiB")
+
+
 class BrowserTest(unittest.TestCase):
     """A page on another origin fetches a chapters file, as a web player does."""
 
