@@ -246,8 +246,14 @@ std::string PrefixOfUri(absl::string_view uri) {
   return "?";
 }
 
+// Whether `text` holds HTML: an element HTML has (or a comment), not any
+// "<" followed by a letter, so plain text about code ("std::vector<int>",
+// "a <b"-less comparison) stays as it was written.
 bool HasMarkup(absl::string_view text) {
-  static const Pattern kMarkup(R"(<[A-Za-z/!])");
+  static const Pattern kMarkup(
+      R"((?i)<(?:/?(?:a|abbr|b|big|blockquote|br|center|cite|code|dd|del|div|dl|dt|em|figcaption|figure|font|)"
+      R"(h[1-6]|hr|i|iframe|img|ins|li|mark|ol|p|pre|q|s|small|span|strike|strong|sub|sup|table|tbody|td|th|)"
+      R"(thead|tr|u|ul)(?:\s|/|>)|!--))");
   return kMarkup.Search(text).has_value();
 }
 

@@ -403,6 +403,31 @@ TEST(MinimalFeed, PlainRssWithoutGuidsOrNamespaces) {
 namespace podmeta::domain {
 namespace {
 
+TEST(FeedRoundTrip, PlainTextAboutCodeIsNotTakenForHtml) {
+  v1::Podcast podcast;
+  podcast.set_name("podcasts/code");
+  podcast.set_title("Code Talk");
+  podcast.set_description("Templates: std::vector<int> and friends.");
+  v1::Episode episode;
+  episode.set_name("podcasts/code/episodes/1");
+  episode.set_guid("code-1");
+  episode.set_title("Generics in <T> form");
+  episode.set_description("Why std::map<std::string, int> beats a <list>.\nAnd when it does not.");
+  *episode.mutable_publish_time() = google::protobuf::util::TimeUtil::SecondsToTimestamp(1'700'000'000);
+  absl::StatusOr<Feed> read = ParseFeed(WriteFeed(podcast, {episode}, {}));
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->podcast.description(), podcast.description());
+  ASSERT_EQ(read->items.size(), 1u);
+  EXPECT_EQ(read->items[0].episode.title(), episode.title());
+  EXPECT_EQ(read->items[0].episode.description(), episode.description());
+  EXPECT_TRUE(read->items[0].episode.show_notes_html().empty());
+  // Real HTML is still read as HTML.
+  episode.set_description("<p>Show <b>notes</b></p>");
+  read = ParseFeed(WriteFeed(podcast, {episode}, {}));
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->items[0].episode.description(), "Show notes");
+}
+
 TEST(PublicUri, DropsUserinfoAndSecretQueryParametersOnly) {
   EXPECT_EQ(PublicUri("https://ann:pw@feeds.example/show.xml"), "https://feeds.example/show.xml");
   EXPECT_EQ(PublicUri("https://feeds.example/show.xml?auth=abc&format=rss&api_key=1&X-Amz-Signature=z#top"),
