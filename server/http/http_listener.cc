@@ -4,6 +4,7 @@
 #include <prometheus/family.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+#include <sys/resource.h>
 #include <zlib.h>
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include <random>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -34,6 +36,7 @@ using tcp = net::ip::tcp;
 
 // Bodies smaller than this are sent as they are: gzip would gain little.
 constexpr size_t kMinGzipBytes = 256;
+constexpr std::chrono::milliseconds kAcceptBackoff{100};
 
 std::string NewRequestId() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
@@ -139,14 +142,46 @@ struct HttpListener::State : std::enable_shared_from_this<HttpListener::State> {
     return true;
   }
 
+  // Counts a connection from `client`, unless the listener or that client
+  // is at its limit.
+  bool Admit(const net::ip::address& client) {
+    if (connections.fetch_add(1) >= max_connections) {
+      connections.fetch_sub(1);
+      return false;
+    }
+    sync::MutexLock lock(mutex);
+    int& from_client = per_client[client.to_string()];
+    if (from_client >= static_cast<int>(options.max_connections_per_client)) {
+      connections.fetch_sub(1);
+      return false;
+    }
+    ++from_client;
+    return true;
+  }
+  void Leave(const net::ip::address& client) {
+    connections.fetch_sub(1);
+    sync::MutexLock lock(mutex);
+    auto found = per_client.find(client.to_string());
+    if (found != per_client.end() && --found->second <= 0) per_client.erase(found);
+  }
+
   ListenerOptions options;
   Handler& handler;
+  // options.max_connections, or half the process's file descriptors if
+  // fewer: the other half stays for gRPC, the database and files, so
+  // anonymous HTTP clients cannot take the descriptors gRPC accepts with.
+  size_t max_connections = 0;
   std::atomic<size_t> connections{0};
   std::atomic<bool> stopping{false};
   sync::Mutex mutex;
   bool stopping_locked ABSL_GUARDED_BY(mutex) = false;
   // Open sessions, to close them on Stop.
   std::vector<std::weak_ptr<Session>> sessions ABSL_GUARDED_BY(mutex);
+  // Open connections by client address.
+  absl::flat_hash_map<std::string, int> per_client ABSL_GUARDED_BY(mutex);
+  // Waits before accepting again after accept() failed (out of file
+  // descriptors): accepting again at once would spin a core.
+  std::optional<net::steady_timer> accept_backoff;
   net::io_context io;
   net::strand<net::io_context::executor_type> accept_strand;
   tcp::acceptor acceptor;
@@ -157,9 +192,9 @@ struct HttpListener::State : std::enable_shared_from_this<HttpListener::State> {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<HttpListener::State> state)
-      : stream_(std::move(socket)), state_(std::move(state)) {}
-  ~Session() { state_->connections.fetch_sub(1); }
+  Session(tcp::socket socket, net::ip::address client, std::shared_ptr<HttpListener::State> state)
+      : stream_(std::move(socket)), client_(std::move(client)), state_(std::move(state)) {}
+  ~Session() { state_->Leave(client_); }
 
   void Start() { net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::Read, shared_from_this())); }
 
@@ -428,6 +463,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  const net::ip::address client_;
   std::shared_ptr<HttpListener::State> state_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
@@ -455,13 +491,23 @@ namespace {
 void Accept(std::shared_ptr<HttpListener::State> state) {
   state->acceptor.async_accept(net::make_strand(state->io), [state](beast::error_code error, tcp::socket socket) {
     if (error == net::error::operation_aborted || state->stopping.load()) return;
-    if (!error) {
-      if (state->connections.fetch_add(1) >= state->options.max_connections) {
-        state->connections.fetch_sub(1);
+    if (error) {
+      // Out of file descriptors (or another failure of accept itself): try
+      // again shortly, not at once.
+      state->accept_backoff.emplace(state->accept_strand, kAcceptBackoff);
+      state->accept_backoff->async_wait([state](beast::error_code waited) {
+        if (waited != net::error::operation_aborted) Accept(state);
+      });
+      return;
+    }
+    {
+      beast::error_code unknown;
+      const net::ip::address client = socket.remote_endpoint(unknown).address();
+      if (unknown || !state->Admit(client)) {
         beast::error_code ignored;
-        socket.close(ignored);  // over the limit: refused at once
+        socket.close(ignored);  // over a limit: refused at once
       } else {
-        auto session = std::make_shared<Session>(std::move(socket), state);
+        auto session = std::make_shared<Session>(std::move(socket), client, state);
         {
           sync::MutexLock lock(state->mutex);
           if (state->sessions.size() > 64 && state->sessions.size() % 64 == 0) {
@@ -490,6 +536,10 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(const Listener
   std::string host = options.listen.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   auto state = std::make_shared<State>(options, handler, registry);
+  state->max_connections = options.max_connections;
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+    state->max_connections = std::min<size_t>(options.max_connections, std::max<size_t>(16, files.rlim_cur / 2));
+  }
   beast::error_code error;
   const net::ip::address address = net::ip::make_address(host.empty() ? "0.0.0.0" : host, error);
   if (error)
@@ -529,6 +579,7 @@ void HttpListener::Stop() {
   net::post(state_->accept_strand, [state = state_] {
     beast::error_code ignored;
     state->acceptor.close(ignored);
+    if (state->accept_backoff) state->accept_backoff->cancel();
   });
   // The threads return once every closed connection has finished.
   for (std::thread& thread : state_->threads) thread.join();

@@ -94,7 +94,8 @@ struct ListenerOptions {
   std::chrono::milliseconds request_timeout{10'000};
   std::chrono::milliseconds write_timeout{30'000};
   size_t max_header_bytes = 16 * 1024;
-  size_t max_connections = 10'000;
+  size_t max_connections = 10'000;          // and at most half the process's file descriptors
+  size_t max_connections_per_client = 256;  // from one IP address
   // An event stream with nothing to send gets a comment this often.
   std::chrono::milliseconds event_heartbeat{15'000};
 };

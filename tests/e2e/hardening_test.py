@@ -469,6 +469,57 @@ class ListenerTest(unittest.TestCase):
             server.stop()
 
 
+class HttpFloodTest(unittest.TestCase):
+    def test_anonymous_http_connections_cannot_take_the_descriptors_grpc_needs(self):
+        cluster = Cluster()
+        self.addCleanup(cluster.remove)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            http_port = probe.getsockname()[1]
+        # A hard limit the server cannot raise: 200 files, so HTTP takes at most 100.
+        server = ServerProcess(cluster.url, "--http-listen", f"127.0.0.1:{http_port}", limit_files=200)
+        try:
+            channel = server.wait_ready()
+            flood = []
+            for _ in range(300):
+                try:
+                    flood.append(socket.create_connection(("127.0.0.1", http_port), timeout=5))
+                except OSError:
+                    break
+            time.sleep(1)
+            # Connections past the cap were closed by the server: reads see the end at once.
+            refused = 0
+            for connection in flood:
+                connection.setblocking(False)
+                try:
+                    if connection.recv(1) == b"":
+                        refused += 1
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    refused += 1
+            self.assertGreaterEqual(refused, 150, "the HTTP side kept more connections than half the descriptors")
+            # gRPC still accepts a new connection and answers; so does HTTP once the flood ends.
+            fresh = grpc.insecure_channel(server.address, options=[("grpc.use_local_subchannel_pool", 1)])
+            self.assertEqual(health_of(fresh, ""), SERVING)
+            self.assertEqual(health_of(fresh, "liveness"), SERVING)
+            for connection in flood:
+                connection.close()
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", http_port), timeout=2) as again:
+                        again.sendall(b"GET /healthz HTTP/1.1\r\nHost: podmeta\r\n\r\n")
+                        if again.recv(64).startswith(b"HTTP/1.1 200"):
+                            break
+                except OSError:
+                    pass
+                self.assertLess(time.monotonic(), deadline, "HTTP did not answer after the flood")
+                time.sleep(0.2)
+        finally:
+            server.stop()
+
+
 class CertificateTest(unittest.TestCase):
     def write_certificate(self, directory, not_before, not_after):
         from cryptography import x509
