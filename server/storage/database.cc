@@ -49,9 +49,11 @@ DatabaseProbe::~DatabaseProbe() {
 
 absl::Status DatabaseProbe::Check(std::chrono::milliseconds timeout) {
   const auto fail = [this](absl::string_view why) {
+    // A copy first: libpq's message dies with the connection closed here.
+    const std::string reason(why);
     if (connection_ != nullptr) PQfinish(connection_);
     connection_ = nullptr;
-    return domain::Error(domain::Reason::kDatabaseUnavailable, absl::StrCat("database unreachable: ", why));
+    return domain::Error(domain::Reason::kDatabaseUnavailable, absl::StrCat("database unreachable: ", reason));
   };
   if (connection_ != nullptr && PQstatus(connection_) != CONNECTION_OK) {
     PQfinish(connection_);

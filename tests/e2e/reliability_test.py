@@ -165,8 +165,9 @@ class DatabaseFaultTest(unittest.TestCase):
                         parent="podcasts/load", episode=new_episode(index), request_id=request_id)
                     # Retry the same request until it is acknowledged: the
                     # request_id makes that safe even when a commit's
-                    # outcome was unknown.
-                    while True:
+                    # outcome was unknown. (Until the test stops: a writer
+                    # that never got through must not keep the test alive.)
+                    while not stop.is_set():
                         try:
                             created = timed(episodes.CreateEpisode, request)
                             with lock:
