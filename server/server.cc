@@ -76,6 +76,15 @@ api::FeedOptions FeedOptionsOf(const ServerConfig& config) {
   return options;
 }
 
+http::RouteOptions RouteOptionsOf(const ServerConfig& config) {
+  http::RouteOptions options;
+  options.max_age_seconds = config.http_max_age_seconds;
+  options.timeout = config.max_call_time;
+  // Half of the watch streams at most: the other half stays for gRPC clients.
+  options.max_event_streams = std::max<size_t>(1, static_cast<size_t>(config.max_watch_streams) / 2);
+  return options;
+}
+
 struct Server::Parts {
   explicit Parts(const ServerConfig& config)
       : access(config.read_only ? api::WriteAccess::ReadOnly() : api::WriteAccess(config.auth_token_file)),
@@ -103,8 +112,7 @@ struct Server::Parts {
         fanout(episodes, feed, executor, config.max_watch_streams),
         podcast_handlers(podcasts, imports, feed_importer, lifecycle, access, executor),
         episode_handlers(episodes, episode_reader, search, fanout, lifecycle, access, executor, calls),
-        routes(episode_reader, feed_importer, executor,
-               http::RouteOptions{config.http_max_age_seconds, config.max_call_time}) {
+        routes(episode_reader, feed_importer, executor, RouteOptionsOf(config)) {
     // This server's own writes leave the cache as they commit, before their
     // call answers; other servers' arrive through the change feed (and so do
     // this server's, again, with the WAL position a replica read needs).
@@ -506,7 +514,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerConfig& given)
   parts->grpc_server->GetHealthCheckService()->SetServingStatus(std::string(kLivenessService), true);
   SetReady(*parts->grpc_server, parts->schema_current);
   if (!config.http_listen.empty()) {
-    parts->routes.Connect(parts->grpc_server->InProcessChannel(grpc::ChannelArguments()));
+    // The JSON reads (:exportFeed among them) take answers of any size the
+    // server makes; gRPC's default would refuse one over 4 MiB.
+    grpc::ChannelArguments in_process;
+    in_process.SetMaxReceiveMessageSize(-1);
+    parts->routes.Connect(parts->grpc_server->InProcessChannel(in_process));
     http::ListenerOptions options;
     options.listen = config.http_listen;
     options.request_timeout = config.http_request_timeout;

@@ -208,11 +208,16 @@ void PrintImportSummary(const Response& response, bool dry_run) {
                 : response.podcast_updated() ? absl::StrCat(verb, "updated")
                                              : std::string("unchanged"))
             << '\n';
-  std::cout << "episodes: " << response.created_episodes_size() << ' ' << verb << "created, "
-            << response.updated_episodes_size() << ' ' << verb << "updated, " << response.unchanged_episodes_size()
-            << " unchanged\n";
+  std::cout << "episodes: " << response.created_count() << ' ' << verb << "created, " << response.updated_count() << ' '
+            << verb << "updated, " << response.unchanged_count() << " unchanged\n";
   for (const auto& name : response.created_episodes()) std::cout << "  + " << name << '\n';
+  if (response.created_count() > response.created_episodes_size()) {
+    std::cout << "  + ... and " << response.created_count() - response.created_episodes_size() << " more\n";
+  }
   for (const auto& name : response.updated_episodes()) std::cout << "  ~ " << name << '\n';
+  if (response.updated_count() > response.updated_episodes_size()) {
+    std::cout << "  ~ ... and " << response.updated_count() - response.updated_episodes_size() << " more\n";
+  }
   for (const auto& problem : response.problems()) {
     std::cerr << "skipped: line " << problem.line() << ": " << problem.description() << '\n';
   }

@@ -93,10 +93,19 @@ std::shared_ptr<grpc::ChannelCredentials> CredentialsFor(const ClientOptions& op
   return grpc::SslCredentials(tls);
 }
 
+// Answers up to options.max_answer_bytes: an exported feed is one message,
+// larger than gRPC's default 4 MiB for a catalog-sized show.
+grpc::ChannelArguments ChannelArgumentsFor(const ClientOptions& options) {
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(options.max_answer_bytes);
+  return arguments;
+}
+
 }  // namespace
 
 Client::Client(ClientOptions options)
-    : Client(grpc::CreateChannel(options.address, CredentialsFor(options)), options) {}
+    : Client(grpc::CreateCustomChannel(options.address, CredentialsFor(options), ChannelArgumentsFor(options)),
+             options) {}
 
 Client::Client(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
     : options_(std::move(options)),

@@ -31,6 +31,26 @@ absl::StatusOr<domain::ChapterFile> ChaptersFromFile(const std::string& body, co
   return file;
 }
 
+// What an import keeps of its call's time for its database work once the
+// fetches are done; a chapters file is not fetched with less than
+// kLeastFetchTime left.
+constexpr auto kReserveForWrite = std::chrono::seconds(2);
+constexpr auto kLeastFetchTime = std::chrono::milliseconds(500);
+
+// `limits` cut to the call's deadline (less kReserveForWrite): no fetch
+// outlives the call that asked for it.
+fetch::FetchLimits WithinDeadline(fetch::FetchLimits limits, storage::Deadline deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - kReserveForWrite -
+                                                                          std::chrono::system_clock::now());
+  limits.total_timeout = std::max(std::chrono::milliseconds(1), std::min(limits.total_timeout, left));
+  limits.connect_timeout = std::min(limits.connect_timeout, limits.total_timeout);
+  return limits;
+}
+
+bool TimeLeftToFetch(storage::Deadline deadline) {
+  return deadline - kReserveForWrite - std::chrono::system_clock::now() >= kLeastFetchTime;
+}
+
 std::string FirstViolation(const absl::Status& status) {
   std::vector<domain::FieldViolation> violations = domain::FieldViolationsOf(status);
   if (violations.empty()) return std::string(status.message());
@@ -68,7 +88,12 @@ absl::StatusOr<v1::ImportFeedResponse> FeedImporter::Import(const v1::ImportFeed
       fetch_request.if_none_match = stored->etag;
       fetch_request.if_modified_since = stored->last_modified;
     }
-    absl::StatusOr<fetch::FetchResult> fetched = fetch::Fetch(fetch_request, options_.feed_limits);
+    if (!TimeLeftToFetch(deadline)) {
+      return domain::Error(domain::Reason::kDeadlinePassedWaiting,
+                           "the call's deadline leaves no time to fetch the feed; give the call more time");
+    }
+    absl::StatusOr<fetch::FetchResult> fetched =
+        fetch::Fetch(fetch_request, WithinDeadline(options_.feed_limits, deadline));
     if (!fetched.ok()) {
       if (absl::IsInvalidArgument(fetched.status()))
         return domain::InvalidField("uri", std::string(fetched.status().message()));
@@ -124,8 +149,14 @@ absl::StatusOr<v1::ImportFeedResponse> FeedImporter::Import(const v1::ImportFeed
                                      " per import); the next import fetches it")});
         continue;
       }
-      absl::StatusOr<fetch::FetchResult> file = fetch::Fetch(
-          {item.chapters_uri, "", "", "application/json+chapters, application/json;q=0.9"}, options_.chapters_limits);
+      if (!TimeLeftToFetch(deadline)) {
+        feed.warnings.push_back(
+            {item.line, "chapters file not fetched: the call's deadline is near; the next import fetches it"});
+        continue;
+      }
+      absl::StatusOr<fetch::FetchResult> file =
+          fetch::Fetch({item.chapters_uri, "", "", "application/json+chapters, application/json;q=0.9"},
+                       WithinDeadline(options_.chapters_limits, deadline));
       absl::StatusOr<domain::ChapterFile> chapters =
           file.ok() ? ChaptersFromFile(file->body, item.episode) : absl::StatusOr<domain::ChapterFile>(file.status());
       if (!chapters.ok()) {

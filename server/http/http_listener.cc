@@ -383,8 +383,21 @@ class Session : public std::enable_shared_from_this<Session> {
     bhttp::async_write_header(stream_, *event_serializer_,
                               [self = shared_from_this()](beast::error_code error, size_t) {
                                 if (error) return self->EndEvents();
+                                self->WatchForClose();
                                 self->AskForEvent();
                               });
+  }
+
+  // An event stream's client sends nothing more: the socket turning
+  // readable means it closed (or broke the protocol), and the stream ends
+  // at once, freeing its watch, instead of at the next heartbeat's failed
+  // write.
+  void WatchForClose() {
+    stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code error) {
+      net::post(self->stream_.get_executor(), [self, error] {
+        if (error != net::error::operation_aborted) self->EndEvents();
+      });
+    });
   }
 
   void AskForEvent() {
@@ -447,7 +460,11 @@ class Session : public std::enable_shared_from_this<Session> {
       events_.reset();
     }
     if (heartbeat_) heartbeat_->cancel();
-    if (event_header_) Close();
+    if (event_header_) {
+      Close();
+      beast::error_code ignored;
+      stream_.socket().cancel(ignored);  // the wait for the client's close
+    }
   }
 
   void OnWrite(beast::error_code error, size_t) {

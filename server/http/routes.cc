@@ -424,9 +424,11 @@ class WatchEvents final : public EventStream,
                           public grpc::ClientReadReactor<v1::EpisodeChange>,
                           public std::enable_shared_from_this<WatchEvents> {
  public:
+  // `open` counts this stream (counted by the caller) until it is gone.
   static void Start(v1::EpisodeService::Stub& stub, v1::WatchEpisodesRequest request, const std::string& request_id,
-                    std::function<void(Response)> respond) {
+                    std::shared_ptr<std::atomic<size_t>> open, std::function<void(Response)> respond) {
     auto watch = std::shared_ptr<WatchEvents>(new WatchEvents(std::move(request), std::move(respond)));
+    watch->open_ = std::move(open);
     watch->self_ = watch;  // until OnDone: gRPC holds the reactor
     watch->context_.AddMetadata("x-request-id", request_id);
     stub.async()->WatchEpisodes(&watch->context_, &watch->request_, watch.get());
@@ -480,6 +482,7 @@ class WatchEvents final : public EventStream,
     }
     Response stream;
     stream.route = "watch";
+    stream.content_type = "text/event-stream; charset=utf-8";  // HEAD's answer has it too
     stream.events = shared_from_this();
     if (respond) respond(std::move(stream));
   }
@@ -528,6 +531,11 @@ class WatchEvents final : public EventStream,
     std::shared_ptr<WatchEvents> self = std::move(self_);  // may be the last reference
   }
 
+ public:
+  ~WatchEvents() override {
+    if (open_) open_->fetch_sub(1);
+  }
+
  private:
   WatchEvents(v1::WatchEpisodesRequest request, std::function<void(Response)> respond)
       : request_(std::move(request)), respond_(std::move(respond)) {}
@@ -539,7 +547,8 @@ class WatchEvents final : public EventStream,
 
   grpc::ClientContext context_;
   v1::WatchEpisodesRequest request_;
-  v1::EpisodeChange change_;  // written by gRPC between StartRead and OnReadDone
+  std::shared_ptr<std::atomic<size_t>> open_;  // the event streams open, this one counted
+  v1::EpisodeChange change_;                   // written by gRPC between StartRead and OnReadDone
   std::shared_ptr<WatchEvents> self_;
   sync::Mutex mutex_;
   std::function<void(Response)> respond_ ABSL_GUARDED_BY(mutex_);
@@ -659,13 +668,16 @@ void Routes::Handle(const Request& request, Respond respond) {
     }
     watch.set_parent(absl::StrCat("podcasts/", s[2]));
     if (watch.resume_token().empty()) watch.set_resume_token(request.last_event_id);
-    if (request.method == "HEAD") {
-      Response head;
-      head.content_type = "text/event-stream; charset=utf-8";
-      head.route = "watch";
-      return respond(std::move(head));
+    // HEAD starts the watch too, so an unknown podcast is a 404 for it as
+    // for GET; the listener then sends the headers alone and cancels it.
+    if (event_streams_->fetch_add(1) >= options_.max_event_streams) {
+      event_streams_->fetch_sub(1);
+      return respond(ErrorAnswer(
+          domain::Error(domain::Reason::kTooManyWatchers, absl::StrCat("at most ", options_.max_event_streams,
+                                                                       " event streams are open at once; retry later")),
+          "watch"));
     }
-    return WatchEvents::Start(*episodes_, std::move(watch), request.request_id, std::move(respond));
+    return WatchEvents::Start(*episodes_, std::move(watch), request.request_id, event_streams_, std::move(respond));
   }
 
   // JSON reads: the methods' google.api.http GET bindings, through the

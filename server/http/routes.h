@@ -24,6 +24,7 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/generic/generic_stub.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -48,6 +49,10 @@ struct RouteOptions {
   size_t chapter_file_cache_bytes = 16 << 20;
   // Rendered feeds kept, each shared by every answer (FeedCache).
   size_t feed_cache_bytes = 128 << 20;
+  // Server-Sent Event streams open at once: a quota of their own, below the
+  // server's watch streams, so anonymous HTTP clients cannot take every
+  // watch from gRPC clients.
+  size_t max_event_streams = 5'000;
 };
 
 class Routes final : public Handler {
@@ -70,6 +75,8 @@ class Routes final : public Handler {
   // Shared with the reads in flight: an answer may come after this is gone.
   const std::shared_ptr<ChapterFileCache> files_;
   const std::shared_ptr<FeedCache> feeds_cache_;
+  // Event streams open now (shared with the streams, which may outlive this).
+  const std::shared_ptr<std::atomic<size_t>> event_streams_ = std::make_shared<std::atomic<size_t>>(0);
   // feed.xml's own threads (kFeedThreads, at most kFeedQueue waiting): a
   // rendering is long, and must not hold a thread gRPC calls wait for.
   static constexpr size_t kFeedThreads = 2;

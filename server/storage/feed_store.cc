@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "domain/errors.h"
 #include "domain/feed_import.h"
+#include "domain/import.h"
 #include "domain/resources.h"
 #include "domain/validation.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -171,17 +172,18 @@ absl::StatusOr<v1::ImportFeedResponse> FeedStore::Import(FeedImport import, Dead
                   v1::Episode changed = *current;
                   domain::ApplyFeedEpisode(item.episode, changed);
                   if (MessageDifferencer::Equals(changed, *current)) {
-                    response.add_unchanged_episodes(domain::EpisodeName(key));
+                    domain::RecordImported(response, domain::ImportOutcome::kUnchanged, domain::EpisodeName(key));
                   } else {
                     rows::UpdateEpisode(transaction, key, *current, changed);
-                    response.add_updated_episodes(domain::EpisodeName(key));
+                    domain::RecordImported(response, domain::ImportOutcome::kUpdated, domain::EpisodeName(key));
                   }
                   continue;
                 }
                 const std::string episode_id = domain::NewFeedEpisodeId(item.episode, numbers_in_feed, stored.ids());
                 if (item.episode.guid().empty()) item.episode.set_guid(domain::NewGuid());
                 created.push_back(EpisodeRow{episode_id, &item.episode});
-                response.add_created_episodes(domain::EpisodeName({podcast_id, episode_id}));
+                domain::RecordImported(response, domain::ImportOutcome::kCreated,
+                                       domain::EpisodeName({podcast_id, episode_id}));
               }
               rows::InsertEpisodes(transaction, podcast_id, created);
               absl::StatusOr<v1::Podcast> result = rows::ReadPodcast(transaction, podcast_id, kSelectPodcast);

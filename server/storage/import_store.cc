@@ -62,17 +62,17 @@ std::vector<EpisodeRow> ImportEpisodes(pqxx::work& transaction, domain::ShowPage
       parsed.episode.set_guid(domain::NewGuid());
       parsed.episode.set_chapters_source(domain::ShowPageChaptersSource(parsed.episode));
       created.push_back(EpisodeRow{parsed.episode_id, &parsed.episode});
-      response.add_created_episodes(domain::EpisodeName(key));
+      domain::RecordImported(response, domain::ImportOutcome::kCreated, domain::EpisodeName(key));
       continue;
     }
     const v1::Episode& current = existing->second;
     v1::Episode changed = current;
     domain::ApplyImportedEpisode(parsed.episode, changed);
     if (MessageDifferencer::Equals(changed, current)) {
-      response.add_unchanged_episodes(domain::EpisodeName(key));
+      domain::RecordImported(response, domain::ImportOutcome::kUnchanged, domain::EpisodeName(key));
     } else {
       rows::UpdateEpisode(transaction, key, current, changed);
-      response.add_updated_episodes(domain::EpisodeName(key));
+      domain::RecordImported(response, domain::ImportOutcome::kUpdated, domain::EpisodeName(key));
     }
   }
   return created;

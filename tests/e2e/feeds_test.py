@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -78,6 +79,7 @@ class FeedHttpServer:
         self.lock = threading.Lock()
         self.overrides = {}  # path -> bytes served instead of the file
         self.flaky_served = 0  # requests of /flaky-chapters.json (the first one fails)
+        self.arrivals = []  # every request's path, as it arrives
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def log_message(self, *args):
@@ -98,6 +100,8 @@ class FeedHttpServer:
 
             def do_GET(self):
                 path = self.path
+                with outer.lock:
+                    outer.arrivals.append(path)
                 if path.startswith("/redirect-to/"):
                     return self.send(301, headers=[("Location", path[len("/redirect-to"):])])
                 if path == "/redirect-to-file":
@@ -123,6 +127,13 @@ class FeedHttpServer:
                         return self.send(503, b"try again")
                     with open(os.path.join(FEEDS, "chapters", "s2e1.json"), "rb") as file:
                         return self.send(200, file.read(), [("Content-Type", "application/json+chapters")])
+                if path.startswith("/slow-chapters"):
+                    time.sleep(3)
+                    with open(os.path.join(FEEDS, "chapters", "s1e1.json"), "rb") as file:
+                        try:
+                            return self.send(200, file.read(), [("Content-Type", "application/json+chapters")])
+                        except (BrokenPipeError, ConnectionResetError):
+                            return None  # the server gave up on it, as it should
                 if path == "/huge-chapters.json":
                     return self.send(200, b"[" + b" " * (2 << 20) + b"]", [("Content-Type", "application/json")])
                 name = path.lstrip("/")
@@ -299,6 +310,29 @@ class FeedsTest(unittest.TestCase):
         self.assertEqual(len(self.http.seen("/flaky-chapters.json")), 2)
         self.assertEqual(self.episode("flaky-chapters", "s2e1").chapters_source, resources_pb2.Episode.CHAPTERS_FILE)
 
+    def test_fetches_end_with_the_calls_deadline(self):
+        feed = seasons_variant("slow")
+        for name in (b"s1e1", b"s2e1", b"s2e3"):
+            feed = feed.replace(b"http://127.0.0.1:PORT/chapters/" + name + b".json",
+                                self.http.url(f"slow-chapters-{name.decode()}.json").encode())
+        feed = feed.replace(b"PORT", str(self.http.port).encode())
+        started = time.monotonic()
+        response = self.podcasts.ImportFeed(podcast_service_pb2.ImportFeedRequest(
+            content=feed, podcast_id="slow-chapters"), timeout=5)
+        took = time.monotonic() - started
+        warnings = "\n".join(w.description for w in response.warnings)
+        self.assertIn("deadline is near", warnings)
+        self.assertEqual(len(response.created_episodes), 9)
+        self.assertLess(took, 5)
+        # Nothing goes on fetching after the answer.
+        def slow_requests():
+            with self.http.lock:
+                return len([p for p in self.http.arrivals if p.startswith("/slow-chapters")])
+        requested = slow_requests()
+        self.assertGreaterEqual(requested, 1)
+        time.sleep(1)
+        self.assertEqual(slow_requests(), requested)
+
     def test_bad_chapters_files_are_warnings_and_show_notes_stand_in(self):
         feed = seasons_variant("0000").replace(b"http://127.0.0.1:PORT/chapters/s1e1.json",
                                           self.http.url("huge-chapters.json").encode())
@@ -429,18 +463,31 @@ class FeedsTest(unittest.TestCase):
         kept = self.episode("edited", "s1e3")
         self.assertEqual([c.title for c in kept.chapters], ["Hand-made", "Also by hand"])
 
-    def test_a_thousand_item_feed_imports_and_reimports_unchanged(self):
-        feed = subprocess.run([sys.executable, os.path.join(FEEDS, "make_large_feed.py"), "--items", "1000"],
+    def test_a_large_feed_imports_and_reimports_unchanged_with_a_bounded_answer(self):
+        feed = subprocess.run([sys.executable, os.path.join(FEEDS, "make_large_feed.py"), "--items", "1200"],
                               check=True, capture_output=True).stdout
         first = self.import_feed(content=feed, podcast_id="large", skip_chapter_files=True)
+        # Every episode counted, the first 1,000 named: an answer stays small.
+        self.assertEqual(first.created_count, 1200)
         self.assertEqual(len(first.created_episodes), 1000)
         ids = {name.rsplit("/", 1)[1] for name in first.created_episodes}
-        self.assertIn("s1e1", ids)
-        self.assertIn("s4e250", ids)
+        self.assertIn("s1e1", ids)  # in the feed's order
+        self.assertIn("s4e100", ids)
+        self.assertNotIn("s4e101", ids)
         second = self.import_feed(content=feed, podcast_id="large", skip_chapter_files=True)
+        self.assertEqual(second.unchanged_count, 1200)
         self.assertEqual(len(second.unchanged_episodes), 1000)
+        self.assertEqual(second.created_count + second.updated_count, 0)
         with_chapters = self.all_episodes("large", filter="has_chapters = true")
-        self.assertEqual(len(with_chapters), 1000)
+        self.assertEqual(len(with_chapters), 1200)
+        printed = self.cli_import_stdin(feed)
+        self.assertIn("0 created, 0 updated, 1200 unchanged", printed)
+
+    def cli_import_stdin(self, feed):
+        result = subprocess.run([ENV["PODMETA_CLI_BINARY"], "--server", self.server.address, "--timeout", "60",
+                                 "import", "-", "--podcast-id", "large"], input=feed, capture_output=True)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return result.stdout.decode()
 
 
 class FeedFetchingGuardTest(unittest.TestCase):

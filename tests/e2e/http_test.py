@@ -329,6 +329,7 @@ class HttpTest(unittest.TestCase):
         self.assertEqual(head.status, 200)
         self.assertEqual(head.getheader("Content-Type"), "text/event-stream; charset=utf-8")
         self.assertEqual(body, b"")
+        self.assertEqual(self.request("HEAD", "/v1/podcasts/no-such-show/episodes:watch")[0].status, 404)
 
     def test_a_watcher_that_goes_away_is_let_go(self):
         def open_watches():
@@ -503,6 +504,57 @@ class FeedSharingTest(unittest.TestCase):
         print(f"20 clients not reading a {len(body) >> 20} MiB feed.xml: server RSS {before} KiB -> {after} KiB",
               file=sys.stderr)
         self.assertLess(after - before, 60 * 1024, f"RSS grew from {before} KiB to {after} KiB")
+
+
+class EventStreamQuotaTest(unittest.TestCase):
+    """Server-Sent Event streams have a quota of their own (half the watch
+    streams), and a client that closes one frees it at once."""
+
+    def test_event_streams_leave_watches_for_grpc_and_closed_ones_are_let_go_at_once(self):
+        cluster = Cluster()
+        self.addCleanup(cluster.remove)
+        http_port, metrics_port = free_port(), free_port()
+        # The default heartbeat (15 s): a closed client must be noticed without it.
+        server = ServerProcess(cluster.url, "--http-listen", f"127.0.0.1:{http_port}", "--max-watch-streams", "4",
+                               "--metrics-listen", f"127.0.0.1:{metrics_port}")
+        self.addCleanup(server.stop)
+        channel = server.wait_ready()
+        podcast_service_pb2_grpc.PodcastServiceStub(channel).CreatePodcast(podcast_service_pb2.CreatePodcastRequest(
+            podcast_id="quota", podcast=resources_pb2.Podcast(title="Quota")), timeout=10)
+
+        def open_watches():
+            connection = http.client.HTTPConnection("127.0.0.1", metrics_port, timeout=10)
+            connection.request("GET", "/metrics")
+            text = connection.getresponse().read().decode()
+            connection.close()
+            return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith("podmeta_watch_streams"))
+
+        def open_event_stream():
+            watcher = socket.create_connection(("127.0.0.1", http_port), timeout=10)
+            watcher.sendall(b"GET /v1/podcasts/quota/episodes:watch HTTP/1.1\r\nHost: podmeta\r\n\r\n")
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += watcher.recv(4096)
+            return watcher, head
+
+        streams = [open_event_stream() for _ in range(3)]
+        self.assertEqual([head.split(b" ")[1] for _, head in streams], [b"200", b"200", b"429"])
+        # The gRPC clients' half is still free.
+        episodes = episode_service_pb2_grpc.EpisodeServiceStub(channel)
+        grpc_watch = episodes.WatchEpisodes(episode_service_pb2.WatchEpisodesRequest(parent="podcasts/quota"),
+                                            timeout=30)
+        grpc_watch.initial_metadata()
+        self.assertEqual(open_watches(), 3)
+        for watcher, _ in streams:
+            watcher.close()
+        deadline = time.monotonic() + 3
+        while open_watches() != 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertEqual(open_watches(), 1, "closed event streams still hold their watches")
+        grpc_watch.cancel()
+        again, head = open_event_stream()
+        self.assertTrue(head.startswith(b"HTTP/1.1 200 "), head)
+        again.close()
 
 
 class BrowserTest(unittest.TestCase):

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "domain/errors.h"
+#include "domain/import.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -426,6 +427,20 @@ TEST(FeedRoundTrip, PlainTextAboutCodeIsNotTakenForHtml) {
   read = ParseFeed(WriteFeed(podcast, {episode}, {}));
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->items[0].episode.description(), "Show notes");
+}
+
+TEST(ImportAnswer, CountsEveryEpisodeAndNamesTheFirstThousandOfEach) {
+  v1::ImportFeedResponse response;
+  for (int i = 0; i < kMaxImportNamesPerList + 5; ++i) {
+    RecordImported(response, ImportOutcome::kCreated, absl::StrCat("podcasts/p/episodes/", i));
+  }
+  RecordImported(response, ImportOutcome::kUnchanged, "podcasts/p/episodes/old");
+  EXPECT_EQ(response.created_count(), kMaxImportNamesPerList + 5);
+  EXPECT_EQ(response.created_episodes_size(), kMaxImportNamesPerList);
+  EXPECT_EQ(response.created_episodes(0), "podcasts/p/episodes/0");
+  EXPECT_EQ(response.unchanged_count(), 1);
+  EXPECT_EQ(response.unchanged_episodes(0), "podcasts/p/episodes/old");
+  EXPECT_EQ(response.updated_count(), 0);
 }
 
 TEST(PublicUri, DropsUserinfoAndSecretQueryParametersOnly) {

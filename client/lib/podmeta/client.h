@@ -51,6 +51,9 @@ struct ClientOptions {
   // that lost the server together do not all return at once.
   std::chrono::milliseconds initial_backoff{100};
   std::chrono::milliseconds max_backoff{2'000};
+  // The largest answer accepted (gRPC's default is 4 MiB; an exported feed
+  // of a long-running show is more).
+  int max_answer_bytes = 256 << 20;
   // TLS: set `tls` (or a root CA) to connect with TLS; the system roots are
   // used when `tls_root_certs_pem` is empty. A certificate chain and key
   // authenticate the client for mutual TLS.
