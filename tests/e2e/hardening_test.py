@@ -26,7 +26,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from reliability_test import Cluster, ServerProcess, violations  # noqa: E402
+from reliability_test import Cluster, ServerProcess, rss_kib, small_asan_quarantine, violations  # noqa: E402
 
 import grpc  # noqa: E402
 import podmeta_health_pb2  # noqa: E402
@@ -54,14 +54,6 @@ def health_of(channel, service, timeout=2.0):
             podmeta_health_pb2.HealthCheckRequest(service=service), timeout=timeout).status
     except grpc.RpcError:
         return None
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def update_held_up(cluster, podcasts, podcast_id, seconds, title):
@@ -561,12 +553,7 @@ class WatchMemoryTest(unittest.TestCase):
     def test_watchers_that_never_read_do_not_grow_the_server(self):
         cluster = Cluster()
         self.addCleanup(cluster.remove)
-        # Under AddressSanitizer freed memory waits in a quarantine (256 MB by
-        # default) before reuse, which would count as growth here: keep it
-        # small. Other builds ignore the variable.
-        asan = os.environ.get("ASAN_OPTIONS", "")
-        os.environ["ASAN_OPTIONS"] = (asan + ":" if asan else "") + "quarantine_size_mb=8:thread_local_quarantine_size_kb=64"
-        self.addCleanup(os.environ.__setitem__, "ASAN_OPTIONS", asan)
+        small_asan_quarantine(self)
         server = ServerProcess(cluster.url)
         try:
             channel = server.wait_ready()
@@ -627,9 +614,7 @@ class WatchMemoryTest(unittest.TestCase):
     def test_watchers_resuming_from_long_ago_hold_bytes_not_batches(self):
         cluster = Cluster()
         self.addCleanup(cluster.remove)
-        asan = os.environ.get("ASAN_OPTIONS", "")
-        os.environ["ASAN_OPTIONS"] = (asan + ":" if asan else "") + "quarantine_size_mb=8:thread_local_quarantine_size_kb=64"
-        self.addCleanup(os.environ.__setitem__, "ASAN_OPTIONS", asan)
+        small_asan_quarantine(self)
         server = ServerProcess(cluster.url)
         try:
             channel = server.wait_ready()

@@ -26,7 +26,7 @@ import xml.dom.minidom
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from reliability_test import ENV, Cluster, ServerProcess  # noqa: E402
+from reliability_test import ENV, Cluster, ServerProcess, rss_kib, small_asan_quarantine  # noqa: E402
 
 import grpc  # noqa: E402
 from google.protobuf import json_format  # noqa: E402
@@ -436,20 +436,13 @@ class HttpTest(unittest.TestCase):
         return self.server.log_text()
 
 
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
 class FeedSharingTest(unittest.TestCase):
     """feed.xml is rendered once per version and every answer shares the bytes."""
 
     def test_clients_that_never_read_a_large_feed_share_one_copy(self):
         cluster = Cluster()
         self.addCleanup(cluster.remove)
+        small_asan_quarantine(self)
         http_port = free_port()
         server = ServerProcess(cluster.url, "--http-listen", f"127.0.0.1:{http_port}")
         self.addCleanup(server.stop)

@@ -98,6 +98,24 @@ class ServerProcess:
             return log.read()
 
 
+def rss_kib(pid):
+    """The resident memory of process `pid`, in KiB."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def small_asan_quarantine(test):
+    """Under AddressSanitizer freed memory waits in a quarantine (256 MB by
+    default) before reuse, which would count as growth in a memory test:
+    servers started by `test` keep it small. Other builds ignore it."""
+    asan = os.environ.get("ASAN_OPTIONS", "")
+    os.environ["ASAN_OPTIONS"] = (asan + ":" if asan else "") + "quarantine_size_mb=8:thread_local_quarantine_size_kb=64"
+    test.addCleanup(os.environ.__setitem__, "ASAN_OPTIONS", asan)
+
+
 def violations(error):
     for key, value in error.trailing_metadata() or ():
         if key == "grpc-status-details-bin":
