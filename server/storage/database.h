@@ -193,11 +193,11 @@ auto Database::Run(Deadline deadline, bool lower_statement_timeout, Work&& work,
     // libpqxx 6.4 reports some lost connections ("server closed the
     // connection unexpectedly") as a plain sql_error; the connection's state
     // tells them apart from errors in the statement.
-    if (!(**lease).is_open() || watch.abandoned()) {
+    const bool abandoned = watch.abandoned();
+    if (abandoned || !(**lease).is_open()) {
       lease->Discard();
       pool_.CloseIdle();
-      if (watch.abandoned()) return Abandoned();
-      return StatusFromSqlError(pqxx::broken_connection(error.what()), "database call");
+      return abandoned ? Abandoned() : StatusFromSqlError(pqxx::broken_connection(error.what()), "database call");
     }
     // A server that no longer takes writes (a primary turned standby):
     // every connection to it is as useless as this one.

@@ -87,8 +87,9 @@ void Connection::ReceiveNotice(void* self, const PGresult* notice) {
   const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
   const char* message = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
   // PostgreSQL's text for it: "canceling wait for synchronous replication
-  // due to user request" (a cancel, statement_timeout) or "... and
-  // terminating connection ..." (shutdown). Both say the commit is local.
+  // due to user request" (a cancel request; statement_timeout is off by
+  // then) or "... and terminating connection ..." (shutdown). Both say the
+  // commit is local.
   if (severity != nullptr && absl::string_view(severity) == "WARNING" && message != nullptr &&
       absl::StrContains(message, "synchronous replication")) {
     connection->replication_wait_cancelled_ = true;
